@@ -1,0 +1,34 @@
+# `make run` and `make test` do every set-up step themselves (see README.md).
+SHELL := /bin/bash
+CARGO ?= cargo
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+
+.PHONY: run test deps tools build lint unit e2e clean
+
+## Install missing system packages (apt-get as root; otherwise prints the sudo command).
+deps:
+	@scripts/deps.sh
+
+## Install crates.io test tools (tauri-driver) into .tools/.
+tools: deps
+	@scripts/tools.sh
+
+build: deps
+	$(CARGO) build --locked --workspace --bins
+
+## Build and open the app.
+run: build
+	@scripts/run.sh
+
+## Formatting, lints, then every unit, integration and end-to-end test in one cargo run,
+## inside a throw-away desktop session (Xvfb, D-Bus, unlocked gnome-keyring).
+test: tools lint
+	scripts/with-desktop.sh $(CARGO) test --locked --workspace -- --include-ignored
+
+lint: deps
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+
+clean:
+	$(CARGO) clean
+	rm -rf .tools test-output

@@ -1,0 +1,41 @@
+//! `bwlicense`: the app's jobs on a terminal, for headless servers and scripts.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "bwlicense", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the versions of the tool and its core library.
+    Version {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Version { json } => {
+            let core = companion_core::version();
+            let cli_version = env!("CARGO_PKG_VERSION");
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "bwlicense": cli_version, "core": core })
+                );
+            } else {
+                println!("bwlicense {cli_version} (core {core})");
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}

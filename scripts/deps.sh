@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages License Companion needs to build, run and test.
+# As root it runs apt-get; otherwise it prints the exact command to run and stops.
+set -euo pipefail
+
+packages=(
+  # build: Tauri 2 (WebKitGTK 4.1, GTK 3, tray), D-Bus for the keychain
+  build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev
+  libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
+  # tests: virtual display, WebDriver, session bus, Secret Service, SSH, screenshots
+  xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils
+  openssh-server openssh-client xdotool x11-utils xclip imagemagick curl
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "Installing ${#missing[@]} system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "License Companion needs these system packages. Install them with:" >&2
+    echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "Rust is not installed. Install it from https://rustup.rs, then run this again." >&2
+  exit 1
+fi

@@ -1,0 +1,70 @@
+//! A WebDriver session on the real app window: `tauri-driver` (from `.tools/bin` or PATH)
+//! in front of WebKitWebDriver, driven with fantoccini. Needs a display and a session bus,
+//! which `make test` provides (Xvfb + dbus-run-session).
+
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+static WINDOW: Mutex<()> = Mutex::new(());
+
+/// Serialises tests that open the app: it is a single-instance app, so two windows of it
+/// cannot run side by side.
+pub fn exclusive() -> MutexGuard<'static, ()> {
+    WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A running `tauri-driver`, killed when dropped.
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Driver {
+    /// Starts `tauri-driver` on `port` (its native WebKitWebDriver on `port + 1`).
+    pub fn start(port: u16) -> anyhow::Result<Self> {
+        let native_port = port + 1;
+        let child = Command::new(tauri_driver())
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| anyhow::anyhow!("cannot start tauri-driver ({e}); run `make tools`"))?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            anyhow::ensure!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(Self { child, port })
+    }
+
+    /// WebDriver capabilities that make tauri-driver launch `app` with `args`.
+    pub fn capabilities(app: &Path, args: &[&str]) -> serde_json::Map<String, serde_json::Value> {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app, "args": args }),
+        );
+        caps
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tauri_driver() -> std::path::PathBuf {
+    let local = crate::paths::workspace_root().join(".tools/bin/tauri-driver");
+    if local.exists() {
+        local
+    } else {
+        "tauri-driver".into()
+    }
+}
