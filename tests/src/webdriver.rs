@@ -5,15 +5,16 @@
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-static WINDOW: Mutex<()> = Mutex::new(());
+use tokio::sync::{Mutex, MutexGuard};
+
+static WINDOW: Mutex<()> = Mutex::const_new(());
 
 /// Serialises tests that open the app: it is a single-instance app, so two windows of it
 /// cannot run side by side.
-pub fn exclusive() -> MutexGuard<'static, ()> {
-    WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+pub async fn exclusive() -> MutexGuard<'static, ()> {
+    WINDOW.lock().await
 }
 
 /// A running `tauri-driver`, killed when dropped.
@@ -35,7 +36,10 @@ impl Driver {
             .map_err(|e| anyhow::anyhow!("cannot start tauri-driver ({e}); run `make tools`"))?;
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            anyhow::ensure!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         Ok(Self { child, port })

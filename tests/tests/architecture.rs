@@ -1,0 +1,69 @@
+//! The workspace keeps its shape: the core library and the CLI link no GUI code, so they
+//! build and run on a headless server.
+
+use std::process::Command;
+
+use companion_tests::paths;
+
+fn normal_dependencies(package: &str) -> Vec<String> {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(paths::workspace_root())
+        .args([
+            "tree",
+            "--locked",
+            "--offline",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .args(["--format", "{p}", "-p", package])
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        output.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+fn assert_headless(package: &str) {
+    let deps = normal_dependencies(package);
+    assert!(
+        deps.len() > 5,
+        "{package}: suspiciously few dependencies: {deps:?}"
+    );
+    let gui: Vec<_> = deps
+        .iter()
+        .filter(|name| {
+            name.starts_with("tauri")
+                || name.starts_with("gtk")
+                || name.starts_with("gdk")
+                || name.contains("webkit")
+                || name.starts_with("wry")
+                || name.starts_with("tao")
+        })
+        .collect();
+    assert!(gui.is_empty(), "{package} pulls in GUI crates: {gui:?}");
+}
+
+#[test]
+fn core_library_links_no_gui_crates() {
+    assert_headless("companion-core");
+}
+
+#[test]
+fn command_line_tool_links_no_gui_crates() {
+    assert_headless("bwlicense");
+}
+
+#[test]
+fn desktop_shell_is_the_one_that_links_tauri() {
+    let deps = normal_dependencies("license-companion");
+    assert!(deps.iter().any(|name| name == "tauri"), "{deps:?}");
+}
