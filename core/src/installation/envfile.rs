@@ -237,4 +237,22 @@ mod tests {
         assert_eq!(spans[0].end, 6);
         assert_eq!(spans[2].end, bytes.len());
     }
+
+    #[test]
+    fn installer_connection_string_keeps_its_inner_quotes_and_equals_signs() {
+        let bytes = include_bytes!(
+            "../../../tests/data/installation/standard/bwdata/env/global.override.env"
+        );
+        let file = EnvFile::parse("global.override.env", bytes).expect("installer output parses");
+        let entry = file
+            .get("globalSettings__sqlServer__connectionString")
+            .expect("present");
+        assert_eq!(entry.line, 3);
+        assert_eq!(
+            entry.value,
+            "Data Source=tcp:mssql,1433;Initial Catalog=vault;Persist Security Info=False;User ID=sa;Password=\"FAKE-db;pass=word\";Multiple Active Result Sets=False;Connect Timeout=30;Encrypt=True;Trust Server Certificate=True"
+        );
+        assert!(file.malformed.is_empty() && file.duplicates().is_empty());
+        assert_eq!(file.entries.len(), 22);
+    }
 }

@@ -121,3 +121,22 @@ pub(crate) fn io_error(path: &std::path::Path, error: &std::io::Error) -> Instal
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_root_only_file_gives_sudo_or_ssh_advice_not_a_raw_os_error() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let error = io_error(
+            std::path::Path::new("/opt/bitwarden/bwdata/env/global.override.env"),
+            &denied,
+        );
+        assert_eq!(error.code(), "permission_denied");
+        assert!(error.advice().contains("sudo"));
+        assert!(error
+            .advice()
+            .contains("--ssh user@server:/opt/bitwarden/bwdata/env/global.override.env"));
+    }
+}
