@@ -375,7 +375,6 @@ fn print_fix(report: &FixReport, style: Style) {
                     report.env_file
                 ))
             );
-            return;
         }
         FixOutcome::Written { backup } => {
             println!("{} {}", style.bold("Updated"), report.env_file);

@@ -22,7 +22,7 @@ enum Command {
         json: bool,
     },
     /// Show the installation ID, region, cloud URIs and cloud communication of a server.
-    Installation(installation::InstallationArgs),
+    Installation(Box<installation::InstallationArgs>),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +41,6 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Installation(args) => installation::run(args),
+        Command::Installation(args) => installation::run(*args),
     }
 }
