@@ -343,3 +343,28 @@ fn enable_cloud_communication_on_a_missing_file_exits_two() {
         "installation_not_found"
     );
 }
+
+#[test]
+fn a_root_only_env_file_gets_sudo_or_ssh_advice_not_a_stack_trace() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let env = dir.path().join("global.override.env");
+    fs::copy(data("healthy.env"), &env).unwrap();
+    fs::set_permissions(&env, fs::Permissions::from_mode(0o600)).unwrap();
+    // Run as `nobody` (uid 65534), as an admin without sudo would; needs root to switch.
+    let mut command = Command::new("setpriv");
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_bwlicense"))
+        .args(["installation", "--env-file", env.to_str().unwrap()]);
+    let (code, stdout, stderr) = run(&mut command);
+    assert_eq!(code, 2, "setpriv needs root (CI runs as root): {stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("permission denied"), "{stderr}");
+    assert!(
+        stderr.contains("sudo") && stderr.contains("--ssh user@server:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

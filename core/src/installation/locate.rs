@@ -146,9 +146,9 @@ mod tests {
 
     #[test]
     fn local_folders_come_before_system_wide_ones() {
-        let list = places(Path::new("/work"), Some(Path::new("/home/admin")));
-        assert_eq!(list[0], Path::new("/work/bwdata"));
-        assert_eq!(list[1], Path::new("/work/settings.env"));
+        let list = places(Path::new("/srv/site"), Some(Path::new("/home/admin")));
+        assert_eq!(list[0], Path::new("/srv/site/bwdata"));
+        assert_eq!(list[1], Path::new("/srv/site/settings.env"));
         assert_eq!(list[2], Path::new("/home/admin/bwdata"));
         assert_eq!(list[3], Path::new(DEFAULT_BWDATA));
         assert!(list.contains(&PathBuf::from("/opt/bitwarden-lite/settings.env")));
