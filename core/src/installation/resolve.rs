@@ -310,6 +310,9 @@ fn cloud_communication(
         )),
         _ => {
             let state = match entry {
+                Some(e) if e.value.trim().is_empty() => {
+                    format!("{} is empty on line {} (default false)", keys::CLOUD, e.line)
+                }
                 Some(e) => format!("{} is false on line {}", keys::CLOUD, e.line),
                 None => {
                     let commented = env.commented.iter().find(|(k, _)| k == keys::CLOUD);
