@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod installation;
+
 #[derive(Debug, Parser)]
 #[command(name = "bwlicense", version, about, long_about = None)]
 struct Cli {
@@ -19,6 +21,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show the installation ID, region, cloud URIs and cloud communication of a server.
+    Installation(Box<installation::InstallationArgs>),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +41,6 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Installation(args) => installation::run(*args),
     }
 }

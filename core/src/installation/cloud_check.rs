@@ -1,0 +1,208 @@
+//! Asking Bitwarden cloud which region knows an installation ID, the way Setup validates it
+//! at install time (contract §4, §5.1): anonymous `GET {api}/installations/{id}` in both
+//! regions, answered with `{"enabled": bool, ...}` or 404. Setup's own texts are reused so
+//! admins recognise them.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::findings::{Finding, FindingCode};
+use super::Region;
+
+/// Base URLs of the two regions' cloud APIs (overridable for tests and proxies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudEndpoints {
+    pub us: String,
+    pub eu: String,
+}
+
+impl Default for CloudEndpoints {
+    fn default() -> Self {
+        Self {
+            us: Region::Us.api_uri().to_owned(),
+            eu: Region::Eu.api_uri().to_owned(),
+        }
+    }
+}
+
+/// One region's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionAnswer {
+    /// The region knows the ID and it is enabled.
+    Enabled,
+    /// The region knows the ID but has disabled it.
+    Disabled,
+    /// 404: the region does not know the ID.
+    Unknown,
+    /// No usable answer (network, timeout, unexpected status or body).
+    Problem,
+}
+
+/// One region's answer with Setup's text for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionCheck {
+    pub region: Region,
+    pub url: String,
+    pub answer: RegionAnswer,
+    pub message: String,
+    /// What went wrong, for [`RegionAnswer::Problem`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// Both regions' answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CloudCheck {
+    pub installation_id: Uuid,
+    pub regions: Vec<RegionCheck>,
+    /// The region that knows the ID (enabled or not), if exactly one does.
+    pub known_in: Option<Region>,
+}
+
+/// Asks both regions at once. Never fails: a region that cannot be asked is reported as
+/// [`RegionAnswer::Problem`].
+pub async fn check_cloud(installation_id: Uuid, endpoints: &CloudEndpoints) -> CloudCheck {
+    let client = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(15))
+        .user_agent(concat!("bwlicense/", env!("CARGO_PKG_VERSION")))
+        .build();
+    let (us, eu) = match client {
+        Ok(client) => tokio::join!(
+            ask(&client, Region::Us, &endpoints.us, installation_id),
+            ask(&client, Region::Eu, &endpoints.eu, installation_id)
+        ),
+        Err(e) => (
+            problem(Region::Us, &endpoints.us, e.to_string()),
+            problem(Region::Eu, &endpoints.eu, e.to_string()),
+        ),
+    };
+    let knowing: Vec<Region> = [&us, &eu]
+        .iter()
+        .filter(|c| matches!(c.answer, RegionAnswer::Enabled | RegionAnswer::Disabled))
+        .map(|c| c.region)
+        .collect();
+    CloudCheck {
+        installation_id,
+        known_in: (knowing.len() == 1).then(|| knowing[0]),
+        regions: vec![us, eu],
+    }
+}
+
+fn installation_url(base: &str, id: Uuid) -> String {
+    format!(
+        "{}/installations/{}",
+        base.trim_end_matches('/'),
+        id.hyphenated()
+    )
+}
+
+async fn ask(client: &reqwest::Client, region: Region, base: &str, id: Uuid) -> RegionCheck {
+    let url = installation_url(base, id);
+    let response = match client.get(&url).send().await {
+        Ok(response) => response,
+        Err(e) => return problem(region, &url, e.to_string()),
+    };
+    let status = response.status();
+    if status == reqwest::StatusCode::NOT_FOUND {
+        return answer(region, &url, RegionAnswer::Unknown);
+    }
+    if !status.is_success() {
+        return problem(region, &url, format!("HTTP {status}"));
+    }
+    match response.json::<serde_json::Value>().await {
+        Ok(body) => match enabled(&body) {
+            Some(true) => answer(region, &url, RegionAnswer::Enabled),
+            Some(false) => answer(region, &url, RegionAnswer::Disabled),
+            None => problem(region, &url, "the answer has no \"enabled\" field".into()),
+        },
+        Err(e) => problem(region, &url, format!("the answer is not JSON: {e}")),
+    }
+}
+
+/// `enabled`, read case-insensitively (older servers answered PascalCase).
+fn enabled(body: &serde_json::Value) -> Option<bool> {
+    body.as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("enabled"))
+        .and_then(|(_, v)| v.as_bool())
+}
+
+fn answer(region: Region, url: &str, answer: RegionAnswer) -> RegionCheck {
+    let message = match answer {
+        RegionAnswer::Enabled => {
+            format!("Installation id is valid and enabled in the {region} region.")
+        }
+        RegionAnswer::Disabled => {
+            format!("Installation id has been disabled in the {region} region.")
+        }
+        RegionAnswer::Unknown => format!("Invalid installation id for {region} region."),
+        RegionAnswer::Problem => format!("Problem contacting Bitwarden {region} server"),
+    };
+    RegionCheck {
+        region,
+        url: url.to_owned(),
+        answer,
+        message,
+        detail: None,
+    }
+}
+
+fn problem(region: Region, url: &str, detail: String) -> RegionCheck {
+    RegionCheck {
+        detail: Some(detail),
+        ..answer(region, url, RegionAnswer::Problem)
+    }
+}
+
+impl CloudCheck {
+    /// Findings for an installation configured for `configured`.
+    pub fn findings(&self, configured: Region) -> Vec<Finding> {
+        let answer_in = |region: Region| {
+            self.regions
+                .iter()
+                .find(|c| c.region == region)
+                .map(|c| c.answer.clone())
+        };
+        let mut findings = Vec::new();
+        match self.known_in {
+            Some(region) if region != configured => findings.push(Finding::new(
+                FindingCode::CloudRegionMismatch,
+                format!("Bitwarden's {region} cloud knows this installation ID, but the installation is configured for {configured}."),
+                format!(
+                    "Set globalSettings__baseServiceUri__cloudRegion={region}, globalSettings__installation__apiUri={} and globalSettings__installation__identityUri={}, then restart the server.",
+                    region.api_uri(),
+                    region.identity_uri()
+                ),
+            )),
+            _ => {}
+        }
+        if let Some(region) = self.known_in {
+            if answer_in(region) == Some(RegionAnswer::Disabled) {
+                findings.push(Finding::new(
+                    FindingCode::InstallationDisabled,
+                    format!("Installation id has been disabled in the {region} region."),
+                    "Contact Bitwarden support, or create a new installation ID at https://bitwarden.com/host and put it and its key in the env file.",
+                ));
+            }
+        }
+        let all = |wanted: RegionAnswer| self.regions.iter().all(|c| c.answer == wanted);
+        if all(RegionAnswer::Unknown) {
+            findings.push(Finding::new(
+                FindingCode::InstallationIdUnknown,
+                "Neither Bitwarden's US nor its EU cloud knows this installation ID.",
+                "Check the ID for typos, or get a new installation ID and key at https://bitwarden.com/host for the region your subscription is in.",
+            ));
+        } else if all(RegionAnswer::Problem) {
+            findings.push(Finding::new(
+                FindingCode::CloudUnreachable,
+                "Neither Bitwarden cloud region could be asked about this installation ID.",
+                "Check that this machine can reach https://api.bitwarden.com and https://api.bitwarden.eu (proxy, firewall), then run the check again.",
+            ));
+        }
+        findings
+    }
+}
