@@ -4,6 +4,7 @@
 //! to files, the network or the OS keychain, and a typed result or a coded error comes back.
 
 pub mod error;
+pub mod license;
 pub mod secrets;
 
 /// Version of this core library, shown by the CLI and the app's About box.

@@ -1,0 +1,99 @@
+//! The legacy `Signature`: RSA PKCS#1 v1.5 with SHA-256 over the signature data, valid when
+//! any verification key accepts it (contract §1.5).
+
+use base64::Engine;
+use rsa::{Pkcs1v15Sign, RsaPublicKey};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::canonical;
+use super::certs::{CertificateKind, TrustSet};
+use super::model::License;
+
+/// The outcome of checking `Signature`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureStatus {
+    /// Verifies with a trusted key.
+    Valid,
+    /// Does not verify with any known key (tampered, damaged or foreign).
+    Invalid,
+    /// `Signature` is empty or absent.
+    Missing,
+    /// Verifies only with a known key that is not trusted in this run.
+    Untrusted,
+}
+
+/// What the signature check found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignatureReport {
+    pub status: SignatureStatus,
+    /// The certificate whose key verified the signature.
+    pub certificate: Option<CertificateKind>,
+    /// Why it is not valid, in plain words.
+    pub detail: Option<String>,
+    /// The key that verified it (tried first for the token, which the same key signs).
+    #[serde(skip)]
+    pub key: Option<RsaPublicKey>,
+}
+
+impl SignatureReport {
+    fn failed(status: SignatureStatus, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            certificate: None,
+            detail: Some(detail.into()),
+            key: None,
+        }
+    }
+}
+
+/// Checks the legacy signature of a license against the trust set.
+pub fn verify(license: &License, trust: &TrustSet) -> SignatureReport {
+    let encoded = license.signature().unwrap_or_default();
+    if encoded.is_empty() {
+        return SignatureReport::failed(SignatureStatus::Missing, "The license has no signature.");
+    }
+    let Ok(signature) = base64::engine::general_purpose::STANDARD.decode(encoded) else {
+        return SignatureReport::failed(
+            SignatureStatus::Invalid,
+            "The signature is not valid base64.",
+        );
+    };
+    let data = match canonical::signature_data(license) {
+        Ok(data) => data,
+        Err(e) => {
+            return SignatureReport::failed(
+                SignatureStatus::Invalid,
+                format!("The signed data cannot be computed: {e}"),
+            )
+        }
+    };
+    let digest = Sha256::digest(&data);
+    for candidate in trust.keys() {
+        if candidate
+            .key
+            .verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
+            .is_ok()
+        {
+            let (status, detail) = if candidate.trusted {
+                (SignatureStatus::Valid, None)
+            } else {
+                (
+                    SignatureStatus::Untrusted,
+                    Some("Signed with Bitwarden's development certificate, which production servers do not trust.".to_owned()),
+                )
+            };
+            return SignatureReport {
+                status,
+                certificate: Some(candidate.certificate),
+                detail,
+                key: Some(candidate.key.clone()),
+            };
+        }
+    }
+    SignatureReport::failed(
+        SignatureStatus::Invalid,
+        "The signature does not match the license's contents with any known key: the file was changed after it was signed, or it was not signed by Bitwarden.",
+    )
+}
