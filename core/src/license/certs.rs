@@ -157,6 +157,12 @@ impl TrustSet {
         Ok(self.trust_key(key))
     }
 
+    /// A trust set of exactly these keys, for tests that need a stand-in for a Bitwarden key.
+    #[cfg(test)]
+    pub(crate) fn from_keys(keys: Vec<VerificationKey>) -> Self {
+        Self { keys }
+    }
+
     /// Every key, trusted ones first, in the order they are tried.
     pub fn keys(&self) -> impl Iterator<Item = &VerificationKey> {
         self.keys

@@ -297,3 +297,113 @@ fn field_error(key: &str, problem: FieldProblem) -> LicenseError {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Explain;
+
+    fn code(bytes: &[u8]) -> &'static str {
+        parse(bytes).map(|_| "ok").unwrap_or_else(|e| e.code())
+    }
+
+    #[test]
+    fn cloud_camel_case_and_server_pascal_case_read_the_same() {
+        let camel = parse(br#"{"licenseType":1,"id":"12300000-0000-0000-0000-000000000456","seats":10,"useSso":true,"issued":"2025-01-01T00:00:00Z"}"#).unwrap();
+        let pascal = parse(br#"{"LicenseType":1,"Id":"12300000-0000-0000-0000-000000000456","Seats":10,"UseSso":true,"Issued":"2025-01-01T00:00:00"}"#).unwrap();
+        assert_eq!(camel.license, pascal.license);
+        let License::Organization(org) = camel.license else {
+            panic!("not an organization")
+        };
+        assert_eq!((org.seats, org.use_sso), (Some(10), true));
+    }
+
+    #[test]
+    fn missing_properties_take_the_server_defaults() {
+        let parsed = parse(br#"{"LicenseType":1}"#).unwrap();
+        let License::Organization(org) = parsed.license else {
+            panic!("not an organization")
+        };
+        assert!(
+            org.limit_collection_creation_deletion
+                && org.allow_admin_access_to_all_collection_items
+        );
+        assert!(!org.enabled && !org.self_host && org.seats.is_none());
+        assert_eq!(org.version, 0);
+        assert_eq!(org.issued.canonical_seconds(), -62_135_596_800);
+    }
+
+    #[test]
+    fn kind_comes_from_license_type_else_from_properties() {
+        let by_type = parse(br#"{"LicenseType":0,"Seats":5}"#).unwrap();
+        assert_eq!(
+            (by_type.license.kind(), by_type.kind_source),
+            (LicenseKind::User, KindSource::LicenseType)
+        );
+        assert_eq!(by_type.properties_suggest, Some(LicenseKind::Organization));
+        let by_props = parse(br#"{"Email":"a@b.c","Premium":true}"#).unwrap();
+        assert_eq!(
+            (by_props.license.kind(), by_props.kind_source),
+            (LicenseKind::User, KindSource::Properties)
+        );
+        assert_eq!(code(br#"{"Version":1}"#), "unknown_license_kind");
+        assert_eq!(
+            code(br#"{"Email":"a@b.c","Seats":1}"#),
+            "ambiguous_license_kind"
+        );
+    }
+
+    #[test]
+    fn a_bom_is_fine_and_the_original_bytes_are_kept() {
+        let bytes = b"\xEF\xBB\xBF{\"LicenseType\":1}\n";
+        assert_eq!(parse(bytes).unwrap().raw, bytes.to_vec());
+    }
+
+    #[test]
+    fn trailing_garbage_is_reported_with_its_position() {
+        let err = parse(b"{\"LicenseType\":1}\n}").unwrap_err();
+        assert_eq!(err, LicenseError::TrailingData { line: 2, column: 1 });
+        assert!(err.advice().contains("server#3929"));
+    }
+
+    #[test]
+    fn the_last_duplicate_wins_whatever_its_case() {
+        let parsed = parse(br#"{"LicenseType":1,"Name":"first","name":"second"}"#).unwrap();
+        let License::Organization(org) = parsed.license else {
+            panic!("not an organization")
+        };
+        assert_eq!(org.name.as_deref(), Some("second"));
+    }
+
+    #[test]
+    fn field_errors_name_the_field_as_written() {
+        let err = parse(br#"{"licenseType":1,"useSso":"yes"}"#).unwrap_err();
+        assert_eq!(err.code(), "field_wrong_type");
+        assert!(err.to_string().contains("\"useSso\""), "{err}");
+    }
+
+    #[test]
+    fn oversized_files_are_refused_before_parsing() {
+        let mut big = br#"{"LicenseType":1,"Name":""#.to_vec();
+        big.resize(MAX_LICENSE_BYTES + 1, b'a');
+        assert_eq!(code(&big), "file_too_large");
+    }
+
+    #[test]
+    fn organization_license_serialises_to_json_the_parser_reads_back() {
+        let mut org = OrganizationLicense {
+            version: 15,
+            use_2fa: true,
+            seats: Some(3),
+            ..Default::default()
+        };
+        org.name = Some("Acme".into());
+        let json = serde_json::to_string(&org).unwrap();
+        assert!(
+            json.contains("\"use2fa\":true") && json.contains("\"planType\":0"),
+            "{json}"
+        );
+        let back = parse(json.as_bytes()).unwrap();
+        assert_eq!(back.license, License::Organization(org));
+    }
+}

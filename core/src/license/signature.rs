@@ -97,3 +97,75 @@ pub fn verify(license: &License, trust: &TrustSet) -> SignatureReport {
         "The signature does not match the license's contents with any known key: the file was changed after it was signed, or it was not signed by Bitwarden.",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::license::certs::VerificationKey;
+    use crate::license::model::OrganizationLicense;
+    use crate::license::sign::sign_with_token;
+    use crate::license::token::{self, TokenStatus};
+    use chrono::{TimeZone, Utc};
+    use rsa::RsaPrivateKey;
+
+    /// A trust set where a test key plays Bitwarden's development certificate.
+    fn dev_stand_in(key: &RsaPrivateKey) -> TrustSet {
+        TrustSet::from_keys(vec![VerificationKey {
+            certificate: CertificateKind::Development,
+            key: key.to_public_key(),
+            trusted: false,
+        }])
+    }
+
+    #[test]
+    fn development_signatures_are_untrusted_until_allowed() {
+        let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut license = License::Organization(OrganizationLicense {
+            version: 15,
+            ..Default::default()
+        });
+        sign_with_token(&mut license, &key, now).unwrap();
+        let jwt = license.token().unwrap().to_owned();
+
+        let production = dev_stand_in(&key);
+        let report = verify(&license, &production);
+        assert_eq!(
+            (report.status, report.certificate),
+            (
+                SignatureStatus::Untrusted,
+                Some(CertificateKind::Development)
+            )
+        );
+        let t = token::verify(&jwt, license.kind(), license.id(), &production, None, now);
+        assert_eq!(
+            (t.status, t.code),
+            (TokenStatus::Invalid, Some("token_untrusted"))
+        );
+
+        let development = dev_stand_in(&key).allow_development();
+        assert_eq!(
+            verify(&license, &development).status,
+            SignatureStatus::Valid
+        );
+        assert_eq!(
+            token::verify(&jwt, license.kind(), license.id(), &development, None, now).status,
+            TokenStatus::Valid
+        );
+    }
+
+    #[test]
+    fn a_signature_that_is_not_base64_is_invalid_not_a_crash() {
+        let license = License::Organization(OrganizationLicense {
+            version: 1,
+            signature: Some("%%%".into()),
+            ..Default::default()
+        });
+        let report = verify(&license, &TrustSet::production().unwrap());
+        assert_eq!(report.status, SignatureStatus::Invalid);
+        assert_eq!(
+            report.detail.as_deref(),
+            Some("The signature is not valid base64.")
+        );
+    }
+}

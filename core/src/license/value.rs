@@ -80,19 +80,25 @@ fn expect<'a, T>(
 /// A JSON number as an integer within `min..=max`.
 fn integer(value: &Value, min: i64, max: i64) -> Result<i64, FieldProblem> {
     let number = expect(value, "a number", Value::as_number)?;
-    let whole = match (number.as_i64(), number.as_u64()) {
-        (Some(n), _) => n,
-        (None, Some(_)) => i64::MAX,
-        (None, None) => return Err(FieldProblem::NotInteger(number.to_string())),
+    let out_of_range = || FieldProblem::OutOfRange {
+        value: number.to_string(),
+        min,
+        max,
+    };
+    let whole = match (number.as_i64(), number.as_u64(), number.as_f64()) {
+        (Some(n), _, _) => n,
+        (None, Some(_), _) => return Err(out_of_range()),
+        // A whole number too large for 64 bits is out of range; anything else with a
+        // decimal point or exponent is not an integer to the server's reader.
+        (None, None, Some(f)) if f.fract() == 0.0 && (f < min as f64 || f > max as f64) => {
+            return Err(out_of_range())
+        }
+        _ => return Err(FieldProblem::NotInteger(number.to_string())),
     };
     if (min..=max).contains(&whole) {
         Ok(whole)
     } else {
-        Err(FieldProblem::OutOfRange {
-            value: number.to_string(),
-            min,
-            max,
-        })
+        Err(out_of_range())
     }
 }
 
