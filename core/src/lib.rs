@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod installation;
+pub mod license;
 pub mod secrets;
 
 /// Version of this core library, shown by the CLI and the app's About box.
