@@ -232,7 +232,7 @@ fn mac(enc_type: u8, bytes: Vec<u8>) -> Result<[u8; MAC_LEN], CryptoError> {
 }
 
 fn cbc_data(enc_type: u8, bytes: Vec<u8>) -> Result<Vec<u8>, CryptoError> {
-    if bytes.is_empty() || bytes.len() % IV_LEN != 0 {
+    if bytes.is_empty() || !bytes.len().is_multiple_of(IV_LEN) {
         return Err(malformed(format!(
             "type-{enc_type} ciphertext must be a non-empty multiple of 16 bytes, found {}",
             bytes.len()
@@ -246,4 +246,108 @@ fn non_empty(enc_type: u8, bytes: Vec<u8>) -> Result<Vec<u8>, CryptoError> {
         return Err(malformed(format!("type-{enc_type} ciphertext is empty")));
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Explain;
+
+    const IV: &str = "AAECAwQFBgcICQoLDA0ODw=="; // 16 bytes
+    const BLOCK: &str = "x5yQT1m73ZoLfTmsKt6jtw=="; // 16 bytes
+    const MAC: &str = "63ZUUQU7I9DvpbNzOdE0XFN5yDIXPn/SIqzjFzsT5R8="; // 32 bytes
+    const RSA: &str = "AQID"; // 3 bytes
+
+    fn reason(s: &str) -> String {
+        let err = s.parse::<EncString>().unwrap_err();
+        assert_eq!(err.code(), "enc_string_malformed", "{s}");
+        err.to_string()
+    }
+
+    #[test]
+    fn every_type_parses_and_prints_back_exactly() {
+        let samples = [
+            (format!("0.{IV}|{BLOCK}"), 0),
+            (format!("1.{IV}|{BLOCK}|{MAC}"), 1),
+            (format!("2.{IV}|{MAC}|{MAC}"), 2),
+            (format!("3.{RSA}"), 3),
+            (format!("4.{RSA}"), 4),
+            (format!("5.{RSA}|AA=="), 5),
+            (format!("6.{RSA}|{MAC}"), 6),
+            (format!("7.{RSA}"), 7),
+        ];
+        for (text, enc_type) in samples {
+            let parsed: EncString = text.parse().unwrap();
+            assert_eq!(parsed.enc_type(), enc_type, "{text}");
+            assert_eq!(parsed.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn headerless_strings_are_type0_or_type1_and_print_without_a_header() {
+        let two = format!("{IV}|{BLOCK}");
+        let parsed: EncString = two.parse().unwrap();
+        assert_eq!(parsed.enc_type(), 0);
+        assert_eq!(parsed.to_string(), two);
+        let three = format!("{IV}|{BLOCK}|{MAC}");
+        let parsed: EncString = three.parse().unwrap();
+        assert_eq!(parsed.enc_type(), 1);
+        assert_eq!(parsed.to_string(), three);
+        assert!(reason(IV).contains("type 0 needs 2 part(s)"));
+    }
+
+    #[test]
+    fn wrong_part_counts_are_refused_with_the_expected_count() {
+        assert_eq!(
+            reason(&format!("2.{IV}|{BLOCK}")),
+            "The encrypted value is malformed: type 2 needs 3 part(s) separated by `|`, found 2"
+        );
+        assert!(reason(&format!("2.{IV}|{BLOCK}|{MAC}|{MAC}")).contains("found 4"));
+        assert!(reason(&format!("4.{RSA}|{MAC}")).contains("type 4 needs 1 part(s)"));
+        assert!(reason(&format!("6.{RSA}")).contains("type 6 needs 2 part(s)"));
+        assert!(reason(&format!("0.{IV}|{BLOCK}|{MAC}")).contains("type 0 needs 2"));
+    }
+
+    #[test]
+    fn bad_base64_names_the_part() {
+        assert_eq!(
+            reason(&format!("2.{IV}|not*base64|{MAC}")),
+            "The encrypted value is malformed: part 2 of a type-2 value is not valid base64"
+        );
+        // Missing padding and URL-safe alphabet are not the standard encoding.
+        assert!(reason(&format!("2.AAECAwQFBgcICQoLDA0ODw|{BLOCK}|{MAC}")).contains("part 1"));
+        assert!(reason("4.-_8=").contains("not valid base64"));
+    }
+
+    #[test]
+    fn wrong_sizes_are_refused() {
+        assert!(reason(&format!("2.AAECAwQFBgcICQoL|{BLOCK}|{MAC}"))
+            .contains("IV must be 16 bytes, found 12"));
+        assert!(reason(&format!("2.{IV}|{BLOCK}|{IV}")).contains("MAC must be 32 bytes, found 16"));
+        assert!(reason(&format!("2.{IV}|AQID|{MAC}"))
+            .contains("non-empty multiple of 16 bytes, found 3"));
+        assert!(reason(&format!("2.{IV}||{MAC}")).contains("found 0"));
+        assert!(reason("4.").contains("type-4 ciphertext is empty"));
+        assert!(reason("7.").contains("type-7 ciphertext is empty"));
+    }
+
+    #[test]
+    fn unknown_or_odd_type_numbers_are_refused() {
+        for header in ["8", "02", "-1", "", "x", "2 "] {
+            assert!(
+                reason(&format!("{header}.{RSA}")).contains("not a number from 0 to 7"),
+                "{header}"
+            );
+        }
+        assert!(reason("").contains("type 0 needs 2 part(s)"));
+    }
+
+    #[test]
+    fn debug_output_shows_sizes_not_ciphertext() {
+        let parsed: EncString = format!("2.{IV}|{BLOCK}|{MAC}").parse().unwrap();
+        assert_eq!(
+            format!("{parsed:?}"),
+            "EncString(type 2, part sizes [16, 16, 32])"
+        );
+    }
 }

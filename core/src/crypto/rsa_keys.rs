@@ -145,3 +145,62 @@ impl std::fmt::Debug for PrivateKey {
         f.write_str("PrivateKey([redacted])")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Explain;
+
+    #[test]
+    fn generated_key_pairs_are_rsa_2048_and_round_trip_a_shared_key() {
+        let private_key = PrivateKey::generate().unwrap();
+        let public_key = private_key.public_key();
+        assert_eq!(public_key.bits(), 2048);
+        let spki = public_key.to_spki_b64().unwrap();
+        assert_eq!(spki.len(), 392);
+        let reread = PublicKey::from_spki_b64(&spki).unwrap();
+        assert_eq!(reread, public_key);
+        let key = SymmetricKey::generate();
+        let shared = reread.encapsulate(&key).unwrap();
+        assert_eq!(shared.enc_type(), 4);
+        assert_eq!(
+            private_key.decapsulate(&shared).unwrap().as_bytes(),
+            key.as_bytes()
+        );
+        let again = PrivateKey::from_pkcs8_der(&private_key.to_pkcs8_der().unwrap()).unwrap();
+        assert_eq!(again.public_key(), public_key);
+    }
+
+    #[test]
+    fn symmetric_values_are_not_rsa_values() {
+        let private_key = PrivateKey::generate().unwrap();
+        let value = SymmetricKey::generate().encrypt(b"x");
+        assert_eq!(
+            private_key.decrypt(&value).unwrap_err().code(),
+            "unsupported_enc_type"
+        );
+    }
+
+    #[test]
+    fn public_keys_under_2048_bits_are_refused() {
+        let small = RsaPrivateKey::new(&mut OsRng, 1024)
+            .unwrap()
+            .to_public_key();
+        let spki = STANDARD.encode(small.to_public_key_der().unwrap().as_bytes());
+        let err = PublicKey::from_spki_b64(&spki).unwrap_err();
+        assert_eq!(err.code(), "invalid_public_key");
+        assert!(err.to_string().contains("1024 bits is too small"), "{err}");
+    }
+
+    #[test]
+    fn garbage_private_key_bytes_are_refused() {
+        let err = PrivateKey::from_pkcs8_der(b"not DER").unwrap_err();
+        assert_eq!(err.code(), "invalid_private_key");
+    }
+
+    #[test]
+    fn public_key_debug_shows_only_the_size() {
+        let public_key = PrivateKey::generate().unwrap().public_key();
+        assert_eq!(format!("{public_key:?}"), "PublicKey(RSA-2048)");
+    }
+}

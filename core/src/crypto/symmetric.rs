@@ -101,3 +101,56 @@ fn aes_cbc_decrypt(
     buffer.truncate(plaintext_len);
     Ok(buffer)
 }
+
+#[cfg(test)]
+mod tests {
+    use aes::cipher::block_padding::NoPadding;
+
+    use super::*;
+    use crate::error::Explain;
+
+    /// A type-2 value with a valid MAC around the given raw (unpadded) ciphertext blocks.
+    fn authenticated(key: &SymmetricKey, plaintext_blocks: &[u8]) -> EncString {
+        let iv = [9u8; 16];
+        let data = Aes256CbcEnc::new(key.enc_key().into(), &iv.into())
+            .encrypt_padded_vec_mut::<NoPadding>(plaintext_blocks);
+        let mac = key.mac(&iv, &data).finalize().into_bytes().into();
+        EncString::AesCbc256HmacSha256B64 { iv, data, mac }
+    }
+
+    #[test]
+    fn invalid_padding_behind_a_valid_mac_is_a_decryption_error() {
+        let key = SymmetricKey::generate();
+        let err = key.decrypt(&authenticated(&key, &[0u8; 16])).unwrap_err();
+        assert_eq!(err.code(), "decryption_failed");
+        assert!(err.to_string().contains("padding"));
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused() {
+        let key = SymmetricKey::generate();
+        let err = key
+            .decrypt_to_string(&key.encrypt(&[0xff, 0xfe]))
+            .unwrap_err();
+        assert_eq!(err.code(), "not_utf8");
+    }
+
+    #[test]
+    fn type1_and_rsa_values_are_not_symmetric_type2() {
+        let key = SymmetricKey::generate();
+        for text in [
+            "1.AAECAwQFBgcICQoLDA0ODw==|x5yQT1m73ZoLfTmsKt6jtw==|63ZUUQU7I9DvpbNzOdE0XFN5yDIXPn/SIqzjFzsT5R8=",
+            "4.AQID",
+        ] {
+            let err = key.decrypt(&text.parse().unwrap()).unwrap_err();
+            assert_eq!(err.code(), "unsupported_enc_type", "{text}");
+        }
+    }
+
+    #[test]
+    fn legacy_type0_path_takes_only_type0() {
+        let key = SymmetricKey::generate();
+        let err = decrypt_legacy_type0(&[0; 32], &key.encrypt(b"x")).unwrap_err();
+        assert_eq!(err.code(), "unsupported_enc_type");
+    }
+}
