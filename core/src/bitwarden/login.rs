@@ -1,0 +1,292 @@
+//! Signing in as a state machine the CLI and the app both drive: [`Login::start`] answers
+//! with a [`LoginStep`]; when the server wants a two-step code or a new-device code, the
+//! caller asks the person and calls [`Login::continue_with`]. No terminal I/O here.
+//!
+//! Two ways in (contract §4.4): the personal API key (`client_credentials`,
+//! `client_id=user.<id>`, scope `api`), or e-mail and master password (prelogin, then the
+//! master key and server hash derived locally; the password never leaves this machine).
+
+use secrecy::SecretString;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::errors::BitwardenError;
+use super::http::Http;
+use super::identity::{self, TokenAnswer};
+use super::session::{LoginKind, Renewal, Session};
+use super::urls::Endpoints;
+use crate::crypto::MasterKey;
+
+/// What a person signs in with.
+pub enum Credentials {
+    /// A personal API key (Account settings > Security > Keys).
+    ApiKey {
+        client_id: String,
+        client_secret: SecretString,
+    },
+    /// E-mail and master password.
+    Password {
+        email: String,
+        password: SecretString,
+    },
+}
+
+/// A two-step login method (`TwoFactorProviderType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TwoFactorProvider {
+    Authenticator,
+    Email,
+    Duo,
+    YubiKey,
+    U2f,
+    Remember,
+    OrganizationDuo,
+    WebAuthn,
+    RecoveryCode,
+    Other(u8),
+}
+
+impl TwoFactorProvider {
+    const NAMED: [TwoFactorProvider; 9] = [
+        TwoFactorProvider::Authenticator,
+        TwoFactorProvider::Email,
+        TwoFactorProvider::Duo,
+        TwoFactorProvider::YubiKey,
+        TwoFactorProvider::U2f,
+        TwoFactorProvider::Remember,
+        TwoFactorProvider::OrganizationDuo,
+        TwoFactorProvider::WebAuthn,
+        TwoFactorProvider::RecoveryCode,
+    ];
+
+    /// The number the server uses.
+    pub fn id(self) -> u8 {
+        match self {
+            TwoFactorProvider::Other(id) => id,
+            named => Self::NAMED.iter().position(|p| *p == named).unwrap_or(0) as u8,
+        }
+    }
+
+    pub fn from_id(id: u8) -> TwoFactorProvider {
+        Self::NAMED
+            .get(usize::from(id))
+            .copied()
+            .unwrap_or(TwoFactorProvider::Other(id))
+    }
+
+    /// From the server's enum name, e.g. `Authenticator`.
+    pub fn from_name(name: &str) -> Option<TwoFactorProvider> {
+        Self::NAMED
+            .iter()
+            .copied()
+            .find(|p| format!("{p:?}").eq_ignore_ascii_case(name))
+    }
+
+    /// The name a person sees.
+    pub fn name(self) -> &'static str {
+        match self {
+            TwoFactorProvider::Authenticator => "Authenticator",
+            TwoFactorProvider::Email => "Email",
+            TwoFactorProvider::Duo => "Duo",
+            TwoFactorProvider::YubiKey => "YubiKey",
+            TwoFactorProvider::U2f => "U2F",
+            TwoFactorProvider::Remember => "Remember",
+            TwoFactorProvider::OrganizationDuo => "Duo (organization)",
+            TwoFactorProvider::WebAuthn => "WebAuthn",
+            TwoFactorProvider::RecoveryCode => "Recovery code",
+            TwoFactorProvider::Other(_) => "Unknown method",
+        }
+    }
+
+    /// Whether a code typed by a person completes this method here (Duo, YubiKey and
+    /// WebAuthn need a browser or a device).
+    pub fn takes_a_typed_code(self) -> bool {
+        matches!(
+            self,
+            TwoFactorProvider::Authenticator | TwoFactorProvider::Email
+        )
+    }
+}
+
+/// One offered two-step method, with the server's hint (the masked e-mail address).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TwoFactorOffer {
+    pub provider: TwoFactorProvider,
+    pub hint: Option<String>,
+}
+
+/// Where a sign-in stands.
+#[derive(Debug)]
+pub enum LoginStep {
+    Done(Box<Session>),
+    /// Ask for a code of one of these methods, then [`Login::continue_with`].
+    NeedTwoFactor {
+        providers: Vec<TwoFactorOffer>,
+    },
+    /// Ask for the code Bitwarden e-mailed to verify this device.
+    NeedNewDeviceOtp,
+}
+
+/// What the person answered.
+pub enum LoginAnswer {
+    TwoFactor {
+        provider: TwoFactorProvider,
+        code: SecretString,
+    },
+    NewDeviceOtp(SecretString),
+}
+
+/// A sign-in in progress.
+pub struct Login {
+    http: Http,
+    endpoints: Endpoints,
+    credentials: Credentials,
+    /// Derived once: the KDF is the slow part.
+    server_hash: Option<SecretString>,
+    two_factor: Option<(TwoFactorProvider, SecretString)>,
+    new_device_otp: Option<SecretString>,
+}
+
+impl Login {
+    pub fn new(http: Http, endpoints: Endpoints, credentials: Credentials) -> Login {
+        Login {
+            http,
+            endpoints,
+            credentials,
+            server_hash: None,
+            two_factor: None,
+            new_device_otp: None,
+        }
+    }
+
+    /// First attempt: prelogin and key derivation for a password, then the token request.
+    pub async fn start(&mut self) -> Result<LoginStep, BitwardenError> {
+        self.attempt().await
+    }
+
+    /// Sends the same sign-in again with the code the person gave. A wrong code is an
+    /// error ([`BitwardenError::TwoFactorInvalid`] or `NewDeviceOtpInvalid`) and the
+    /// login can be continued with another one.
+    pub async fn continue_with(
+        &mut self,
+        answer: LoginAnswer,
+    ) -> Result<LoginStep, BitwardenError> {
+        match answer {
+            LoginAnswer::TwoFactor { provider, code } => self.two_factor = Some((provider, code)),
+            LoginAnswer::NewDeviceOtp(code) => self.new_device_otp = Some(code),
+        }
+        self.attempt().await
+    }
+
+    async fn attempt(&mut self) -> Result<LoginStep, BitwardenError> {
+        let device = self.http.device().clone();
+        let form = match &self.credentials {
+            Credentials::ApiKey {
+                client_id,
+                client_secret,
+            } => identity::api_key_form(&device, client_id, client_secret),
+            Credentials::Password { email, password } => {
+                let hash = match &self.server_hash {
+                    Some(hash) => hash.clone(),
+                    None => {
+                        let hash = self.derive_server_hash(email, password).await?;
+                        self.server_hash = Some(hash.clone());
+                        hash
+                    }
+                };
+                identity::password_form(
+                    &device,
+                    email,
+                    &hash,
+                    self.two_factor.as_ref(),
+                    self.new_device_otp.as_ref(),
+                )
+            }
+        };
+        match identity::request_token(&self.http, &self.endpoints, form).await? {
+            TokenAnswer::Granted(tokens) => {
+                let (kind, user, user_id, email, renewal) = match &self.credentials {
+                    Credentials::ApiKey {
+                        client_id,
+                        client_secret,
+                    } => (
+                        LoginKind::ApiKey,
+                        client_id.clone(),
+                        client_id
+                            .strip_prefix("user.")
+                            .and_then(|id| Uuid::parse_str(id).ok()),
+                        None,
+                        Some(Renewal::ApiKey {
+                            client_id: client_id.clone(),
+                            client_secret: client_secret.clone(),
+                        }),
+                    ),
+                    Credentials::Password { email, .. } => (
+                        LoginKind::Password,
+                        email.trim().to_lowercase(),
+                        None,
+                        Some(email.trim().to_owned()),
+                        tokens.refresh_token.clone().map(Renewal::RefreshToken),
+                    ),
+                };
+                Ok(LoginStep::Done(Box::new(Session::signed_in(
+                    self.http.clone(),
+                    self.endpoints.clone(),
+                    kind,
+                    user,
+                    user_id,
+                    email,
+                    tokens.access_token,
+                    renewal,
+                ))))
+            }
+            TokenAnswer::TwoFactor(providers) => Ok(LoginStep::NeedTwoFactor { providers }),
+            TokenAnswer::NewDeviceOtp => Ok(LoginStep::NeedNewDeviceOtp),
+        }
+    }
+
+    /// Prelogin, then the master key (off the async threads: it takes CPU seconds) and
+    /// the server hash.
+    async fn derive_server_hash(
+        &self,
+        email: &str,
+        password: &SecretString,
+    ) -> Result<SecretString, BitwardenError> {
+        let prelogin = identity::prelogin(&self.http, &self.endpoints, email.trim()).await?;
+        let password = password.clone();
+        let derived = tokio::task::spawn_blocking(move || {
+            MasterKey::derive(&password, &prelogin.salt, &prelogin.kdf)
+                .map(|key| key.server_hash(&password))
+        })
+        .await
+        .map_err(|e| {
+            BitwardenError::Crypto(crate::crypto::CryptoError::KdfFailed(e.to_string()))
+        })?;
+        Ok(derived?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_numbers_match_the_server_enum() {
+        assert_eq!(
+            TwoFactorProvider::from_id(0),
+            TwoFactorProvider::Authenticator
+        );
+        assert_eq!(TwoFactorProvider::from_id(1), TwoFactorProvider::Email);
+        assert_eq!(TwoFactorProvider::from_id(7), TwoFactorProvider::WebAuthn);
+        assert_eq!(TwoFactorProvider::from_id(42), TwoFactorProvider::Other(42));
+        for id in 0..=9 {
+            assert_eq!(TwoFactorProvider::from_id(id).id(), id);
+        }
+        assert_eq!(
+            TwoFactorProvider::from_name("email"),
+            Some(TwoFactorProvider::Email)
+        );
+        assert!(!TwoFactorProvider::Duo.takes_a_typed_code());
+    }
+}

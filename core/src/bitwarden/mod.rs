@@ -1,0 +1,53 @@
+//! The network half: signing in to a self-hosted Bitwarden server and to Bitwarden cloud,
+//! downloading licenses from the cloud, and putting licenses and the billing sync token on
+//! the self-hosted server, safely.
+//!
+//! Flow: build an [`Http`] (TLS, timeouts, retries, the device) and [`Endpoints`] for the
+//! server; sign in with a [`Login`] (or resume a kept session from a [`SessionStore`]);
+//! then call the operations ([`owned_organizations`], [`download_organization_license`],
+//! [`plan_upload`] + [`send_upload`], [`save_billing_sync_token`], [`trigger_sync`], …)
+//! with the [`Session`]. Every failure is a [`BitwardenError`] with a stable code.
+
+mod archive;
+mod connections;
+mod device;
+mod errors;
+mod folders;
+mod http;
+mod identity;
+mod licenses;
+mod login;
+mod multipart;
+mod organizations;
+mod replies;
+mod session;
+mod store;
+mod upload;
+mod urls;
+
+pub use archive::{Archive, LicenseOwner};
+pub use connections::{
+    billing_sync_connection, cloud_communication_enabled, delete_billing_sync_connection,
+    kept_token, save_billing_sync_token, token_account, trigger_sync, BillingSyncConnection,
+    SavedToken, CLOUD_BILLING_SYNC,
+};
+pub use device::{AppKind, Device, CLIENT_VERSION};
+pub use errors::{BitwardenError, ExitClass};
+pub use folders::Folders;
+pub use http::{Http, HttpOptions};
+pub use licenses::{
+    download_organization_license, download_premium_license, save_keeping_old, Downloaded, Saved,
+    ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
+};
+pub use login::{Credentials, Login, LoginAnswer, LoginStep, TwoFactorOffer, TwoFactorProvider};
+pub use organizations::{
+    owned_organizations, profile, subscription, Membership, OrganizationState, OrganizationsReport,
+    Profile, Subscription,
+};
+pub use session::{LoginKind, Session, SessionFacts};
+pub use store::SessionStore;
+pub use upload::{
+    plan_upload, send_upload, Change, ReplacedCopy, UploadOutcome, UploadPlan, UploadRequest,
+    UploadTarget,
+};
+pub use urls::{check_transport, is_loopback, CloudUrls, Endpoints, ServerKind};
