@@ -4,8 +4,18 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod installation;
+mod download;
 mod inspect;
+mod installation;
+mod login;
+mod logout;
+mod net;
+mod orgs;
+mod prompt;
+mod report;
+mod sync;
+mod token;
+mod upload;
 
 #[derive(Debug, Parser)]
 #[command(name = "bwlicense", version, about, long_about = None)]
@@ -26,6 +36,20 @@ enum Command {
     Installation(Box<installation::InstallationArgs>),
     /// Check a license file as the self-hosted server would on upload.
     Inspect(inspect::InspectArgs),
+    /// Sign in to a self-hosted server or to Bitwarden cloud and keep the session.
+    Login(login::LoginArgs),
+    /// Forget kept sessions (keychain entries and the session file).
+    Logout(logout::LogoutArgs),
+    /// List the organizations you own on a self-hosted server, with their license state.
+    Orgs(orgs::OrgsArgs),
+    /// Download an organization or premium license from Bitwarden cloud.
+    Download(download::DownloadArgs),
+    /// Upload a license to a self-hosted server, checked and archived first.
+    Upload(upload::UploadArgs),
+    /// Set, show or clear an organization's billing sync token.
+    Token(token::TokenArgs),
+    /// Fetch organization licenses from the cloud now (billing sync).
+    Sync(sync::SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,5 +70,12 @@ fn main() -> ExitCode {
         }
         Command::Installation(args) => installation::run(*args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Login(args) => login::run(args),
+        Command::Logout(args) => logout::run(args),
+        Command::Orgs(args) => orgs::run(args),
+        Command::Download(args) => download::run(args),
+        Command::Upload(args) => upload::run(args),
+        Command::Token(args) => token::run(args),
+        Command::Sync(args) => sync::run(args),
     }
 }

@@ -4,7 +4,7 @@
 use crate::crypto::CryptoError;
 use crate::error::Explain;
 use crate::installation::InstallationError;
-use crate::license::LicenseError;
+use crate::license::{LicenseError, TrustError};
 use crate::secrets::KeychainError;
 
 /// How a failure ends a command: refused by a check or the server, a usage mistake, or
@@ -93,6 +93,8 @@ pub enum BitwardenError {
     Crypto(#[from] CryptoError),
     #[error(transparent)]
     Installation(#[from] InstallationError),
+    #[error(transparent)]
+    Trust(#[from] TrustError),
 }
 
 impl BitwardenError {
@@ -109,7 +111,8 @@ impl BitwardenError {
             | BitwardenError::CaCertificate { .. }
             | BitwardenError::File { .. }
             | BitwardenError::LicenseUnreadable { .. }
-            | BitwardenError::Installation(_) => ExitClass::Usage,
+            | BitwardenError::Installation(_)
+            | BitwardenError::Trust(_) => ExitClass::Usage,
             _ => ExitClass::Refused,
         }
     }
@@ -123,7 +126,8 @@ impl BitwardenError {
         )
     }
 
-    pub(crate) fn file(action: &'static str, path: &std::path::Path, e: std::io::Error) -> Self {
+    /// A file that could not be read or written.
+    pub fn file(action: &'static str, path: &std::path::Path, e: std::io::Error) -> Self {
         BitwardenError::File {
             action,
             path: path.display().to_string(),
@@ -163,6 +167,7 @@ impl Explain for BitwardenError {
             BitwardenError::Keychain(e) => e.code(),
             BitwardenError::Crypto(e) => e.code(),
             BitwardenError::Installation(e) => e.code(),
+            BitwardenError::Trust(e) => e.code(),
         }
     }
 
@@ -194,6 +199,7 @@ impl Explain for BitwardenError {
             BitwardenError::Keychain(e) => e.advice(),
             BitwardenError::Crypto(e) => e.advice(),
             BitwardenError::Installation(e) => e.advice(),
+            BitwardenError::Trust(e) => e.advice(),
         }
     }
 }

@@ -1,0 +1,99 @@
+//! `bwlicense orgs`: the organizations you own on a self-hosted server, with their license
+//! state (plan, seats, expiry with and without grace), billing sync and cloud communication.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use companion_core::bitwarden::{owned_organizations, OrganizationsReport};
+
+use crate::net::{block_on, Net, NetArgs};
+use crate::report::{day, fail, print_json, Style};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Exit status: 0 listed, 1 refused, 2 usage, 3 network or keychain failure.")]
+pub struct OrgsArgs {
+    /// The self-hosted server's vault URL.
+    #[arg(long, value_name = "URL")]
+    server: String,
+    #[command(flatten)]
+    net: NetArgs,
+}
+
+pub fn run(args: OrgsArgs) -> ExitCode {
+    let result = block_on(async {
+        let net = Net::new(&args.net)?;
+        let endpoints = net.self_hosted(&args.server)?;
+        let session = net.session(&endpoints).await?;
+        owned_organizations(&session).await
+    })
+    .and_then(|r| r);
+    match result {
+        Ok(report) => {
+            if args.net.json {
+                print_json(&report);
+            } else {
+                print!("{}", render(&report, &Style::for_stdout()));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(args.net.json, &e, None),
+    }
+}
+
+fn render(report: &OrganizationsReport, s: &Style) -> String {
+    let mut out = format!(
+        "{} on {} (cloud communication {})\n",
+        s.bold("Organizations you own"),
+        report.server,
+        if report.cloud_communication {
+            s.good("on")
+        } else {
+            s.warn("off")
+        }
+    );
+    if report.organizations.is_empty() {
+        out.push_str("  none\n");
+    }
+    for org in &report.organizations {
+        let state = if org.enabled { "" } else { " (disabled)" };
+        out.push_str(&format!(
+            "  {}  {}{}\n",
+            s.bold(&org.name),
+            org.id,
+            s.bad(state)
+        ));
+        let seats = org.seats.map_or(String::new(), |n| format!(", {n} seats"));
+        out.push_str(&format!(
+            "    Plan: {}{seats}\n",
+            org.plan.as_deref().unwrap_or("unknown")
+        ));
+        match org.expiration {
+            Some(expires) => {
+                let days = org.days_until_disabled.unwrap_or_default();
+                let when = format!("{} ({days} days)", day(expires));
+                let when = match days {
+                    d if d < 0 => s.bad(&when),
+                    d if d < 30 => s.warn(&when),
+                    _ => when,
+                };
+                let grace = org
+                    .expiration_without_grace
+                    .filter(|g| *g != expires)
+                    .map_or(String::new(), |g| format!(", subscription ends {}", day(g)));
+                out.push_str(&format!("    Expires: {when}{grace}\n"));
+            }
+            None => out.push_str("    Expires: unknown\n"),
+        }
+        let sync = &org.billing_sync;
+        let sync_text = match (sync.exists(), sync.enabled) {
+            (false, _) => "no token set".to_owned(),
+            (true, false) => s.warn("token set, disabled"),
+            (true, true) => format!(
+                "token set, enabled, last sync {}",
+                sync.last_license_sync.map_or("never".to_owned(), day)
+            ),
+        };
+        out.push_str(&format!("    Billing sync: {sync_text}\n"));
+    }
+    out
+}

@@ -1,0 +1,243 @@
+//! `bwlicense token set|status|clear`: the organization's billing sync token on the
+//! self-hosted server (its CloudBillingSync connection) and in the keychain. The token is
+//! read from stdin (without echo on a terminal) or from an environment variable, never
+//! from the command line, and never printed except masked (`••••••••6789`).
+
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use companion_core::bitwarden::{
+    billing_sync_connection, delete_billing_sync_connection, kept_token, save_billing_sync_token,
+    token_account, BillingSyncConnection, BitwardenError,
+};
+use companion_core::error::Explain;
+use companion_core::secrets::{mask, ExposeSecret, OsKeychain, SecretStore, SecretString};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::net::{block_on, Net, NetArgs};
+use crate::prompt;
+use crate::report::{day, fail, print_json, Style};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The token is the organization's billing sync token from the cloud web vault (Organization > Billing > Subscription > Set up billing sync).\n\nExit status: 0 done, 1 refused, 2 usage, 3 network or keychain failure."
+)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    action: Action,
+    #[command(flatten)]
+    net: NetArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Action {
+    /// Store the token on the server (create or update the connection) and in the keychain.
+    Set {
+        #[command(flatten)]
+        target: Target,
+        /// Read the token from this environment variable instead of stdin.
+        #[arg(long, value_name = "VAR")]
+        token_env: Option<String>,
+        /// Keep the token only on the server, not in the keychain.
+        #[arg(long)]
+        no_keychain: bool,
+    },
+    /// Show the connection and the token, masked.
+    Status {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Delete the connection on the server and the token in the keychain.
+    Clear {
+        #[command(flatten)]
+        target: Target,
+    },
+}
+
+#[derive(Debug, Args)]
+struct Target {
+    /// The self-hosted server's vault URL.
+    #[arg(long, value_name = "URL")]
+    server: String,
+    /// The self-hosted organization's ID.
+    #[arg(long, value_name = "ID")]
+    org: Uuid,
+}
+
+pub fn run(args: TokenArgs) -> ExitCode {
+    let json = args.net.json;
+    let result = block_on(act(&args)).and_then(|r| r);
+    match result {
+        Ok(report) => {
+            if json {
+                print_json(&report.json);
+            } else {
+                print!("{}", report.text);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(json, &e, None),
+    }
+}
+
+struct Report {
+    json: serde_json::Value,
+    text: String,
+}
+
+async fn act(args: &TokenArgs) -> Result<Report, BitwardenError> {
+    let s = Style::for_stdout();
+    let net = Net::new(&args.net)?;
+    let keychain = OsKeychain::default();
+    match &args.action {
+        Action::Set {
+            target,
+            token_env,
+            no_keychain,
+        } => {
+            let token = read_token(token_env.as_deref())?;
+            let endpoints = net.self_hosted(&target.server)?;
+            let session = net.session(&endpoints).await?;
+            let saved = save_billing_sync_token(&session, target.org, &token).await?;
+            if !no_keychain {
+                keychain
+                    .set(&token_account(&endpoints.server, target.org), &token)
+                    .map_err(BitwardenError::from)?;
+            }
+            let verb = if saved.created { "created" } else { "updated" };
+            Ok(Report {
+                text: format!(
+                    "{} Billing sync token stored on {} for organization {} (connection {verb}, {}){}.\n",
+                    s.good("Done."),
+                    endpoints.label(),
+                    target.org,
+                    if saved.connection.enabled { "enabled" } else { "disabled" },
+                    if *no_keychain { "" } else { " and in the keychain" },
+                ),
+                json: json!({
+                    "organization": target.org,
+                    "created": saved.created,
+                    "connection": saved.connection,
+                    "in_keychain": !no_keychain,
+                }),
+            })
+        }
+        Action::Status { target } => {
+            let endpoints = net.self_hosted(&target.server)?;
+            let session = net.session(&endpoints).await?;
+            let connection = billing_sync_connection(&session, target.org).await?;
+            let kept = kept_token(&keychain, &endpoints.server, target.org);
+            Ok(status(target.org, &connection, kept, &s))
+        }
+        Action::Clear { target } => {
+            let endpoints = net.self_hosted(&target.server)?;
+            let session = net.session(&endpoints).await?;
+            let deleted = delete_billing_sync_connection(&session, target.org).await?;
+            let removed = keychain
+                .delete(&token_account(&endpoints.server, target.org))
+                .map_err(BitwardenError::from)?;
+            Ok(Report {
+                text: format!(
+                    "Connection {} on the server; token {} the keychain.\n",
+                    if deleted { "deleted" } else { "was not set" },
+                    if removed {
+                        "removed from"
+                    } else {
+                        "was not in"
+                    },
+                ),
+                json: json!({
+                    "organization": target.org,
+                    "connection_deleted": deleted,
+                    "keychain_entry_removed": removed,
+                }),
+            })
+        }
+    }
+}
+
+fn status(
+    org: Uuid,
+    connection: &BillingSyncConnection,
+    kept: Result<Option<SecretString>, BitwardenError>,
+    s: &Style,
+) -> Report {
+    let (kept, keychain_problem) = match kept {
+        Ok(kept) => (kept, None),
+        Err(e) => (None, Some(e.problem())),
+    };
+    let shown = kept.as_ref().or(connection.server_token()).map(mask);
+    let matches = kept.as_ref().map(|k| connection.holds(k));
+    let mut text = format!("Billing sync for organization {org}:\n");
+    if connection.exists() {
+        text.push_str(&format!(
+            "  Connection: {}\n",
+            if connection.enabled {
+                s.good("enabled")
+            } else {
+                s.warn("disabled")
+            }
+        ));
+        if let Some(cloud) = connection.cloud_organization_id {
+            text.push_str(&format!("  Cloud organization: {cloud}\n"));
+        }
+        text.push_str(&format!(
+            "  Last sync: {}\n",
+            connection.last_license_sync.map_or("never".to_owned(), day)
+        ));
+    } else {
+        text.push_str(&format!(
+            "  Connection: {}\n",
+            s.warn("none (no token set)")
+        ));
+    }
+    text.push_str(&format!(
+        "  Token: {}{}\n",
+        shown.as_deref().unwrap_or("not set"),
+        match matches {
+            Some(true) => " (keychain and server agree)",
+            Some(false) if connection.exists() =>
+                " (keychain differs from the server: run `token set` again)",
+            _ => "",
+        }
+    ));
+    if let Some(problem) = &keychain_problem {
+        text.push_str(&format!("  {} {}\n", s.warn("Keychain:"), problem.message));
+    }
+    Report {
+        json: json!({
+            "organization": org,
+            "connection": connection,
+            "token": shown,
+            "in_keychain": kept.is_some(),
+            "keychain_matches_server": matches,
+            "keychain_problem": keychain_problem,
+        }),
+        text,
+    }
+}
+
+/// The token from the environment variable, else from stdin (no echo on a terminal).
+fn read_token(env: Option<&str>) -> Result<SecretString, BitwardenError> {
+    let missing = |detail: String| BitwardenError::InvalidCredentials {
+        message: format!("No billing sync token was given: {detail}."),
+    };
+    let token = match env {
+        Some(name) => SecretString::from(
+            std::env::var(name).map_err(|_| missing(format!("{name} is not set")))?,
+        ),
+        None => prompt::secret("Billing sync token: ").map_err(|e| missing(e.to_string()))?,
+    };
+    let trimmed = token.expose_secret().trim();
+    if trimmed.is_empty() {
+        return Err(missing("it is empty".into()));
+    }
+    if trimmed.chars().any(char::is_whitespace) {
+        return Err(BitwardenError::InvalidCredentials {
+            message: "The billing sync token contains spaces; copy it again from the web vault."
+                .into(),
+        });
+    }
+    Ok(SecretString::from(trimmed.to_owned()))
+}

@@ -1,0 +1,180 @@
+//! `bwlicense upload`: replace an organization's license or add/replace your premium
+//! license on a self-hosted server, safely: the file is checked as the server will check
+//! it (and not sent if it would be refused, unless --force), the change is summarised,
+//! and the replaced and new licenses are archived before the file's bytes are sent.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::Args;
+use companion_core::bitwarden::{
+    plan_upload, send_upload, Archive, BitwardenError, UploadOutcome, UploadPlan, UploadRequest,
+    UploadTarget,
+};
+use companion_core::installation::{self, Source};
+use companion_core::license::{ExpectedInstallation, TrustSet};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::net::{block_on, Net, NetArgs};
+use crate::report::{fail, print_json, Style};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Licenses are archived under the data folder (~/.local/share/license-companion/licenses). With --bwdata the installation ID is checked and the server's current license file is archived too.\n\nExit status: 0 applied, 1 refused (by the checks or the server), 2 usage, 3 network or keychain failure."
+)]
+pub struct UploadArgs {
+    /// The self-hosted server's vault URL.
+    #[arg(long, value_name = "URL")]
+    server: String,
+    /// The self-hosted organization's ID.
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "premium",
+        conflicts_with = "premium"
+    )]
+    org: Option<Uuid>,
+    /// Upload your premium license instead.
+    #[arg(long)]
+    premium: bool,
+    /// The license file, as downloaded.
+    file: PathBuf,
+    /// Send it even if the checks say the server will refuse it.
+    #[arg(long)]
+    force: bool,
+    /// The server's bwdata folder: its installation ID is checked, its current license kept.
+    #[arg(long, value_name = "DIR")]
+    bwdata: Option<PathBuf>,
+    /// The server's installation ID, to check the license against.
+    #[arg(long, value_name = "ID", conflicts_with = "bwdata")]
+    installation_id: Option<Uuid>,
+    /// Also trust this licensing certificate or public key (PEM); repeatable.
+    #[arg(long = "trust-cert", value_name = "PEM")]
+    trust_cert: Vec<PathBuf>,
+    /// Trust Bitwarden's development certificate, as a non-production server does.
+    #[arg(long)]
+    allow_dev_cert: bool,
+    #[command(flatten)]
+    net: NetArgs,
+}
+
+pub fn run(args: UploadArgs) -> ExitCode {
+    let json = args.net.json;
+    let style = Style::for_stdout();
+    let result = block_on(async {
+        let net = Net::new(&args.net)?;
+        let request = request(&args)?;
+        let endpoints = net.self_hosted(&args.server)?;
+        let session = net.session(&endpoints).await?;
+        let archive = Archive::new(net.folders.licenses());
+        let plan = plan_upload(&session, &archive, request).await?;
+        if !json {
+            print!("{}", render_plan(&plan, &style));
+        }
+        let outcome = send_upload(&session, &archive, &plan, args.force).await;
+        Ok::<_, BitwardenError>((plan, outcome))
+    })
+    .and_then(|r| r);
+    match result {
+        Ok((plan, Ok(outcome))) => {
+            if json {
+                print_json(&json!({ "plan": plan, "outcome": outcome }));
+            } else {
+                print!("{}", render_outcome(&outcome, &style));
+            }
+            ExitCode::SUCCESS
+        }
+        Ok((plan, Err(e))) => fail(json, &e, Some(("plan", json!(plan)))),
+        Err(e) => fail(json, &e, None),
+    }
+}
+
+fn request(args: &UploadArgs) -> Result<UploadRequest, BitwardenError> {
+    let mut trust = TrustSet::production()?;
+    if args.allow_dev_cert {
+        trust = trust.allow_development();
+    }
+    for path in &args.trust_cert {
+        let pem =
+            std::fs::read_to_string(path).map_err(|e| BitwardenError::file("read", path, e))?;
+        trust = trust.trust_pem(&pem)?;
+    }
+    let installation = match (args.installation_id, &args.bwdata) {
+        (Some(id), _) => Some(ExpectedInstallation {
+            id,
+            origin: "--installation-id".into(),
+        }),
+        (None, Some(dir)) if !args.premium => {
+            let found = installation::read(&Source::Path(dir.clone()))?;
+            found.installation_id.map(|id| ExpectedInstallation {
+                id,
+                origin: found.env_file.clone(),
+            })
+        }
+        _ => None,
+    };
+    Ok(UploadRequest {
+        target: match args.org {
+            Some(org) => UploadTarget::Organization(org),
+            None => UploadTarget::Premium,
+        },
+        path: args.file.clone(),
+        trust,
+        installation,
+        bwdata: args.bwdata.clone(),
+        now: Utc::now(),
+    })
+}
+
+fn render_plan(plan: &UploadPlan, s: &Style) -> String {
+    let mut out = format!("{}\n", s.bold(&format!("Uploading {}", plan.file)));
+    for change in &plan.changes {
+        let current = change.current.as_deref().unwrap_or("-");
+        let new = change.new.as_deref().unwrap_or("-");
+        if change.changed {
+            out.push_str(&format!(
+                "  {:<18} {current} -> {}\n",
+                change.what,
+                s.bold(new)
+            ));
+        } else {
+            out.push_str(&format!("  {:<18} {current} (unchanged)\n", change.what));
+        }
+    }
+    for note in &plan.notes {
+        out.push_str(&format!("{} {note}\n", s.warn("Note:")));
+    }
+    if plan.would_be_refused {
+        out.push_str(&format!(
+            "{}\n",
+            s.bad("The server would refuse this file:")
+        ));
+        for line in plan
+            .inspection
+            .server_message
+            .as_deref()
+            .unwrap_or_default()
+            .lines()
+        {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out
+}
+
+fn render_outcome(outcome: &UploadOutcome, s: &Style) -> String {
+    let mut out = format!("{}\n", s.good("The server accepted the license."));
+    if let Some(replaced) = &outcome.archived_replaced {
+        out.push_str(&format!(
+            "  Previous license kept in {}\n",
+            replaced.display()
+        ));
+    }
+    out.push_str(&format!(
+        "  Uploaded license kept in {}\n",
+        outcome.archived_new.display()
+    ));
+    out
+}
