@@ -184,7 +184,7 @@ async fn post_license(
 /// 404 where the feature flag is off.
 async fn post_license_vnext(
     State(ctx): State<Ctx>,
-    caller: Caller,
+    caller: Result<Caller, ApiError>,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<()> {
@@ -197,7 +197,7 @@ async fn post_license_vnext(
     if ctx.realm == Realm::SelfHosted && !enabled {
         return Err(ApiError::NoRoute);
     }
-    let user = current_user(&ctx, &caller)?;
+    let user = current_user(&ctx, &caller?)?;
     self_hosted_only(&ctx)?;
     let upload = Upload::read(&headers, multipart).await;
     require_license_part(&upload)?;
