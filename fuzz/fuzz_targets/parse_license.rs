@@ -13,7 +13,8 @@ fn options() -> &'static InspectOptions {
     static OPTIONS: OnceLock<InspectOptions> = OnceLock::new();
     OPTIONS.get_or_init(|| {
         let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        let mut options = InspectOptions::new(now, TrustSet::production().expect("pinned certificates"));
+        let mut options =
+            InspectOptions::new(now, TrustSet::production().expect("pinned certificates"));
         options.email = Some("fuzz@example.com".into());
         options
     })
@@ -35,4 +36,3 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
-
