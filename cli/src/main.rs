@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod inspect;
+
 #[derive(Debug, Parser)]
 #[command(name = "bwlicense", version, about, long_about = None)]
 struct Cli {
@@ -19,6 +21,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check a license file as the self-hosted server would on upload.
+    Inspect(inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +41,6 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Inspect(args) => inspect::run(args),
     }
 }

@@ -6,6 +6,7 @@ mod common;
 use chrono::Duration;
 use common::*;
 use companion_core::license::sign::{encode_token, sign_license, sign_with_token, token_claims};
+use companion_core::license::token::Claims;
 use companion_core::license::{
     inspect, CertificateKind, ExpectedInstallation, InspectOptions, Inspection, License,
     OrganizationLicense, SignatureStatus, TokenStatus, TrustSet, UserLicense, ValidationPath,
@@ -222,8 +223,11 @@ fn a_premium_license_with_a_token_checks_the_email_case_insensitively() {
     );
 }
 
+/// A change made to a token's claims before it is signed.
+type ClaimEdit = Box<dyn FnOnce(&mut Claims)>;
+
 /// A token with the license's claims, edited by `edit`, signed with the test key.
-fn token_with(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Inspection {
+fn token_with(edit: impl FnOnce(&mut Claims)) -> Inspection {
     let mut license: License = signed(organization());
     let mut claims = token_claims(&license, now() - Duration::days(1));
     edit(&mut claims);
@@ -277,7 +281,7 @@ fn a_token_expiring_exactly_now_is_still_valid_because_clock_skew_is_zero() {
 
 #[test]
 fn token_lifetime_and_issuer_faults_each_have_their_own_code() {
-    let cases: [(&str, Box<dyn FnOnce(&mut serde_json::Map<String, Value>)>); 3] = [
+    let cases: [(&str, ClaimEdit); 3] = [
         (
             "token_missing_expiry",
             Box::new(|c| {

@@ -13,9 +13,7 @@ static WINDOW: Mutex<()> = Mutex::new(());
 /// Serialises tests that open the app: it is a single-instance app, so two windows of it
 /// cannot run side by side.
 pub fn exclusive() -> MutexGuard<'static, ()> {
-    WINDOW
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A running `tauri-driver`, killed when dropped.
@@ -37,10 +35,7 @@ impl Driver {
             .map_err(|e| anyhow::anyhow!("cannot start tauri-driver ({e}); run `make tools`"))?;
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            anyhow::ensure!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on {port}"
-            );
+            anyhow::ensure!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
             std::thread::sleep(Duration::from_millis(100));
         }
         Ok(Self { child, port })

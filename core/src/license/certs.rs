@@ -38,6 +38,17 @@ pub enum CertificateKind {
     Custom,
 }
 
+impl CertificateKind {
+    /// The certificate as named in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateKind::Production => "production",
+            CertificateKind::Development => "development",
+            CertificateKind::Custom => "custom",
+        }
+    }
+}
+
 /// One verification key.
 #[derive(Debug, Clone)]
 pub struct VerificationKey {

@@ -24,6 +24,18 @@ pub enum SignatureStatus {
     Untrusted,
 }
 
+impl SignatureStatus {
+    /// The status as named in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureStatus::Valid => "valid",
+            SignatureStatus::Invalid => "invalid",
+            SignatureStatus::Missing => "missing",
+            SignatureStatus::Untrusted => "untrusted",
+        }
+    }
+}
+
 /// What the signature check found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SignatureReport {

@@ -32,6 +32,18 @@ pub enum TokenStatus {
     Missing,
 }
 
+impl TokenStatus {
+    /// The status as named in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::Valid => "valid",
+            TokenStatus::Invalid => "invalid",
+            TokenStatus::Expired => "expired",
+            TokenStatus::Missing => "missing",
+        }
+    }
+}
+
 /// Why a token is refused; each cause has its own code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenFailure {
@@ -170,7 +182,7 @@ pub fn verify(
     }
     let expected = audience(kind, id);
     let audiences = strings(claims.get("aud"));
-    if !audiences.iter().any(|a| *a == expected) {
+    if !audiences.contains(&expected) {
         let message = format!("IDX10214: Audience validation failed. Audiences: '{}'. Did not match: validationParameters.ValidAudience: '{expected}' or validationParameters.ValidAudiences: 'null'.", audiences.join(", "));
         return fail(report, TokenFailure::Audience, message);
     }
@@ -198,6 +210,8 @@ fn verify_signature(
     trust: &TrustSet,
     prefer: Option<&RsaPublicKey>,
 ) -> Result<Option<(CertificateKind, bool)>, String> {
+    // jsonwebtoken checks the signature and algorithm; its time checks read the system
+    // clock, so lifetime, audience and issuer are checked by `verify` against `now`.
     let mut validation = Validation::new(Algorithm::RS256);
     validation.validate_exp = false;
     validation.validate_nbf = false;
