@@ -22,6 +22,9 @@ use secrecy::SecretString;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+/// A change to a cloud organization before its license is downloaded.
+type CloudEdit = Box<dyn Fn(&mut companion_tests::fake::CloudOrg)>;
+
 fn uuid(text: &str) -> Uuid {
     Uuid::parse_str(text).expect("uuid")
 }
@@ -1317,7 +1320,7 @@ async fn license_update_enforces_can_use_license_with_the_server_texts() {
             .edit(|w| f(w.cloud_orgs.iter_mut().find(|o| o.id == corp).unwrap()));
     };
 
-    let cases: Vec<(Box<dyn Fn(&mut companion_tests::fake::CloudOrg)>, &str)> = vec![
+    let cases: Vec<(CloudEdit, &str)> = vec![
         (Box::new(|o| o.seats = Some(4)), "Your organization currently has 5 seats filled. Your new license only has (4) seats. Remove some users."),
         (Box::new(|o| { o.seats = Some(50); o.max_collections = Some(2); }), "Your organization currently has 3 collections. Your new license allows for a maximum of (2) collections. Remove some collections."),
         (Box::new(|o| { o.max_collections = None; o.features.use_groups = false; }), "Your organization currently has 2 groups. Your new license does not allow for the use of groups. Remove all groups."),
