@@ -234,6 +234,12 @@ fn render(args: &InspectArgs, i: &Inspection, s: Style) -> String {
     }
     out.push_str(&format!("Dates: {}\n", dates.join(", ")));
 
+    for skipped in &i.not_checked {
+        out.push_str(&format!(
+            "Not checked: {} {}\n",
+            skipped.message, skipped.advice
+        ));
+    }
     for warning in &i.warnings {
         out.push_str(&format!(
             "{} {}\n       {}\n",

@@ -6,14 +6,16 @@ use std::time::Duration;
 
 use companion_core::crypto::{Kdf, MasterKey};
 use companion_core::secrets::SecretString;
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 
 fn sign_in_kdf(c: &mut Criterion) {
     let password = SecretString::from("correct horse battery staple");
     let mut group = c.benchmark_group("sign_in_kdf");
+    // Each derivation takes a sizeable fraction of a second: flat sampling, few samples.
     group
+        .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
-        .measurement_time(Duration::from_secs(15));
+        .measurement_time(Duration::from_secs(20));
     for (name, kdf) in [
         ("pbkdf2_600000", Kdf::DEFAULT_PBKDF2),
         ("argon2id_t6_m32mib_p4", Kdf::DEFAULT_ARGON2ID),

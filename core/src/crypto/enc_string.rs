@@ -5,6 +5,7 @@
 //! back exactly the string that was parsed (standard base64 is canonical).
 
 use std::fmt;
+use std::mem::take;
 use std::str::FromStr;
 
 use base64::engine::general_purpose::STANDARD;
@@ -127,48 +128,52 @@ impl FromStr for EncString {
                 parts.len()
             )));
         }
-        let bytes = parts
+        let mut bytes = parts
             .iter()
             .enumerate()
             .map(|(i, part)| decode(enc_type, i, part))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut bytes = bytes.into_iter();
-        let mut next = || bytes.next().unwrap_or_default();
         let headerless = header.is_none();
-        Ok(match enc_type {
-            0 => EncString::AesCbc256B64 {
-                iv: iv(enc_type, next())?,
-                data: cbc_data(enc_type, next())?,
+        // The part count was checked above, so every arm below matches its own type.
+        Ok(match (enc_type, bytes.as_mut_slice()) {
+            (0, [iv_part, data]) => EncString::AesCbc256B64 {
+                iv: iv(enc_type, iv_part)?,
+                data: cbc_data(enc_type, take(data))?,
                 headerless,
             },
-            1 => EncString::AesCbc128HmacSha256B64 {
-                iv: iv(enc_type, next())?,
-                data: cbc_data(enc_type, next())?,
-                mac: mac(enc_type, next())?,
+            (1, [iv_part, data, mac_part]) => EncString::AesCbc128HmacSha256B64 {
+                iv: iv(enc_type, iv_part)?,
+                data: cbc_data(enc_type, take(data))?,
+                mac: mac(enc_type, mac_part)?,
                 headerless,
             },
-            2 => EncString::AesCbc256HmacSha256B64 {
-                iv: iv(enc_type, next())?,
-                data: cbc_data(enc_type, next())?,
-                mac: mac(enc_type, next())?,
+            (2, [iv_part, data, mac_part]) => EncString::AesCbc256HmacSha256B64 {
+                iv: iv(enc_type, iv_part)?,
+                data: cbc_data(enc_type, take(data))?,
+                mac: mac(enc_type, mac_part)?,
             },
-            3 => EncString::Rsa2048OaepSha256B64 {
-                data: non_empty(enc_type, next())?,
+            (3, [data]) => EncString::Rsa2048OaepSha256B64 {
+                data: non_empty(enc_type, take(data))?,
             },
-            4 => EncString::Rsa2048OaepSha1B64 {
-                data: non_empty(enc_type, next())?,
+            (4, [data]) => EncString::Rsa2048OaepSha1B64 {
+                data: non_empty(enc_type, take(data))?,
             },
-            5 => EncString::Rsa2048OaepSha256HmacSha256B64 {
-                data: non_empty(enc_type, next())?,
-                mac: next(),
+            (5, [data, mac_part]) => EncString::Rsa2048OaepSha256HmacSha256B64 {
+                data: non_empty(enc_type, take(data))?,
+                mac: take(mac_part),
             },
-            6 => EncString::Rsa2048OaepSha1HmacSha256B64 {
-                data: non_empty(enc_type, next())?,
-                mac: next(),
+            (6, [data, mac_part]) => EncString::Rsa2048OaepSha1HmacSha256B64 {
+                data: non_empty(enc_type, take(data))?,
+                mac: take(mac_part),
             },
-            _ => EncString::CoseEncrypt0B64 {
-                data: non_empty(enc_type, next())?,
+            (7, [data]) => EncString::CoseEncrypt0B64 {
+                data: non_empty(enc_type, take(data))?,
             },
+            _ => {
+                return Err(malformed(format!(
+                    "type {enc_type} has the wrong number of parts"
+                )))
+            }
         })
     }
 }
@@ -213,7 +218,7 @@ fn decode(enc_type: u8, index: usize, part: &str) -> Result<Vec<u8>, CryptoError
     })
 }
 
-fn iv(enc_type: u8, bytes: Vec<u8>) -> Result<[u8; IV_LEN], CryptoError> {
+fn iv(enc_type: u8, bytes: &[u8]) -> Result<[u8; IV_LEN], CryptoError> {
     let len = bytes.len();
     bytes.try_into().map_err(|_| {
         malformed(format!(
@@ -222,7 +227,7 @@ fn iv(enc_type: u8, bytes: Vec<u8>) -> Result<[u8; IV_LEN], CryptoError> {
     })
 }
 
-fn mac(enc_type: u8, bytes: Vec<u8>) -> Result<[u8; MAC_LEN], CryptoError> {
+fn mac(enc_type: u8, bytes: &[u8]) -> Result<[u8; MAC_LEN], CryptoError> {
     let len = bytes.len();
     bytes.try_into().map_err(|_| {
         malformed(format!(

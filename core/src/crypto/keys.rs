@@ -40,7 +40,10 @@ impl SymmetricKey {
 
     /// Builds the key from its two halves (used for the stretched master key).
     pub(crate) fn from_halves(enc: &[u8; 32], mac: &[u8; 32]) -> SymmetricKey {
-        SymmetricKey(Zeroizing::new([*enc, *mac]))
+        let mut halves = Zeroizing::new([[0u8; 32]; 2]);
+        halves[0].copy_from_slice(enc);
+        halves[1].copy_from_slice(mac);
+        SymmetricKey(halves)
     }
 
     /// The raw 64 bytes, for encapsulating the key to a public key or for tests.

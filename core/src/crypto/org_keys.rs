@@ -89,13 +89,23 @@ pub struct PostedOrganizationKeys<'a> {
     pub encrypted_private_key: Option<&'a str>,
 }
 
-/// What a server holding the owner's private key can see in a sign-up request.
-#[derive(Debug)]
+/// What a server holding the owner's private key can see in a sign-up request. `Debug`
+/// shows neither the keys nor the collection name.
 pub struct OpenedOrganizationKeys {
     pub org_key: SymmetricKey,
     pub collection_name: Option<Zeroizing<String>>,
     /// The organization's private key, checked against the posted public key.
     pub private_key: Option<PrivateKey>,
+}
+
+impl std::fmt::Debug for OpenedOrganizationKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedOrganizationKeys")
+            .field("org_key", &self.org_key)
+            .field("has_collection_name", &self.collection_name.is_some())
+            .field("private_key", &self.private_key)
+            .finish()
+    }
 }
 
 /// Checks and opens everything a client posted: the type-4 `key` with the owner's private

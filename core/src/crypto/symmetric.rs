@@ -25,8 +25,9 @@ impl SymmetricKey {
         self.encrypt_with_iv(plaintext, iv)
     }
 
-    /// Encrypts to a type-2 string under the given IV. Only for reproducible test vectors:
-    /// real data must use [`SymmetricKey::encrypt`], since reusing an IV leaks plaintext.
+    /// Encrypts to a type-2 string under the given IV, which must be fresh and random for
+    /// real data (reusing one leaks plaintext); fixed IVs are for reproducible test
+    /// vectors only. Prefer [`SymmetricKey::encrypt`].
     pub fn encrypt_with_iv(&self, plaintext: &[u8], iv: [u8; 16]) -> EncString {
         // The output buffer holds the plaintext only until it is encrypted in place.
         let data = Aes256CbcEnc::new(self.enc_key().into(), &iv.into())

@@ -625,6 +625,8 @@ fn org_creation_example_key_opens_with_the_test_account_private_key() {
         v["collection_plaintext"].as_str()
     );
     assert!(opened.private_key.is_some());
+    let shown = format!("{opened:?}");
+    assert!(!shown.contains("Default collection"), "{shown}");
 }
 
 #[test]

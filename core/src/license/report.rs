@@ -128,6 +128,8 @@ pub struct Inspection {
     pub checks: Vec<Check>,
     /// Findings that do not stop the upload but need attention.
     pub warnings: Vec<Problem>,
+    /// Server checks that could not run because the options lacked what they compare with.
+    pub not_checked: Vec<Problem>,
     pub dates: Dates,
     pub license: LicenseSummary,
 }
@@ -205,6 +207,7 @@ pub fn inspect_parsed(parsed: &ParsedLicense, options: &InspectOptions) -> Inspe
         token,
         checks,
         warnings,
+        not_checked: not_checked(json.kind(), options),
         dates,
         license: summary(&effective),
     }
@@ -247,6 +250,21 @@ fn dates(
         token_expires: token.expires,
         days_until_token_expires: token.expires.map(|d| days_until(now, d)),
     }
+}
+
+fn not_checked(kind: LicenseKind, options: &InspectOptions) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if kind == LicenseKind::Organization && options.expected_installation.is_none() {
+        out.push(problem("installation_id_not_checked", "The installation ID was not checked.".into(), "Give the server's installation ID (globalSettings__installation__id in bwdata/env/global.override.env) to check that the license is for it."));
+    }
+    if kind == LicenseKind::User && options.email.is_none() {
+        out.push(problem(
+            "email_not_checked",
+            "The account email was not checked.".into(),
+            "Give the email of the account that will upload the license to check that it matches.",
+        ));
+    }
+    out
 }
 
 fn problem(code: &str, message: String, advice: &str) -> Problem {

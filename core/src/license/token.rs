@@ -210,6 +210,8 @@ fn verify_signature(
     trust: &TrustSet,
     prefer: Option<&RsaPublicKey>,
 ) -> Result<Option<(CertificateKind, bool)>, String> {
+    // jsonwebtoken checks the signature and algorithm; its time checks read the system
+    // clock, so lifetime, audience and issuer are checked by `verify` against `now`.
     let mut validation = Validation::new(Algorithm::RS256);
     validation.validate_exp = false;
     validation.validate_nbf = false;

@@ -7,6 +7,10 @@
 //! - `GET /users/{id}/public-key`: `UserKeyResponseModel` `{"object":"userKey","userId",
 //!   "publicKey"}`; 404 for an unknown user.
 //! - `POST /accounts/request-otp`: e-mails a verification code (no body, 200).
+//! - `POST /two-factor/send-email-login` (anonymous) `{"email","masterPasswordHash"}`:
+//!   e-mails a two-step code to an account with e-mail two-step login (needed when it also
+//!   has an authenticator, since the code is only sent unasked when e-mail is the sole
+//!   provider); otherwise `Cannot send two-factor email.` after 2 s.
 //! - Self-hosted only: `POST /accounts/license` and `POST /account/billing/vnext/self-host/license`
 //!   (premium uploads, multipart `license`).
 //! - Cloud only: `GET /account/billing/vnext/license` (premium license download).
@@ -36,6 +40,7 @@ pub(crate) fn router(ctx: Ctx) -> Router {
         .route("/accounts/keys", get(keys))
         .route("/users/{id}/public-key", get(public_key))
         .route("/accounts/request-otp", post(request_otp))
+        .route("/two-factor/send-email-login", post(send_email_login))
         .route("/accounts/license", post(post_license))
         .route(
             "/account/billing/vnext/self-host/license",
@@ -151,6 +156,36 @@ async fn request_otp(State(ctx): State<Ctx>, caller: Caller) -> ApiResult<()> {
     Ok(())
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SendEmailLogin {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    master_password_hash: String,
+}
+
+async fn send_email_login(
+    State(ctx): State<Ctx>,
+    body: Result<Json<SendEmailLogin>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<()> {
+    let model = body.map(|Json(b)| b).unwrap_or_default();
+    let sent = {
+        let mut world = ctx.shared.world();
+        let user = world
+            .user(ctx.realm, &model.email)
+            .filter(|u| u.email_two_factor)
+            .filter(|u| super::keys::secret_eq(&u.keys.server_hash, &model.master_password_hash))
+            .map(|u| u.id);
+        user.and_then(|id| world.send_code(id, MailPurpose::TwoFactorEmail))
+    };
+    if sent.is_some() {
+        return Ok(());
+    }
+    tokio::time::sleep(ctx.shared.config.failure_delay).await;
+    Err(ApiError::bad_request("Cannot send two-factor email."))
+}
+
 /// The `[Required] License` model check of the upload request models.
 pub(crate) fn require_license_part(upload: &Upload) -> ApiResult<()> {
     match upload.file("license") {
@@ -184,7 +219,7 @@ async fn post_license(
 /// 404 where the feature flag is off.
 async fn post_license_vnext(
     State(ctx): State<Ctx>,
-    caller: Caller,
+    caller: Result<Caller, ApiError>,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<()> {
@@ -197,7 +232,7 @@ async fn post_license_vnext(
     if ctx.realm == Realm::SelfHosted && !enabled {
         return Err(ApiError::NoRoute);
     }
-    let user = current_user(&ctx, &caller)?;
+    let user = current_user(&ctx, &caller?)?;
     self_hosted_only(&ctx)?;
     let upload = Upload::read(&headers, multipart).await;
     require_license_part(&upload)?;

@@ -84,8 +84,8 @@ fn parse_config(config: &Value) -> Option<Map<String, Value>> {
     let find = |name: &str| {
         members
             .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .last()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
     };
     let key = match find("BillingSyncKey") {

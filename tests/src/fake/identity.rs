@@ -273,7 +273,7 @@ async fn password_grant(ctx: &Ctx, headers: &HeaderMap, form: &TokenForm) -> Res
     }
 
     // 4. Device and new-device verification.
-    if let Err(response) = check_device(ctx, &user, form, !two_factor_required) {
+    if let Some(response) = check_device(ctx, &user, form, !two_factor_required) {
         return after_delay(ctx, response).await;
     }
 
@@ -442,12 +442,13 @@ fn redact_email(email: &str) -> String {
 
 /// `DeviceValidator`: device fields are required; unknown devices of accounts with
 /// new-device verification need the e-mailed OTP (password grant without two-step only).
+/// `Some` is the refusal.
 fn check_device(
     ctx: &Ctx,
     user: &User,
     form: &TokenForm,
     verification_applies: bool,
-) -> Result<(), Response> {
+) -> Option<Response> {
     let identifier = form.filled("deviceIdentifier");
     let device_type = form.filled("deviceType");
     let name = form.filled("deviceName");
@@ -456,7 +457,7 @@ fn check_device(
         device_type.filter(|t| valid_device_type(t)),
         name,
     ) else {
-        return Err(device_error(
+        return Some(device_error(
             "No device information provided",
             "no device information provided",
         ));
@@ -465,14 +466,14 @@ fn check_device(
     let mut world = ctx.shared.world();
     let known = user.known_devices.contains(identifier);
     if known && otp.is_none_or(str::is_empty) {
-        return Ok(());
+        return None;
     }
     let password_grant = form.get("grant_type") == Some("password");
     if password_grant && verification_applies && user.new_device_verification {
         match otp {
             Some(code) => {
                 if !world.take_code(user.id, MailPurpose::NewDeviceVerification, code) {
-                    return Err(device_error(
+                    return Some(device_error(
                         "Invalid New Device OTP",
                         "invalid new device otp",
                     ));
@@ -481,7 +482,7 @@ fn check_device(
             None if user.known_devices.is_empty() => {}
             None => {
                 world.send_code(user.id, MailPurpose::NewDeviceVerification);
-                return Err(device_error(
+                return Some(device_error(
                     "New device verification required",
                     "new device verification required",
                 ));
@@ -491,7 +492,7 @@ fn check_device(
     if let Some(u) = world.user_by_id_mut(user.id) {
         u.known_devices.insert(identifier.to_owned());
     }
-    Ok(())
+    None
 }
 
 fn valid_device_type(text: &str) -> bool {
@@ -610,7 +611,7 @@ async fn api_key_grant(ctx: &Ctx, headers: &HeaderMap, form: &TokenForm) -> Resp
     if let Some(refusal) = check_client_version(headers, &user) {
         return after_delay(ctx, refusal).await;
     }
-    if let Err(response) = check_device(ctx, &user, form, false) {
+    if let Some(response) = check_device(ctx, &user, form, false) {
         return after_delay(ctx, response).await;
     }
     let issued = issue_user_token(ctx, &mut ctx.shared.world(), &user, scopes.clone());

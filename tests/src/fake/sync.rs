@@ -30,6 +30,17 @@ pub(crate) fn router(ctx: Ctx) -> Router {
         .with_state(ctx)
 }
 
+/// `DateTime.Now` as System.Text.Json writes it: seven fraction digits and the offset.
+fn local_now_like_dotnet() -> String {
+    let now = Local::now();
+    format!(
+        "{}.{:07}{}",
+        now.format("%Y-%m-%dT%H:%M:%S"),
+        now.timestamp_subsec_nanos() / 100,
+        now.format("%:z")
+    )
+}
+
 /// What the sync needs from the world, read before going out.
 struct Plan {
     identity_uri: String,
@@ -50,7 +61,7 @@ async fn sync(State(ctx): State<Ctx>, caller: Caller, Path(id): Path<String>) ->
         .await
         .ok_or_else(|| ApiError::bad_request(SYNC_FAILED))?;
     apply_license_update(&ctx, id, &license)?;
-    let stamp = Local::now().format("%Y-%m-%dT%H:%M:%S%.7f%:z").to_string();
+    let stamp = local_now_like_dotnet();
     let mut world = ctx.shared.world();
     if let Some(connection) = world
         .self_hosted_org_mut(id)

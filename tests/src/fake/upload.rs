@@ -49,8 +49,8 @@ fn read_forced(bytes: &[u8], kind: LicenseKind) -> Option<License> {
     };
     let declared = members
         .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("LicenseType"))
-        .last()
+        .rev()
+        .find(|(k, _)| k.eq_ignore_ascii_case("LicenseType"))
         .map(|(_, v)| v.clone());
     members.retain(|k, _| !k.eq_ignore_ascii_case("LicenseType"));
     members.insert("LicenseType".into(), Value::from(kind.license_type_value()));
