@@ -87,6 +87,14 @@ async fn sign_in(args: &LoginArgs) -> Result<(Session, String), BitwardenError> 
             LoginStep::Done(session) => break *session,
             LoginStep::NeedTwoFactor { providers } => {
                 let (provider, hint) = choose(&providers)?;
+                let several = providers
+                    .iter()
+                    .filter(|o| o.provider.takes_a_typed_code())
+                    .count()
+                    > 1;
+                if provider == TwoFactorProvider::Email && several {
+                    login.request_email_code().await?;
+                }
                 let names: Vec<String> = providers
                     .iter()
                     .map(|o| o.provider.name().to_owned())

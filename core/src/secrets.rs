@@ -176,8 +176,13 @@ mod tests {
         let store = MemoryKeychain::default();
         let name = account(SecretKind::BillingSyncToken, "https://vault.example/|org");
         assert!(store.get(&name).unwrap().is_none());
-        store.set(&name, &SecretString::from("s3cr3t-token")).unwrap();
-        assert_eq!(store.get(&name).unwrap().unwrap().expose_secret(), "s3cr3t-token");
+        store
+            .set(&name, &SecretString::from("s3cr3t-token"))
+            .unwrap();
+        assert_eq!(
+            store.get(&name).unwrap().unwrap().expose_secret(),
+            "s3cr3t-token"
+        );
         assert!(store.delete(&name).unwrap());
         assert!(!store.delete(&name).unwrap());
     }
@@ -190,7 +195,10 @@ mod tests {
 
     #[test]
     fn mask_shows_only_the_last_four_characters() {
-        assert_eq!(mask(&SecretString::from("abcdefghijklmnopqrstuvwxyz1234")), "••••••••1234");
+        assert_eq!(
+            mask(&SecretString::from("abcdefghijklmnopqrstuvwxyz1234")),
+            "••••••••1234"
+        );
         assert_eq!(mask(&SecretString::from("abc")), "••••••••");
     }
 

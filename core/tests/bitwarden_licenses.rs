@@ -384,6 +384,15 @@ async fn the_billing_sync_token_is_updated_cleared_and_created_again() {
 }
 
 #[tokio::test]
+async fn billing_sync_fetches_the_license_and_records_the_time() {
+    let server = start(false).await;
+    let (session, org) = acme_session(&server).await;
+    trigger_sync(&session, org).await.unwrap();
+    let connection = billing_sync_connection(&session, org).await.unwrap();
+    assert!(connection.last_license_sync.is_some());
+}
+
+#[tokio::test]
 async fn sync_without_a_connection_says_to_set_the_token_first() {
     let server = start(false).await;
     let (session, org) = acme_session(&server).await;

@@ -207,6 +207,49 @@ async fn a_new_device_must_enter_the_emailed_code_and_is_known_afterwards() {
     sign_in(&http, &cloud(&server), credentials()).await;
 }
 
+#[tokio::test]
+async fn with_two_methods_the_email_code_is_sent_when_asked_for() {
+    let mut seed = fast_seed();
+    if let Some(user) = seed
+        .cloud
+        .users
+        .iter_mut()
+        .find(|u| u.email == "email2fa@example.com")
+    {
+        user.totp_secret = Some("JBSWY3DPEHPK3PXP".into());
+    }
+    let server = start_with(seed, false).await;
+    let mut login = Login::new(
+        http_with(options(&server)),
+        cloud(&server),
+        password("email2fa@example.com", "email password"),
+    );
+    let LoginStep::NeedTwoFactor { providers } = login.start().await.unwrap() else {
+        panic!("two-step login expected");
+    };
+    assert_eq!(providers.len(), 2);
+    let no_code = || {
+        server
+            .state
+            .latest_code("email2fa@example.com", MailPurpose::TwoFactorEmail)
+    };
+    assert_eq!(
+        no_code(),
+        None,
+        "not sent unasked when there are two methods"
+    );
+    login.request_email_code().await.unwrap();
+    let code = no_code().expect("sent when asked");
+    let step = login
+        .continue_with(LoginAnswer::TwoFactor {
+            provider: TwoFactorProvider::Email,
+            code: SecretString::from(code),
+        })
+        .await
+        .unwrap();
+    assert!(matches!(step, LoginStep::Done(_)), "{step:?}");
+}
+
 fn folders(dir: &tempfile::TempDir) -> Folders {
     Folders {
         config: dir.path().join("config"),

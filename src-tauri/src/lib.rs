@@ -25,7 +25,10 @@ pub fn run() {
         .run(|_app, event| {
             // Closing the window destroys it (freeing the web process) but keeps the tray
             // running; only "Quit" (an explicit exit code) ends the app.
-            if let RunEvent::ExitRequested { code: None, api, .. } = event {
+            if let RunEvent::ExitRequested {
+                code: None, api, ..
+            } = event
+            {
                 api.prevent_exit();
             }
         });

@@ -19,7 +19,10 @@ fn csp_allows_only_the_apps_own_scripts_and_ipc() {
     for (directive, value) in csp {
         let value = value.as_str().unwrap();
         assert!(!value.contains("unsafe-eval"), "{directive} allows eval");
-        assert!(!value.contains("http:") || directive == "connect-src", "{directive}: {value}");
+        assert!(
+            !value.contains("http:") || directive == "connect-src",
+            "{directive}: {value}"
+        );
     }
     assert_eq!(security["freezePrototype"], true);
 }

@@ -21,7 +21,13 @@ async fn open_app(driver: &Driver) -> Client {
 async fn text_when_filled(client: &Client, css: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let text = client.find(Locator::Css(css)).await.unwrap().text().await.unwrap();
+        let text = client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if !text.is_empty() || Instant::now() > deadline {
             return text;
         }
@@ -41,9 +47,19 @@ async fn about_button_shows_the_versions_computed_in_core() {
     let driver = Driver::start(4444).unwrap();
     let client = open_app(&driver).await;
 
-    let title = client.wait().for_element(Locator::Css("#title")).await.unwrap();
+    let title = client
+        .wait()
+        .for_element(Locator::Css("#title"))
+        .await
+        .unwrap();
     assert_eq!(title.text().await.unwrap(), "License Companion");
-    client.find(Locator::Css("#about-btn")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("#about-btn"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let shown = text_when_filled(&client, "#about-result").await;
     save_screenshot(&client, "e2e-about.png").await;
 
@@ -60,7 +76,11 @@ async fn a_second_launch_hands_over_to_the_running_app_and_exits() {
     let _window = webdriver::exclusive().await;
     let driver = Driver::start(4444).unwrap();
     let client = open_app(&driver).await;
-    client.wait().for_element(Locator::Css("#title")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#title"))
+        .await
+        .unwrap();
 
     let mut second = Command::new(paths::built_binary("license-companion"))
         .spawn()

@@ -11,8 +11,13 @@ fn secret_service_stores_reads_and_deletes_a_secret() {
     let account = format!("round-trip-{}", std::process::id());
     let secret = SecretString::from("billing-sync-token-0123456789abc");
 
-    store.set(&account, &secret).expect("write to the Secret Service");
-    let read = store.get(&account).expect("read back").expect("entry exists");
+    store
+        .set(&account, &secret)
+        .expect("write to the Secret Service");
+    let read = store
+        .get(&account)
+        .expect("read back")
+        .expect("entry exists");
     assert_eq!(read.expose_secret(), secret.expose_secret());
 
     assert!(store.delete(&account).expect("delete"));

@@ -6,13 +6,15 @@
 //! `client_id=user.<id>`, scope `api`), or e-mail and master password (prelogin, then the
 //! master key and server hash derived locally; the password never leaves this machine).
 
-use secrecy::SecretString;
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::errors::BitwardenError;
-use super::http::Http;
+use super::http::{Body, Http, Request};
 use super::identity::{self, TokenAnswer};
+use super::replies::api_error;
 use super::session::{LoginKind, Renewal, Session};
 use super::urls::Endpoints;
 use crate::crypto::MasterKey;
@@ -177,6 +179,37 @@ impl Login {
             LoginAnswer::NewDeviceOtp(code) => self.new_device_otp = Some(code),
         }
         self.attempt().await
+    }
+
+    /// Asks the server to e-mail a two-step code. It sends one unasked only when e-mail is
+    /// the account's sole method; with several, call this when the person picks e-mail.
+    /// Password sign-ins only (the request proves the password with its hash).
+    pub async fn request_email_code(&self) -> Result<(), BitwardenError> {
+        let (Credentials::Password { email, .. }, Some(hash)) =
+            (&self.credentials, &self.server_hash)
+        else {
+            return Err(BitwardenError::TwoFactorUnsupported {
+                providers: vec![TwoFactorProvider::Email.name().to_owned()],
+            });
+        };
+        let body = serde_json::json!({
+            "email": email.trim(),
+            "masterPasswordHash": hash.expose_secret(),
+            "deviceIdentifier": self.http.device().identifier.hyphenated().to_string(),
+        });
+        let request = Request {
+            body: Body::Json(body),
+            ..Request::new(
+                Method::POST,
+                self.endpoints.api_url("/two-factor/send-email-login")?,
+            )
+        };
+        let reply = self.http.send(&request).await?;
+        if reply.status.is_success() {
+            Ok(())
+        } else {
+            Err(api_error(&reply, "e-mail two-step login", None))
+        }
     }
 
     async fn attempt(&mut self) -> Result<LoginStep, BitwardenError> {
