@@ -47,11 +47,17 @@ enum Action {
     Status {
         #[command(flatten)]
         target: Target,
+        /// Do not look in the keychain; show the server's copy, masked.
+        #[arg(long)]
+        no_keychain: bool,
     },
     /// Delete the connection on the server and the token in the keychain.
     Clear {
         #[command(flatten)]
         target: Target,
+        /// Only delete the connection on the server; leave the keychain alone.
+        #[arg(long)]
+        no_keychain: bool,
     },
 }
 
@@ -123,29 +129,40 @@ async fn act(args: &TokenArgs) -> Result<Report, BitwardenError> {
                 }),
             })
         }
-        Action::Status { target } => {
+        Action::Status {
+            target,
+            no_keychain,
+        } => {
             let endpoints = net.self_hosted(&target.server)?;
             let session = net.session(&endpoints).await?;
             let connection = billing_sync_connection(&session, target.org).await?;
-            let kept = kept_token(&keychain, &endpoints.server, target.org);
+            let kept = if *no_keychain {
+                Ok(None)
+            } else {
+                kept_token(&keychain, &endpoints.server, target.org)
+            };
             Ok(status(target.org, &connection, kept, &s))
         }
-        Action::Clear { target } => {
+        Action::Clear {
+            target,
+            no_keychain,
+        } => {
             let endpoints = net.self_hosted(&target.server)?;
             let session = net.session(&endpoints).await?;
             let deleted = delete_billing_sync_connection(&session, target.org).await?;
-            let removed = keychain
-                .delete(&token_account(&endpoints.server, target.org))
-                .map_err(BitwardenError::from)?;
+            let removed = !no_keychain
+                && keychain
+                    .delete(&token_account(&endpoints.server, target.org))
+                    .map_err(BitwardenError::from)?;
+            let keychain_text = match (no_keychain, removed) {
+                (true, _) => "the keychain was left alone",
+                (false, true) => "token removed from the keychain",
+                (false, false) => "the keychain held no token",
+            };
             Ok(Report {
                 text: format!(
-                    "Connection {} on the server; token {} the keychain.\n",
+                    "Connection {} on the server; {keychain_text}.\n",
                     if deleted { "deleted" } else { "was not set" },
-                    if removed {
-                        "removed from"
-                    } else {
-                        "was not in"
-                    },
                 ),
                 json: json!({
                     "organization": target.org,
