@@ -230,6 +230,23 @@ impl Http {
             .await
             .map_err(|e| self.transport_error(&request.url, &e))?;
         let status = response.status();
+        if status.is_redirection() {
+            // Redirects are not followed: a POST would lose its body or a token could
+            // follow it to another host. The person gives the final address instead.
+            let target = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("another address")
+                .to_owned();
+            return Err(BitwardenError::UnexpectedAnswer {
+                url: request.url.to_string(),
+                detail: format!(
+                    "it redirects (HTTP {}) to {target}; use the server's final address",
+                    status.as_u16()
+                ),
+            });
+        }
         if response
             .content_length()
             .is_some_and(|n| n > MAX_REPLY_BYTES as u64)
@@ -361,6 +378,41 @@ mod tests {
         let device = Device::with_identifier(AppKind::Cli, uuid::Uuid::nil());
         let err = Http::new(options, device).unwrap_err();
         assert!(matches!(err, BitwardenError::CaCertificate { .. }), "{err}");
+    }
+
+    #[tokio::test]
+    async fn redirects_are_reported_not_followed() {
+        use axum::http::{header, StatusCode};
+        use axum::routing::post;
+        let app = axum::Router::new().route(
+            "/identity/connect/token",
+            post(|| async {
+                (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(
+                        header::LOCATION,
+                        "https://vault.example.com/identity/connect/token",
+                    )],
+                )
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!(
+            "http://{}/identity/connect/token",
+            listener.local_addr().unwrap()
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let http = Http::new(
+            HttpOptions::default(),
+            Device::with_identifier(AppKind::Cli, uuid::Uuid::nil()),
+        )
+        .unwrap();
+        let request = Request::new(Method::POST, Url::parse(&url).unwrap());
+        let err = http.send(&request).await.unwrap_err();
+        assert!(matches!(err, BitwardenError::UnexpectedAnswer { .. }));
+        assert!(err
+            .to_string()
+            .contains("redirects (HTTP 301) to https://vault.example.com/identity/connect/token"));
     }
 
     #[test]
