@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod inspect;
 mod installation;
 
 #[derive(Debug, Parser)]
@@ -23,6 +24,8 @@ enum Command {
     },
     /// Show the installation ID, region, cloud URIs and cloud communication of a server.
     Installation(Box<installation::InstallationArgs>),
+    /// Check a license file as the self-hosted server would on upload.
+    Inspect(inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,5 +45,6 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Installation(args) => installation::run(*args),
+        Command::Inspect(args) => inspect::run(args),
     }
 }

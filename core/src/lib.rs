@@ -6,6 +6,7 @@
 pub mod crypto;
 pub mod error;
 pub mod installation;
+pub mod license;
 pub mod secrets;
 
 /// Version of this core library, shown by the CLI and the app's About box.

@@ -1,0 +1,113 @@
+//! Why a file could not be read as a license at all. Each cause has its own stable code so
+//! the app can explain it; a file that parses but would be refused is not an error here but a
+//! failed check in the inspection.
+
+use crate::error::Explain;
+
+/// The server's upload limit for the request body (`ApiHelpers.ReadJsonFileFromBody`).
+pub const MAX_LICENSE_BYTES: usize = 51_200;
+
+/// A license file that cannot be parsed, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LicenseError {
+    #[error("The file is empty.")]
+    Empty,
+    #[error("The file is {size} bytes; the server refuses license uploads over {MAX_LICENSE_BYTES} bytes.")]
+    TooLarge { size: usize },
+    #[error("The file is UTF-16 text; the server reads license files as UTF-8 only.")]
+    Utf16,
+    #[error("The file is not UTF-8 text (invalid byte at line {line}, column {column}).")]
+    NotUtf8 { line: usize, column: usize },
+    #[error("The file is not valid JSON: {detail} at line {line}, column {column}.")]
+    Syntax {
+        detail: String,
+        line: usize,
+        column: usize,
+    },
+    #[error("The JSON ends too early (line {line}, column {column}): the file looks cut off.")]
+    Truncated { line: usize, column: usize },
+    #[error("The JSON nests too deeply at line {line}, column {column}.")]
+    TooDeep { line: usize, column: usize },
+    #[error(
+        "There is extra text after the license's JSON object at line {line}, column {column}."
+    )]
+    TrailingData { line: usize, column: usize },
+    #[error("The file holds JSON {found}, not a license object.")]
+    NotAnObject { found: &'static str },
+    #[error("The JSON object is neither an organization nor a premium license: it has no LicenseType and none of their properties.")]
+    UnknownKind,
+    #[error("The JSON object mixes organization properties ({organization}) and premium properties ({user}) and has no LicenseType to tell which it is.")]
+    AmbiguousKind { organization: String, user: String },
+    #[error("\"{field}\" is null, but the server requires a value there.")]
+    FieldNull { field: String },
+    #[error("\"{field}\" should be {expected}, but it is {found}.")]
+    FieldWrongType {
+        field: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+    #[error("\"{field}\" should be a whole number, but it is {value}.")]
+    FieldNotInteger { field: String, value: String },
+    #[error("\"{field}\" is {value}, outside the allowed range {min}..{max}.")]
+    FieldOutOfRange {
+        field: String,
+        value: String,
+        min: i64,
+        max: i64,
+    },
+    #[error("\"{field}\" is \"{value}\", which is not a GUID like 12300000-0000-0000-0000-000000000456.")]
+    FieldBadGuid { field: String, value: String },
+    #[error("\"{field}\" is \"{value}\", which is not a date the server reads: {reason}.")]
+    FieldBadDate {
+        field: String,
+        value: String,
+        reason: String,
+    },
+}
+
+impl Explain for LicenseError {
+    fn code(&self) -> &'static str {
+        match self {
+            LicenseError::Empty => "empty_file",
+            LicenseError::TooLarge { .. } => "file_too_large",
+            LicenseError::Utf16 => "utf16_encoding",
+            LicenseError::NotUtf8 { .. } => "not_utf8",
+            LicenseError::Syntax { .. } => "json_syntax",
+            LicenseError::Truncated { .. } => "json_truncated",
+            LicenseError::TooDeep { .. } => "json_too_deep",
+            LicenseError::TrailingData { .. } => "trailing_data",
+            LicenseError::NotAnObject { .. } => "not_an_object",
+            LicenseError::UnknownKind => "unknown_license_kind",
+            LicenseError::AmbiguousKind { .. } => "ambiguous_license_kind",
+            LicenseError::FieldNull { .. } => "field_null",
+            LicenseError::FieldWrongType { .. } => "field_wrong_type",
+            LicenseError::FieldNotInteger { .. } => "field_not_integer",
+            LicenseError::FieldOutOfRange { .. } => "field_out_of_range",
+            LicenseError::FieldBadGuid { .. } => "field_bad_guid",
+            LicenseError::FieldBadDate { .. } => "field_bad_date",
+        }
+    }
+
+    fn advice(&self) -> String {
+        const REDOWNLOAD: &str = "Download the license again from the Bitwarden web vault (organization: Billing > Subscription > Download license; premium: Settings > Subscription) and use that file unchanged.";
+        match self {
+            LicenseError::Empty => format!("The download did not finish or the wrong file was chosen. {REDOWNLOAD}"),
+            LicenseError::TooLarge { .. } => format!("A real license is a few kilobytes; this is probably another file. {REDOWNLOAD}"),
+            LicenseError::Utf16 => "The file was re-saved as UTF-16 (Windows PowerShell's `>` does this). Save it as UTF-8, or download it again and do not pipe it through PowerShell.".into(),
+            LicenseError::NotUtf8 { .. } => format!("The file was changed by an editor or is not a license. {REDOWNLOAD}"),
+            LicenseError::Syntax { .. } => format!("The file was edited by hand or damaged. Fix the JSON at that position, or: {REDOWNLOAD}"),
+            LicenseError::Truncated { .. } => format!("The download or copy was interrupted. {REDOWNLOAD}"),
+            LicenseError::TooDeep { .. } => format!("A license is a flat JSON object; this file is not one. {REDOWNLOAD}"),
+            LicenseError::TrailingData { .. } => format!("Something was appended after the closing brace (a second license, a log line, or a bad merge). The server rejects such files as \"Invalid license\" (Bitwarden server#3929). Delete everything after the first complete JSON object, or: {REDOWNLOAD}"),
+            LicenseError::NotAnObject { .. } => format!("A license file is one JSON object `{{ ... }}`. {REDOWNLOAD}"),
+            LicenseError::UnknownKind => format!("This JSON is not a Bitwarden license. {REDOWNLOAD}"),
+            LicenseError::AmbiguousKind { .. } => format!("The file was assembled from two licenses or edited by hand. {REDOWNLOAD}"),
+            LicenseError::FieldNull { .. }
+            | LicenseError::FieldWrongType { .. }
+            | LicenseError::FieldNotInteger { .. }
+            | LicenseError::FieldOutOfRange { .. }
+            | LicenseError::FieldBadGuid { .. }
+            | LicenseError::FieldBadDate { .. } => format!("The server cannot read this field, so it would answer \"Invalid license\". The file was edited or produced by another tool. {REDOWNLOAD}"),
+        }
+    }
+}
