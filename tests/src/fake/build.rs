@@ -15,7 +15,7 @@ use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::keys::{account_keys, kdf_of, random_string, KeyCursor};
+use super::keys::{account_keys, kdf_of, random_string, rsa_key, KeyCursor};
 use super::plans;
 use super::seed::{
     CloudOrganizationSeed, MemberRole, MemberSeed, Seed, SelfHostedOrganizationSeed, UserSeed,
@@ -39,17 +39,31 @@ pub(crate) struct Inputs<'a> {
 pub(crate) fn world(seed: &Seed, mut inputs: Inputs<'_>) -> anyhow::Result<World> {
     let now = Utc::now();
     let mut world = World::default();
-    for user in &seed.cloud.users {
-        let realm = Realm::Cloud(user.region);
-        world
-            .users
-            .push(make_user(user, realm, now, inputs.cursor)?);
-    }
-    for user in &seed.self_hosted.users {
-        world
-            .users
-            .push(make_user(user, Realm::SelfHosted, now, inputs.cursor)?);
-    }
+    let accounts: Vec<(&UserSeed, Realm)> = seed
+        .cloud
+        .users
+        .iter()
+        .map(|u| (u, Realm::Cloud(u.region)))
+        .chain(
+            seed.self_hosted
+                .users
+                .iter()
+                .map(|u| (u, Realm::SelfHosted)),
+        )
+        .collect();
+    let first = inputs.cursor.reserve(accounts.len())?;
+    // Key derivation is the slow part of a start: every account on its own thread.
+    world.users = std::thread::scope(|scope| {
+        let workers: Vec<_> = accounts
+            .iter()
+            .enumerate()
+            .map(|(i, (user, realm))| scope.spawn(move || make_user(user, *realm, now, first + i)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().map_err(|_| anyhow!("account set-up panicked"))?)
+            .collect::<anyhow::Result<Vec<User>>>()
+    })?;
     for installation in &seed.cloud.installations {
         world.installations.push(Installation {
             id: installation.id,
@@ -99,11 +113,12 @@ fn make_user(
     seed: &UserSeed,
     realm: Realm,
     now: DateTime<Utc>,
-    cursor: &mut KeyCursor,
+    rsa_position: usize,
 ) -> anyhow::Result<User> {
     let email = seed.email.trim().to_lowercase();
     let kdf = kdf_of(&seed.kdf);
-    let keys = account_keys(&email, &seed.master_password, &kdf, cursor)
+    let rsa = rsa_key(rsa_position)?;
+    let keys = account_keys(&email, &seed.master_password, &kdf, &rsa)
         .with_context(|| format!("keys of {email}"))?;
     let mut known_devices = HashSet::new();
     if seed.new_device_verification {
