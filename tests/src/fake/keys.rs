@@ -143,10 +143,8 @@ pub(crate) fn account_keys(
     kdf: &Kdf,
     rsa: &RsaPrivateKey,
 ) -> anyhow::Result<AccountKeys> {
-    let id = format!("{email}\u{0}{password}\u{0}{kdf:?}");
-    let cache = ACCOUNTS.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(found) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&id) {
-        return Ok(found.clone());
+    if let Some(found) = cached_account_keys(email, password, kdf) {
+        return Ok(found);
     }
     let secret = SecretString::from(password.to_owned());
     let master = MasterKey::derive(&secret, email, kdf)?;
@@ -161,11 +159,24 @@ pub(crate) fn account_keys(
         public_key: private.public_key().to_spki_b64()?,
         private: std::sync::Arc::new(private),
     };
-    cache
+    accounts().insert(cache_id(email, password, kdf), keys.clone());
+    Ok(keys)
+}
+
+/// Keys already derived for these credentials in this process.
+pub(crate) fn cached_account_keys(email: &str, password: &str, kdf: &Kdf) -> Option<AccountKeys> {
+    accounts().get(&cache_id(email, password, kdf)).cloned()
+}
+
+fn accounts() -> std::sync::MutexGuard<'static, HashMap<String, AccountKeys>> {
+    ACCOUNTS
+        .get_or_init(|| Mutex::new(HashMap::new()))
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(id, keys.clone());
-    Ok(keys)
+}
+
+fn cache_id(email: &str, password: &str, kdf: &Kdf) -> String {
+    format!("{email}\u{0}{password}\u{0}{kdf:?}")
 }
 
 /// A self-signed X.509 certificate for the licensing key, like Bitwarden's `licensing.cer`.

@@ -220,8 +220,6 @@ fn build_shared(
     cert_path: &Path,
 ) -> anyhow::Result<(state::World, Config)> {
     let mut cursor = keys::KeyCursor::default();
-    let users = seed.cloud.users.len() + seed.self_hosted.users.len();
-    keys::prefill(1 + users + seed.self_hosted.organizations.len())?;
     let licensing_key = cursor.next_rsa()?;
     let cert = keys::licensing_certificate_pem(&licensing_key)?;
     std::fs::write(cert_path, &cert)?;
