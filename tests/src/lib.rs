@@ -1,5 +1,7 @@
 //! Shared helpers for the integration and end-to-end tests: where the built binaries are,
-//! where test output goes, and a WebDriver session on the real app window.
+//! where test output goes, a WebDriver session on the real app window, and `fake`, the
+//! Bitwarden-compatible server the tests and the demo mode talk to.
 
+pub mod fake;
 pub mod paths;
 pub mod webdriver;

@@ -1,0 +1,49 @@
+//! `fake-bitwarden`: runs the Bitwarden-compatible test server until killed. When every
+//! role listens it prints one JSON line with the URLs and file paths (and writes the same
+//! line to `--port-file`); the app's demo mode starts it this way.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use companion_tests::fake::{FakeBitwarden, Seed};
+
+#[derive(Debug, Parser)]
+#[command(name = "fake-bitwarden", version, about)]
+struct Args {
+    /// Seed file (JSON); the built-in default seed when not given.
+    #[arg(long)]
+    seed: Option<PathBuf>,
+    /// Serve HTTPS with a certificate from a CA made at start (its PEM path is printed).
+    #[arg(long)]
+    https: bool,
+    /// Where license files and certificates go (a temporary folder when not given).
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// Also write the ready line to this file.
+    #[arg(long)]
+    port_file: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let seed = match &args.seed {
+        Some(path) => Seed::from_file(path)?,
+        None => Seed::default_seed(),
+    };
+    let mut builder = FakeBitwarden::builder().seed(seed).https(args.https);
+    if let Some(dir) = &args.state_dir {
+        builder = builder.state_dir(dir);
+    }
+    let running = builder.start().await?;
+    let line = running.info().to_string();
+    if let Some(path) = &args.port_file {
+        let partial = path.with_extension("partial");
+        std::fs::write(&partial, format!("{line}\n"))?;
+        std::fs::rename(&partial, path)?;
+    }
+    println!("{line}");
+    tokio::signal::ctrl_c().await?;
+    running.shutdown().await;
+    Ok(())
+}
