@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: run test deps tools build lint unit e2e clean
+.PHONY: run test deps tools build lint e2e clean
 
 ## Install missing system packages (apt-get as root; otherwise prints the sudo command).
 deps:
@@ -24,6 +24,11 @@ run: build
 ## inside a throw-away desktop session (Xvfb, D-Bus, unlocked gnome-keyring).
 test: tools lint
 	scripts/with-desktop.sh $(CARGO) test --locked --workspace -- --include-ignored
+
+## Only the end-to-end tests of the real window (rebuilds the app first).
+e2e: tools
+	$(CARGO) test --locked --workspace --no-run
+	scripts/with-desktop.sh $(CARGO) test --locked --workspace --test e2e_window -- --include-ignored
 
 lint: deps
 	$(CARGO) fmt --all --check

@@ -1,9 +1,8 @@
 // The window's behaviour. Every action is a Tauri command; the page holds no secrets and
 // makes no network calls of its own.
-"use strict";
+import { t, applyLanguage } from "./i18n.js";
 
 const { invoke } = window.__TAURI__.core;
-const { t, applyLanguage } = window.i18n;
 
 async function showVersions() {
   const out = document.getElementById("about-result");
@@ -18,4 +17,5 @@ async function showVersions() {
 window.addEventListener("DOMContentLoaded", () => {
   applyLanguage();
   document.getElementById("about-btn").addEventListener("click", showVersions);
+  document.body.dataset.ready = "true";
 });

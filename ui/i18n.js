@@ -1,7 +1,5 @@
 // English and Simplified Chinese strings. The language follows the system locale unless
 // the user picks one in Settings.
-"use strict";
-
 const MESSAGES = {
   en: {
     "app.title": "License Companion",
@@ -22,13 +20,13 @@ const MESSAGES = {
 let currentLang = (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
 
 /** Translates `key`, filling `{name}` placeholders from `vars`. */
-function t(key, vars = {}) {
+export function t(key, vars = {}) {
   const text = MESSAGES[currentLang][key] ?? MESSAGES.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 
 /** Applies the current language to every element carrying `data-i18n`. */
-function applyLanguage(lang) {
+export function applyLanguage(lang) {
   if (lang) currentLang = MESSAGES[lang] ? lang : "en";
   document.documentElement.lang = currentLang;
   for (const el of document.querySelectorAll("[data-i18n]")) {
@@ -36,4 +34,4 @@ function applyLanguage(lang) {
   }
 }
 
-window.i18n = { t, applyLanguage, languages: Object.keys(MESSAGES) };
+export const languages = Object.keys(MESSAGES);

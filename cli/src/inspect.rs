@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use companion_core::error::{Explain, Problem};
+use companion_core::installation::{self, Source};
 use companion_core::license::{
     inspect, CertificateKind, ExpectedInstallation, InspectOptions, Inspection, LicenseKind,
     TrustSet,
@@ -15,12 +16,19 @@ use companion_core::license::{
 use uuid::Uuid;
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("installation").multiple(false))]
 pub struct InspectArgs {
     /// The license file (bitwarden_organization_license.json or bitwarden_premium_license.json).
     pub file: PathBuf,
     /// The server's installation ID (globalSettings__installation__id) to check the license against.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", group = "installation")]
     pub installation_id: Option<Uuid>,
+    /// Read the installation ID from this env file (bwdata/env/global.override.env or Lite's settings.env).
+    #[arg(long, value_name = "PATH", group = "installation")]
+    pub env_file: Option<PathBuf>,
+    /// Read the installation ID from this bwdata (or Bitwarden Lite) folder.
+    #[arg(long, value_name = "DIR", group = "installation")]
+    pub bwdata: Option<PathBuf>,
     /// The premium account's email to check a premium license against.
     #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
@@ -84,11 +92,39 @@ fn inspect_file(args: &InspectArgs) -> Result<Inspection, Problem> {
     }
     let mut options = InspectOptions::new(args.now.unwrap_or_else(Utc::now), trust);
     options.email = args.email.clone();
-    options.expected_installation = args.installation_id.map(|id| ExpectedInstallation {
-        id,
-        origin: "--installation-id".into(),
-    });
+    options.expected_installation = expected_installation(args)?;
     inspect(&bytes, &options).map_err(|e| e.problem())
+}
+
+/// The installation ID to check against and where it came from: the flag, or the server's
+/// own env file read the same way `bwlicense installation` reads it.
+fn expected_installation(args: &InspectArgs) -> Result<Option<ExpectedInstallation>, Problem> {
+    if let Some(id) = args.installation_id {
+        return Ok(Some(ExpectedInstallation {
+            id,
+            origin: "--installation-id".into(),
+        }));
+    }
+    let Some(path) = args.env_file.as_ref().or(args.bwdata.as_ref()) else {
+        return Ok(None);
+    };
+    let found = installation::read(&Source::Path(path.clone())).map_err(|e| e.problem())?;
+    match found.installation_id {
+        Some(id) => Ok(Some(ExpectedInstallation {
+            id,
+            origin: format!(
+                "globalSettings__installation__id in {}",
+                found.origins.installation_id
+            ),
+        })),
+        None => Err(Problem {
+            code: "installation_id_missing".into(),
+            message: format!("{} has no usable installation ID.", found.source),
+            advice:
+                "Run `bwlicense installation` on that folder to see why, or pass --installation-id."
+                    .into(),
+        }),
+    }
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, Problem> {

@@ -251,3 +251,72 @@ fn an_unreadable_trust_certificate_exits_2() {
     assert_eq!(code, 2);
     assert_eq!(v["error"]["code"], "pem_unreadable");
 }
+
+#[test]
+fn installation_id_is_read_from_the_bwdata_folder_and_named_with_its_line() {
+    let bwdata = data("installation/standard/bwdata");
+    let (code, report) = json(&[
+        fixture().to_str().unwrap(),
+        "--now",
+        NOW,
+        "--bwdata",
+        bwdata.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let mismatch = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "installation_id_mismatch")
+        .unwrap();
+    assert_eq!(mismatch["ok"], false);
+    let message = mismatch["message"].as_str().unwrap();
+    let advice = mismatch["advice"].as_str().unwrap();
+    let shown = format!("{message} {advice}");
+    assert!(
+        shown.contains("11111111-2222-4333-8444-555555555555"),
+        "{shown}"
+    );
+    assert!(shown.contains("global.override.env:9"), "{shown}");
+}
+
+#[test]
+fn installation_id_from_an_env_file_and_from_the_flag_cannot_be_combined() {
+    let env = data("installation/standard/bwdata/env/global.override.env");
+    let out = bwlicense(&[
+        fixture().to_str().unwrap(),
+        "--env-file",
+        env.to_str().unwrap(),
+        "--installation-id",
+        INSTALLATION,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let (code, report) = json(&[
+        fixture().to_str().unwrap(),
+        "--now",
+        NOW,
+        "--env-file",
+        env.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["code"] == "installation_id_mismatch" && c["ok"] == false));
+}
+
+#[test]
+fn an_env_file_without_an_installation_id_exits_2_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("global.override.env");
+    std::fs::write(&env, "globalSettings__baseServiceUri__cloudRegion=US\n").unwrap();
+    let (code, report) = json(&[
+        fixture().to_str().unwrap(),
+        "--env-file",
+        env.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(report["error"]["code"], "installation_id_missing");
+}

@@ -3,6 +3,7 @@
 //! which `make test` provides (Xvfb + dbus-run-session).
 
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -27,7 +28,9 @@ impl Driver {
     /// Starts `tauri-driver` on `port` (its native WebKitWebDriver on `port + 1`).
     pub fn start(port: u16) -> anyhow::Result<Self> {
         let native_port = port + 1;
+        // Its own process group, so WebKitWebDriver and the app go down with it on drop.
         let child = Command::new(tauri_driver())
+            .process_group(0)
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
             .stdout(Stdio::null())
@@ -59,6 +62,8 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

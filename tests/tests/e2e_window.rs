@@ -8,14 +8,21 @@ use companion_tests::paths;
 use companion_tests::webdriver::{self, Driver};
 use fantoccini::{Client, ClientBuilder, Locator};
 
+/// Opens a WebDriver session on a fresh app and waits until its page has wired itself up.
 async fn open_app(driver: &Driver) -> Client {
     let app = paths::built_binary("license-companion");
-    ClientBuilder::rustls()
+    let client = ClientBuilder::rustls()
         .expect("TLS roots for the WebDriver client")
         .capabilities(Driver::capabilities(&app, &[]))
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
-        .expect("WebDriver session on the app window")
+        .expect("WebDriver session on the app window");
+    client
+        .wait()
+        .for_element(Locator::Css("body[data-ready='true']"))
+        .await
+        .expect("the page finished loading its scripts");
+    client
 }
 
 async fn text_when_filled(client: &Client, css: &str) -> String {

@@ -12,8 +12,8 @@ use companion_core::crypto::{EncryptedAccount, Kdf, MasterKey, OrganizationKeys}
 use companion_core::license::{inspect, ExpectedInstallation, InspectOptions, TrustSet};
 use companion_tests::fake::{
     totp, FakeBitwarden, FaultRule, MailPurpose, Realm, Region, Role, Seed, ALREADY_IN_USE,
-    INVALID_LICENSE, NO_SUBSCRIPTION, ORGANIZATION_AS_USER, PAYMENT_ISSUE, PREMIUM_AS_ORGANIZATION,
-    SYNC_FAILED,
+    INVALID_LICENSE, MAX_UPLOAD_BYTES, NO_SUBSCRIPTION, ORGANIZATION_AS_USER, PAYMENT_ISSUE,
+    PREMIUM_AS_ORGANIZATION, SYNC_FAILED,
 };
 use fake_support::*;
 use reqwest::multipart::Form;
@@ -1452,7 +1452,7 @@ async fn the_whole_request_over_51200_bytes_counts_as_no_license() {
             Side::SelfHosted,
             path,
             &sh,
-            creation_form(padded(52_000), &keys, false),
+            creation_form(padded(MAX_UPLOAD_BYTES as usize + 800), &keys, false),
         )
         .await;
     expect_error(response, StatusCode::BAD_REQUEST, INVALID_LICENSE).await;
@@ -1468,7 +1468,7 @@ async fn the_whole_request_over_51200_bytes_counts_as_no_license() {
             Side::SelfHosted,
             path,
             &sh,
-            creation_form(padded(51_100), &keys, false),
+            creation_form(padded(MAX_UPLOAD_BYTES as usize - 100), &keys, false),
         )
         .await;
     assert_eq!(
@@ -2026,6 +2026,17 @@ async fn faults_answer_500_or_hang_and_the_log_marks_repeats_without_secrets() {
         .send()
         .await;
     assert!(result.unwrap_err().is_timeout());
+    fake.run.faults.clear();
+    let calm = impatient
+        .get(format!("{}/accounts/profile", fake.api(Side::Cloud)))
+        .bearer_auth(&session.access_token)
+        .send()
+        .await;
+    assert_eq!(
+        calm.unwrap().status(),
+        StatusCode::OK,
+        "cleared faults no longer apply"
+    );
 
     let logged = serde_json::to_string(&fake.run.faults.requests()).unwrap();
     let hash = fake.password_hash(Side::Cloud, OWNER, OWNER_PASSWORD).await;

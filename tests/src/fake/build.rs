@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Duration, Utc};
-use companion_core::crypto::{SymmetricKey, Zeroizing};
+use companion_core::crypto::{Kdf, SymmetricKey, Zeroizing};
 use companion_core::license::{License, TrustSet};
 use rsa::RsaPrivateKey;
 use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::keys::{account_keys, kdf_of, random_string, KeyCursor};
+use super::keys::{account_keys, cached_account_keys, kdf_of, random_string, rsa_key, KeyCursor};
 use super::plans;
 use super::seed::{
     CloudOrganizationSeed, MemberRole, MemberSeed, Seed, SelfHostedOrganizationSeed, UserSeed,
@@ -39,17 +39,23 @@ pub(crate) struct Inputs<'a> {
 pub(crate) fn world(seed: &Seed, mut inputs: Inputs<'_>) -> anyhow::Result<World> {
     let now = Utc::now();
     let mut world = World::default();
-    for user in &seed.cloud.users {
-        let realm = Realm::Cloud(user.region);
-        world
-            .users
-            .push(make_user(user, realm, now, inputs.cursor)?);
-    }
-    for user in &seed.self_hosted.users {
-        world
-            .users
-            .push(make_user(user, Realm::SelfHosted, now, inputs.cursor)?);
-    }
+    let accounts: Vec<(&UserSeed, Realm)> = seed
+        .cloud
+        .users
+        .iter()
+        .map(|u| (u, Realm::Cloud(u.region)))
+        .chain(
+            seed.self_hosted
+                .users
+                .iter()
+                .map(|u| (u, Realm::SelfHosted)),
+        )
+        .collect();
+    derive_in_parallel(&accounts, inputs.cursor)?;
+    world.users = accounts
+        .iter()
+        .map(|(user, realm)| make_user(user, *realm, now))
+        .collect::<anyhow::Result<Vec<User>>>()?;
     for installation in &seed.cloud.installations {
         world.installations.push(Installation {
             id: installation.id,
@@ -91,20 +97,50 @@ pub(crate) fn world(seed: &Seed, mut inputs: Inputs<'_>) -> anyhow::Result<World
     Ok(world)
 }
 
+/// Key derivation is the slow part of a start: each distinct set of credentials is derived
+/// once, on its own thread, so building the users afterwards only reads the cache.
+fn derive_in_parallel(
+    accounts: &[(&UserSeed, Realm)],
+    cursor: &mut KeyCursor,
+) -> anyhow::Result<()> {
+    let mut distinct: Vec<(String, &str, Kdf)> = Vec::new();
+    for (user, _) in accounts {
+        let entry = (
+            user.email.trim().to_lowercase(),
+            user.master_password.as_str(),
+            kdf_of(&user.kdf),
+        );
+        if !distinct.contains(&entry) {
+            distinct.push(entry);
+        }
+    }
+    let first = cursor.reserve(distinct.len())?;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = distinct
+            .iter()
+            .enumerate()
+            .map(|(i, (email, password, kdf))| {
+                scope.spawn(move || account_keys(email, password, kdf, &rsa_key(first + i)?))
+            })
+            .collect();
+        for worker in workers {
+            worker
+                .join()
+                .map_err(|_| anyhow!("key derivation panicked"))??;
+        }
+        Ok(())
+    })
+}
+
 fn days(now: DateTime<Utc>, offset: i64) -> DateTime<Utc> {
     now + Duration::days(offset)
 }
 
-fn make_user(
-    seed: &UserSeed,
-    realm: Realm,
-    now: DateTime<Utc>,
-    cursor: &mut KeyCursor,
-) -> anyhow::Result<User> {
+fn make_user(seed: &UserSeed, realm: Realm, now: DateTime<Utc>) -> anyhow::Result<User> {
     let email = seed.email.trim().to_lowercase();
     let kdf = kdf_of(&seed.kdf);
-    let keys = account_keys(&email, &seed.master_password, &kdf, cursor)
-        .with_context(|| format!("keys of {email}"))?;
+    let keys = cached_account_keys(&email, &seed.master_password, &kdf)
+        .with_context(|| format!("the keys of {email} were not derived"))?;
     let mut known_devices = HashSet::new();
     if seed.new_device_verification {
         // Signed in elsewhere before, so a new device needs verification.

@@ -5,6 +5,14 @@
 //! `Bitwarden-Client-Version` header, two-step login, then the device and new-device
 //! verification. Errors are Duende's `{"error","error_description"}` plus the PascalCase
 //! `ErrorModel` the clients read. Access tokens are opaque random strings.
+//!
+//! Grants: `password` (static clients `web`, `browser`, `desktop`, `mobile`, `cli`,
+//! `connector`; a refresh token when `offline_access` is asked for), `client_credentials`
+//! for personal API keys (`user.<id>`, scope `api`) and installations (`installation.<id>`,
+//! scopes `api.push`/`api.licensing`/`api.installation`, cloud only, 24 h), and
+//! `refresh_token` (same refresh token, sliding 30 days). Two-step providers: authenticator
+//! (0), e-mail (1) and remember (5). SSO policies, Duo, YubiKey and WebAuthn are not
+//! modelled.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};

@@ -23,12 +23,46 @@ static ACCOUNTS: OnceLock<Mutex<HashMap<String, AccountKeys>>> = OnceLock::new()
 
 /// The `n`-th RSA-2048 key of this process (made on first use).
 pub(crate) fn rsa_key(n: usize) -> anyhow::Result<RsaPrivateKey> {
+    prefill(n + 1)?;
+    let pool = RSA_POOL.get_or_init(|| Mutex::new(Vec::new()));
+    let keys = pool.lock().unwrap_or_else(|p| p.into_inner());
+    keys.get(n)
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("RSA key {n} is missing from the pool"))
+}
+
+/// Makes sure the pool holds `count` keys, generating the missing ones on every core.
+pub(crate) fn prefill(count: usize) -> anyhow::Result<()> {
     let pool = RSA_POOL.get_or_init(|| Mutex::new(Vec::new()));
     let mut keys = pool.lock().unwrap_or_else(|p| p.into_inner());
-    while keys.len() <= n {
-        keys.push(RsaPrivateKey::new(&mut rand::thread_rng(), 2048)?);
+    let missing = count.saturating_sub(keys.len());
+    if missing == 0 {
+        return Ok(());
     }
-    Ok(keys[n].clone())
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(missing);
+    let fresh = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let share = missing / threads + usize::from(t < missing % threads);
+                scope.spawn(move || {
+                    (0..share)
+                        .map(|_| RsaPrivateKey::new(&mut rand::thread_rng(), 2048))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .map_err(|_| anyhow::anyhow!("key generation panicked"))?
+                    .map_err(anyhow::Error::from)
+            })
+            .collect::<anyhow::Result<Vec<Vec<_>>>>()
+    })?;
+    keys.extend(fresh.into_iter().flatten());
+    Ok(())
 }
 
 /// Hands out pool positions so one server's keys are all different.
@@ -45,6 +79,14 @@ impl KeyCursor {
     /// The next key as the client-crypto type.
     pub(crate) fn next_private_key(&mut self) -> anyhow::Result<PrivateKey> {
         to_private_key(&self.next_rsa()?)
+    }
+
+    /// Reserves `n` positions and returns the first; the pool is filled up to them.
+    pub(crate) fn reserve(&mut self, n: usize) -> anyhow::Result<usize> {
+        let first = self.0;
+        self.0 += n;
+        prefill(self.0)?;
+        Ok(first)
     }
 }
 
@@ -99,19 +141,15 @@ pub(crate) fn account_keys(
     email: &str,
     password: &str,
     kdf: &Kdf,
-    cursor: &mut KeyCursor,
+    rsa: &RsaPrivateKey,
 ) -> anyhow::Result<AccountKeys> {
-    let id = format!("{email}\u{0}{password}\u{0}{kdf:?}");
-    let cache = ACCOUNTS.get_or_init(|| Mutex::new(HashMap::new()));
-    // The position is taken even on a cache hit, so keys stay distinct per server.
-    let rsa = cursor.next_rsa()?;
-    if let Some(found) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&id) {
-        return Ok(found.clone());
+    if let Some(found) = cached_account_keys(email, password, kdf) {
+        return Ok(found);
     }
     let secret = SecretString::from(password.to_owned());
     let master = MasterKey::derive(&secret, email, kdf)?;
     let user_key = SymmetricKey::generate();
-    let private = to_private_key(&rsa)?;
+    let private = to_private_key(rsa)?;
     let keys = AccountKeys {
         server_hash: master.server_hash(&secret),
         key: master.stretch().encrypt(user_key.as_bytes()).to_string(),
@@ -121,11 +159,24 @@ pub(crate) fn account_keys(
         public_key: private.public_key().to_spki_b64()?,
         private: std::sync::Arc::new(private),
     };
-    cache
+    accounts().insert(cache_id(email, password, kdf), keys.clone());
+    Ok(keys)
+}
+
+/// Keys already derived for these credentials in this process.
+pub(crate) fn cached_account_keys(email: &str, password: &str, kdf: &Kdf) -> Option<AccountKeys> {
+    accounts().get(&cache_id(email, password, kdf)).cloned()
+}
+
+fn accounts() -> std::sync::MutexGuard<'static, HashMap<String, AccountKeys>> {
+    ACCOUNTS
+        .get_or_init(|| Mutex::new(HashMap::new()))
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(id, keys.clone());
-    Ok(keys)
+}
+
+fn cache_id(email: &str, password: &str, kdf: &Kdf) -> String {
+    format!("{email}\u{0}{password}\u{0}{kdf:?}")
 }
 
 /// A self-signed X.509 certificate for the licensing key, like Bitwarden's `licensing.cer`.

@@ -99,11 +99,6 @@ impl Seed {
             .map_err(|e| anyhow::anyhow!("cannot read seed {}: {e}", path.display()))?;
         Seed::from_json(&text).map_err(|e| anyhow::anyhow!("seed {}: {e}", path.display()))
     }
-
-    /// An empty world: no users, no organizations, one self-hosted installation id.
-    pub fn empty() -> Seed {
-        Seed::from_json("{}").expect("an empty seed is valid")
-    }
 }
 
 /// A cloud region; each has its own API and identity server.

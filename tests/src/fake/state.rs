@@ -434,9 +434,4 @@ impl State {
             .join("organization")
             .join(format!("{}.json", id.hyphenated()))
     }
-
-    /// The base URLs of every role.
-    pub fn urls(&self) -> Urls {
-        self.0.config.urls.clone()
-    }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use companion_core::crypto::{Kdf, MasterKey};
-use companion_tests::fake::{FakeBitwarden, Running, Seed};
+use companion_tests::fake::{FakeBitwarden, Running, Seed, MODEL_STATE_INVALID};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
@@ -272,12 +272,7 @@ pub async fn expect_error(response: Response, status: StatusCode, message: &str)
 
 /// Checks a model-validation error with one field message.
 pub async fn expect_validation(response: Response, field: &str, contains: &str) -> Value {
-    let body = expect_error(
-        response,
-        StatusCode::BAD_REQUEST,
-        "The model state is invalid.",
-    )
-    .await;
+    let body = expect_error(response, StatusCode::BAD_REQUEST, MODEL_STATE_INVALID).await;
     let messages = body["validationErrors"][field]
         .as_array()
         .unwrap_or_else(|| panic!("no validation error for {field}: {body}"));
