@@ -92,6 +92,9 @@ pub fn run(action: CloudAction, net: &NetArgs) -> ExitCode {
     }
 }
 
+/// Why a rotation must reach the self-hosted server.
+const STALE_SERVER: &str = "The previous token stopped working: give the self-hosted server this one (run again with --push --server URL --org ID) before its next sync.";
+
 /// What `generate` did.
 struct Generated {
     token: CloudToken,
@@ -127,6 +130,7 @@ fn generate(args: &GenerateArgs, net_args: &NetArgs) -> ExitCode {
             "organization": generated.pushed.as_ref().map(|(org, _)| org),
             "synced": generated.pushed.as_ref().map(|(_, synced)| synced.is_ok()),
             "sync_error": sync_error.map(Explain::problem),
+            "warning": (args.rotate && !args.push).then_some(STALE_SERVER),
         }));
     } else {
         print!("{}", render(args, &generated, &Style::for_stdout()));
@@ -280,10 +284,7 @@ fn render(args: &GenerateArgs, generated: &Generated, s: &Style) -> String {
             s.bad("Sync failed."),
             e.advice()
         )),
-        None if args.rotate => out.push_str(&format!(
-            "{} The previous token stopped working: give the self-hosted server this one (run again with --push --server URL --org ID) before its next sync.\n",
-            s.warn("Warning:")
-        )),
+        None if args.rotate => out.push_str(&format!("{} {STALE_SERVER}\n", s.warn("Warning:"))),
         None => out.push_str(
             "  To put it on the self-hosted server, run again with --push --server URL --org ID.\n",
         ),

@@ -498,6 +498,18 @@ async fn with_a_kept_cloud_session_a_wrong_password_is_refused_by_the_api_key_ro
     assert!(rotated
         .stdout
         .contains("Warning: The previous token stopped working"));
+    let rotated = machine
+        .run(
+            &generate(&cloud, &["--org", ACME_CLOUD, "--rotate", "--json"]),
+            &format!("{OWNER_PASSWORD}\n"),
+        )
+        .await;
+    assert_eq!(rotated.code, 0, "{}", rotated.stderr);
+    let report = rotated.json();
+    assert!(report["warning"]
+        .as_str()
+        .is_some_and(|w| w.contains("--push")));
+    assert_eq!(report["synced"], Value::Null);
     let account = token_account(
         &Endpoints::cloud(
             Region::Us,
