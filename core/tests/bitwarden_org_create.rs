@@ -136,10 +136,15 @@ async fn the_new_organizations_key_collection_and_key_pair_open_on_the_server() 
 }
 
 #[tokio::test]
-async fn the_default_collection_is_created_unless_the_name_is_blank() {
+async fn a_password_session_renews_with_its_refresh_token_and_the_default_collection_is_made() {
     let server = start(false).await;
     let dir = tempfile::tempdir().unwrap();
-    let session = self_hosted_owner(&server).await;
+    let session = sign_in(
+        &http_with(options(&server)),
+        &self_hosted(&server),
+        password("owner@example.com", "correct horse battery staple"),
+    )
+    .await;
     let archive = Archive::new(dir.path().join("archive"));
     let license = teams_license(&server, dir.path()).await;
     let created = create(
@@ -158,20 +163,26 @@ async fn the_default_collection_is_created_unless_the_name_is_blank() {
             .collection_names,
         ["Default collection"]
     );
+    assert!(created.key_pair_saved, "{:?}", created.warnings);
+}
 
-    let other = start(false).await;
-    let session = self_hosted_owner(&other).await;
-    let license = teams_license(&other, dir.path()).await;
+#[tokio::test]
+async fn a_blank_collection_name_makes_no_collection() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::new(dir.path().join("archive"));
+    let server = start(false).await;
+    let session = self_hosted_owner(&server).await;
+    let license = teams_license(&server, dir.path()).await;
     let created = create(
-        &other,
+        &server,
         &session,
         &archive,
-        request(&other, license, Some("  ")),
+        request(&server, license, Some("  ")),
     )
     .await
     .unwrap();
     assert_eq!(created.collection, None);
-    let opened = other.state.open_organization(created.id).unwrap();
+    let opened = server.state.open_organization(created.id).unwrap();
     assert!(opened.collection_names.is_empty());
     assert!(opened.has_key_pair);
 }
