@@ -81,10 +81,19 @@ async fn sign_in(args: &LoginArgs) -> Result<(Session, String), BitwardenError> 
     };
     let credentials = credentials(args, &endpoints)?;
     let mut login = Login::new(net.http.clone(), endpoints, credentials);
+    let mut session = complete(&mut login).await?;
+    let me = profile(&session).await?;
+    session.set_account(&me.email, me.id);
+    net.store().save(&mut session)?;
+    Ok((session, me.email))
+}
+
+/// Runs a sign-in to its end, asking at the terminal for the codes the server wants.
+pub(crate) async fn complete(login: &mut Login) -> Result<Session, BitwardenError> {
     let mut step = login.start().await?;
-    let mut session = loop {
+    loop {
         step = match step {
-            LoginStep::Done(session) => break *session,
+            LoginStep::Done(session) => return Ok(*session),
             LoginStep::NeedTwoFactor { providers } => {
                 let (provider, hint) = choose(&providers)?;
                 let several = providers
@@ -100,7 +109,7 @@ async fn sign_in(args: &LoginArgs) -> Result<(Session, String), BitwardenError> 
                     .map(|o| o.provider.name().to_owned())
                     .collect();
                 retry_code(
-                    &mut login,
+                    login,
                     |code| LoginAnswer::TwoFactor { provider, code },
                     &code_label(provider, hint.as_deref()),
                     || BitwardenError::TwoFactorRequired {
@@ -111,7 +120,7 @@ async fn sign_in(args: &LoginArgs) -> Result<(Session, String), BitwardenError> 
             }
             LoginStep::NeedNewDeviceOtp => {
                 retry_code(
-                    &mut login,
+                    login,
                     LoginAnswer::NewDeviceOtp,
                     "Bitwarden e-mailed a code to verify this new device. Code: ",
                     || BitwardenError::NewDeviceOtpRequired,
@@ -119,11 +128,7 @@ async fn sign_in(args: &LoginArgs) -> Result<(Session, String), BitwardenError> 
                 .await?
             }
         };
-    };
-    let me = profile(&session).await?;
-    session.set_account(&me.email, me.id);
-    net.store().save(&mut session)?;
-    Ok((session, me.email))
+    }
 }
 
 /// The API key (environment or prompts), or e-mail and master password (prompts).

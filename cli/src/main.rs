@@ -10,11 +10,13 @@ mod installation;
 mod login;
 mod logout;
 mod net;
+mod org;
 mod orgs;
 mod prompt;
 mod report;
 mod sync;
 mod token;
+mod token_cloud;
 mod upload;
 
 #[derive(Debug, Parser)]
@@ -46,10 +48,12 @@ enum Command {
     Download(download::DownloadArgs),
     /// Upload a license to a self-hosted server, checked and archived first.
     Upload(upload::UploadArgs),
-    /// Set, show or clear an organization's billing sync token.
+    /// Set, show or clear an organization's billing sync token; get or rotate it in the cloud.
     Token(token::TokenArgs),
     /// Fetch organization licenses from the cloud now (billing sync).
     Sync(sync::SyncArgs),
+    /// Create an organization on a self-hosted server from its license.
+    Org(org::OrgArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,5 +81,6 @@ fn main() -> ExitCode {
         Command::Upload(args) => upload::run(args),
         Command::Token(args) => token::run(args),
         Command::Sync(args) => sync::run(args),
+        Command::Org(args) => org::run(args),
     }
 }

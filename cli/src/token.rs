@@ -18,16 +18,26 @@ use uuid::Uuid;
 use crate::net::{block_on, Net, NetArgs};
 use crate::prompt;
 use crate::report::{day, fail, print_json, Style};
+use crate::token_cloud;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The token is the organization's billing sync token from the cloud web vault (Organization > Billing > Subscription > Set up billing sync).\n\nExit status: 0 done, 1 refused, 2 usage, 3 network or keychain failure."
+    after_help = "The token is the organization's billing sync token from the cloud web vault (Organization > Billing > Subscription > Set up billing sync), or `bwlicense token generate` fetches it.\n\nExit status: 0 done, 1 refused, 2 usage, 3 network or keychain failure."
 )]
 pub struct TokenArgs {
     #[command(subcommand)]
-    action: Action,
+    command: TokenCommand,
     #[command(flatten)]
     net: NetArgs,
+}
+
+/// The self-hosted server's side, and the cloud's side (`generate`, `info`).
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    #[command(flatten)]
+    Server(Action),
+    #[command(flatten)]
+    Cloud(token_cloud::CloudAction),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,8 +82,12 @@ struct Target {
 }
 
 pub fn run(args: TokenArgs) -> ExitCode {
+    let action = match args.command {
+        TokenCommand::Cloud(cloud) => return token_cloud::run(cloud, &args.net),
+        TokenCommand::Server(action) => action,
+    };
     let json = args.net.json;
-    let result = block_on(act(&args)).and_then(|r| r);
+    let result = block_on(act(&action, &args.net)).and_then(|r| r);
     match result {
         Ok(report) => {
             if json {
@@ -92,11 +106,11 @@ struct Report {
     text: String,
 }
 
-async fn act(args: &TokenArgs) -> Result<Report, BitwardenError> {
+async fn act(action: &Action, net_args: &NetArgs) -> Result<Report, BitwardenError> {
     let s = Style::for_stdout();
-    let net = Net::new(&args.net)?;
+    let net = Net::new(net_args)?;
     let keychain = OsKeychain::default();
-    match &args.action {
+    match action {
         Action::Set {
             target,
             token_env,

@@ -2037,6 +2037,25 @@ async fn faults_answer_500_or_hang_and_the_log_marks_repeats_without_secrets() {
         StatusCode::OK,
         "cleared faults no longer apply"
     );
+    let given_up =
+        fake.run
+            .faults
+            .requests_to(Role::CloudApi(Region::US), "GET", "/accounts/profile");
+    assert_eq!(given_up.len(), 1, "only the calm request has ended yet");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let given_up =
+        fake.run
+            .faults
+            .requests_to(Role::CloudApi(Region::US), "GET", "/accounts/profile");
+    assert_eq!(
+        given_up.iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![200, 200],
+        "the request whose client gave up is still carried out and logged"
+    );
+    assert!(given_up[1]
+        .fault
+        .as_deref()
+        .is_some_and(|f| f.starts_with("Hang")));
 
     let logged = serde_json::to_string(&fake.run.faults.requests()).unwrap();
     let hash = fake.password_hash(Side::Cloud, OWNER, OWNER_PASSWORD).await;

@@ -87,6 +87,26 @@ pub enum BitwardenError {
         "The upload would be {size} bytes; the server ignores license uploads over 51200 bytes"
     )]
     RequestTooLarge { size: usize },
+    #[error("The server would refuse {path} for a new organization:\n{message}")]
+    LicenseUnsuitable {
+        path: String,
+        message: String,
+        advice: String,
+    },
+    #[error("{cause}; the request may have been carried out all the same")]
+    OutcomeUnknown {
+        cause: Box<BitwardenError>,
+        /// The command that shows whether it was.
+        check: String,
+    },
+    #[error("{message}")]
+    SecretRejected { message: String, otp: bool },
+    #[error("{organization} is on the {tier} plan, which has no billing sync (the cloud answered: {message})")]
+    BillingSyncNotOffered {
+        organization: String,
+        tier: String,
+        message: String,
+    },
     #[error(transparent)]
     Keychain(#[from] KeychainError),
     #[error(transparent)]
@@ -106,6 +126,7 @@ impl BitwardenError {
             | BitwardenError::TlsUntrusted { .. }
             | BitwardenError::ServerError { .. }
             | BitwardenError::UnexpectedAnswer { .. }
+            | BitwardenError::OutcomeUnknown { .. }
             | BitwardenError::Keychain(_) => ExitClass::Unavailable,
             BitwardenError::InvalidUrl { .. }
             | BitwardenError::CaCertificate { .. }
@@ -164,6 +185,11 @@ impl Explain for BitwardenError {
             BitwardenError::LicenseUnreadable { source, .. } => source.code(),
             BitwardenError::LicenseRefused { .. } => "license_refused",
             BitwardenError::RequestTooLarge { .. } => "request_too_large",
+            BitwardenError::LicenseUnsuitable { .. } => "license_refused",
+            BitwardenError::OutcomeUnknown { .. } => "outcome_unknown",
+            BitwardenError::SecretRejected { otp: false, .. } => "invalid_password",
+            BitwardenError::SecretRejected { otp: true, .. } => "invalid_otp",
+            BitwardenError::BillingSyncNotOffered { .. } => "billing_sync_not_offered",
             BitwardenError::Keychain(e) => e.code(),
             BitwardenError::Crypto(e) => e.code(),
             BitwardenError::Installation(e) => e.code(),
@@ -196,6 +222,11 @@ impl Explain for BitwardenError {
             BitwardenError::LicenseUnreadable { source, .. } => source.advice(),
             BitwardenError::LicenseRefused { .. } => "Run `bwlicense inspect FILE` to see every check. To send the file anyway, add --force.".into(),
             BitwardenError::RequestTooLarge { .. } => "Upload the license file exactly as downloaded; a file this large is not a Bitwarden license.".into(),
+            BitwardenError::LicenseUnsuitable { advice, .. } => advice.clone(),
+            BitwardenError::OutcomeUnknown { check, .. } => format!("Do not simply run the command again: first check with `{check}` whether it took effect."),
+            BitwardenError::SecretRejected { otp: false, .. } => "Check the master password of this account on this server (a cloud account's password can differ from the self-hosted one's), or use an e-mailed code instead (--otp).".into(),
+            BitwardenError::SecretRejected { otp: true, .. } => "Run the command again and type the newest code from the e-mail, or use the master password instead of --otp.".into(),
+            BitwardenError::BillingSyncNotOffered { .. } => "Billing sync needs a Teams or Enterprise plan. Upgrade the organization in the web vault, or move licenses by hand: `bwlicense download`, then `bwlicense upload`.".into(),
             BitwardenError::Keychain(e) => e.advice(),
             BitwardenError::Crypto(e) => e.advice(),
             BitwardenError::Installation(e) => e.advice(),

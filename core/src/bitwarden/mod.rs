@@ -5,10 +5,12 @@
 //! Flow: build an [`Http`] (TLS, timeouts, retries, the device) and [`Endpoints`] for the
 //! server; sign in with a [`Login`] (or resume a kept session from a [`SessionStore`]);
 //! then call the operations ([`owned_organizations`], [`download_organization_license`],
-//! [`plan_upload`] + [`send_upload`], [`save_billing_sync_token`], [`trigger_sync`], …)
+//! [`plan_upload`] + [`send_upload`], [`prepare_organization`] + [`create_organization`],
+//! [`billing_sync_token`], [`save_billing_sync_token`], [`trigger_sync`], …)
 //! with the [`Session`]. Every failure is a [`BitwardenError`] with a stable code.
 
 mod archive;
+mod billing_token;
 mod connections;
 mod device;
 mod errors;
@@ -18,6 +20,7 @@ mod identity;
 mod licenses;
 mod login;
 mod multipart;
+mod org_create;
 mod organizations;
 mod replies;
 mod session;
@@ -26,6 +29,10 @@ mod upload;
 mod urls;
 
 pub use archive::{Archive, LicenseOwner};
+pub use billing_token::{
+    billing_sync_token, billing_sync_token_info, keep_billing_sync_token, request_otp,
+    rotate_billing_sync_token, CloudToken, KeptToken, Verification,
+};
 pub use connections::{
     billing_sync_connection, cloud_communication_enabled, delete_billing_sync_connection,
     kept_token, save_billing_sync_token, token_account, trigger_sync, BillingSyncConnection,
@@ -40,6 +47,10 @@ pub use licenses::{
     ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
 };
 pub use login::{Credentials, Login, LoginAnswer, LoginStep, TwoFactorOffer, TwoFactorProvider};
+pub use org_create::{
+    create_organization, prepare_organization, CreatedOrganization, OrganizationDraft,
+    OrganizationRequest, DEFAULT_COLLECTION,
+};
 pub use organizations::{
     owned_organizations, profile, subscription, Membership, OrganizationState, OrganizationsReport,
     Profile, Subscription,

@@ -14,6 +14,15 @@ pub(crate) struct FilePart {
 
 /// The form a browser sends for `<input type=file name=license>`.
 pub(crate) fn license_form(file_name: &str, contents: &[u8]) -> FilePart {
+    license_form_with(file_name, contents, &[])
+}
+
+/// The license file part followed by text fields, e.g. the organization keys of a sign-up.
+pub(crate) fn license_form_with(
+    file_name: &str,
+    contents: &[u8],
+    fields: &[(&str, &str)],
+) -> FilePart {
     let boundary = format!("----LicenseCompanion{}", Uuid::new_v4().simple());
     let mut bytes = Vec::with_capacity(contents.len() + 256);
     bytes.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
@@ -26,6 +35,16 @@ pub(crate) fn license_form(file_name: &str, contents: &[u8]) -> FilePart {
     );
     bytes.extend_from_slice(b"Content-Type: application/json\r\n\r\n");
     bytes.extend_from_slice(contents);
+    for (name, value) in fields {
+        bytes.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n",
+                quoted(name)
+            )
+            .as_bytes(),
+        );
+        bytes.extend_from_slice(value.as_bytes());
+    }
     bytes.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     FilePart {
         content_type: format!("multipart/form-data; boundary={boundary}"),
@@ -57,5 +76,22 @@ mod tests {
             .windows(contents.len())
             .any(|window| window == contents));
         assert!(text.ends_with(&format!("\r\n--{boundary}--\r\n")));
+    }
+
+    #[test]
+    fn text_fields_follow_the_file_each_in_its_own_part() {
+        let part = license_form_with(
+            "license.json",
+            b"{}",
+            &[("key", "4.abc="), ("collectionName", "2.iv|ct|mac")],
+        );
+        let boundary = part.content_type.split("boundary=").nth(1).unwrap();
+        let text = String::from_utf8_lossy(&part.bytes);
+        assert!(text.contains(&format!(
+            "{{}}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\n4.abc=\r\n--{boundary}\r\n"
+        )));
+        assert!(text.ends_with(&format!(
+            "name=\"collectionName\"\r\n\r\n2.iv|ct|mac\r\n--{boundary}--\r\n"
+        )));
     }
 }

@@ -183,6 +183,8 @@ fn line_advice(line: &str, file: Option<&str>) -> Option<String> {
         "Download the premium license while signed in to the cloud with the same, verified e-mail address as this account.".into()
     } else if has("already in use by another organization") {
         "The license belongs to another organization vault on this server: upload it there (`bwlicense orgs` lists them).".into()
+    } else if has("doesn't allow you to join or create additional organization") {
+        "A Single Organization policy (or automatic user confirmation) of an organization you belong to forbids another one: leave that organization, ask its owner to lift the policy, or create this organization with another account.".into()
     } else if has("currently disabled") {
         "The cloud organization is disabled: check its billing in the Bitwarden web vault.".into()
     } else if has("remove some") || has("remove all") || has("disable your") || has("disable all") {

@@ -203,31 +203,39 @@ pub(crate) async fn layer(
         .into();
 
     let fault = faults.take(role, &method, &path);
-    let response = match fault {
-        Some(FaultAction::Status(status)) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, Json(error_body("An error has occurred.", None))).into_response()
-        }
-        Some(FaultAction::Hang(duration)) => {
-            tokio::time::sleep(duration).await;
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
-        }
-        None => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
-        }
-    };
-    faults.record(
-        RequestRecord {
-            role,
-            method,
-            path: path_and_query,
-            status: response.status().as_u16(),
-            retry: false,
-            fault: fault.map(|f| format!("{f:?}")),
-        },
-        digest,
-    );
-    response
+    // Like a real server, a request is carried out (and logged) to the end even when its
+    // client stops waiting and closes the connection: a lost answer is not a lost change.
+    let handled = tokio::spawn(async move {
+        let response = match fault {
+            Some(FaultAction::Status(status)) => {
+                let status =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                (status, Json(error_body("An error has occurred.", None))).into_response()
+            }
+            Some(FaultAction::Hang(duration)) => {
+                tokio::time::sleep(duration).await;
+                next.run(Request::from_parts(parts, Body::from(bytes)))
+                    .await
+            }
+            None => {
+                next.run(Request::from_parts(parts, Body::from(bytes)))
+                    .await
+            }
+        };
+        faults.record(
+            RequestRecord {
+                role,
+                method,
+                path: path_and_query,
+                status: response.status().as_u16(),
+                retry: false,
+                fault: fault.map(|f| format!("{f:?}")),
+            },
+            digest,
+        );
+        response
+    });
+    handled
+        .await
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }

@@ -50,6 +50,7 @@ pub use envelope::MODEL_STATE_INVALID;
 pub use faults::{FaultAction, FaultRule, Faults, RequestRecord, Role};
 pub use issue::{NO_SUBSCRIPTION, PAYMENT_ISSUE};
 pub use multipart::MAX_UPLOAD_BYTES;
+pub use orgs::OpenedOrganization;
 pub use seed::{Region, Seed};
 pub use state::{
     CloudOrg, Connection, Mail, MailPurpose, Member, Realm, SelfHostedOrg, State, Urls, Usage,

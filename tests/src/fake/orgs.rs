@@ -39,7 +39,7 @@ use super::envelope::{ApiError, ApiResult};
 use super::models::{self, OrgView};
 use super::multipart::Upload;
 use super::seed::MemberRole;
-use super::state::{Member, Realm, SelfHostedOrg, Usage, User};
+use super::state::{self, Member, Realm, SelfHostedOrg, Usage, User};
 use super::{license_files, upload};
 
 /// The organization routes, relative to the API base URL.
@@ -138,6 +138,72 @@ fn open_posted_crypto(user: &User, upload: &Upload) -> ApiResult<SymmetricKey> {
         })?;
     }
     Ok(org_key)
+}
+
+/// A self-hosted organization's key material as the server can open it: what a test
+/// checks to prove that a client's sign-up round-trips.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedOrganization {
+    /// The collection names, decrypted with the organization key.
+    pub collection_names: Vec<String>,
+    /// The organization has a key pair, and it opens with the organization key.
+    pub has_key_pair: bool,
+}
+
+impl state::State {
+    /// Opens an organization's key material as its owners hold it: each owner's `key` with
+    /// that owner's private key (all must give the organization key the server kept at
+    /// sign-up), then the collection names and the key pair with that key.
+    pub fn open_organization(&self, id: Uuid) -> anyhow::Result<OpenedOrganization> {
+        self.read(|world| {
+            let org = world
+                .self_hosted_org(id)
+                .ok_or_else(|| anyhow::anyhow!("no self-hosted organization {id}"))?;
+            let kept = org.org_key.as_ref().ok_or_else(|| {
+                anyhow::anyhow!("the server never opened this organization's key")
+            })?;
+            let owners: Vec<&Member> = org
+                .members
+                .iter()
+                .filter(|m| m.role == MemberRole::Owner)
+                .collect();
+            anyhow::ensure!(!owners.is_empty(), "the organization has no owner");
+            let mut org_key = None;
+            for owner in owners {
+                let user = world
+                    .user_by_id(owner.user_id)
+                    .ok_or_else(|| anyhow::anyhow!("owner {} is unknown", owner.user_id))?;
+                let key = owner
+                    .key
+                    .as_deref()
+                    .ok_or_else(|| anyhow::anyhow!("owner {} holds no key", user.email))?;
+                let opened = decapsulate_org_key(&user.keys.private, key)?;
+                anyhow::ensure!(
+                    opened.as_bytes() == kept.as_slice(),
+                    "owner {} holds another organization key",
+                    user.email
+                );
+                org_key = Some(opened);
+            }
+            let org_key = org_key.ok_or_else(|| anyhow::anyhow!("no owner key"))?;
+            let collection_names = org
+                .collections
+                .iter()
+                .map(|name| decrypt_collection_name(&org_key, name).map(|n| n.to_string()))
+                .collect::<Result<_, _>>()?;
+            let has_key_pair = match (&org.public_key, &org.private_key) {
+                (Some(public), Some(private)) => {
+                    open_org_key_pair(&org_key, public, private)?;
+                    true
+                }
+                _ => false,
+            };
+            Ok(OpenedOrganization {
+                collection_names,
+                has_key_pair,
+            })
+        })
+    }
 }
 
 /// `POST /organizations/licenses/self-hosted` (`SelfHostedOrganizationSignUpCommand`).
