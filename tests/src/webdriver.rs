@@ -25,8 +25,13 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Starts `tauri-driver` on `port` (its native WebKitWebDriver on `port + 1`).
+    /// Starts `tauri-driver` on `port` (its native WebKitWebDriver on `port + 1`), or on
+    /// `LC_WEBDRIVER_PORT` when set, so two checkouts can run their window tests at once.
     pub fn start(port: u16) -> anyhow::Result<Self> {
+        let port = std::env::var("LC_WEBDRIVER_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(port);
         let native_port = port + 1;
         // Its own process group, so WebKitWebDriver and the app go down with it on drop.
         let child = Command::new(tauri_driver())
