@@ -1,7 +1,11 @@
 fn main() {
     // Every app command is listed here so the capability file can grant each one by name;
     // a command missing from `capabilities/main.json` is refused from the web view.
-    let manifest = tauri_build::AppManifest::new().commands(&["app_info"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "settings_get",
+        "settings_set_language",
+    ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");
 }

@@ -1,21 +1,72 @@
-// The window's behaviour. Every action is a Tauri command; the page holds no secrets and
-// makes no network calls of its own.
-import { t, applyLanguage } from "./i18n.js";
+// Wires the window: strings, navigation, the demo badge, and the first view.
+import { registerStrings, applyLanguage } from "./i18n.js";
+import { call, listen } from "./ipc.js";
+import { showBanner } from "./kit.js";
+import { register, navigate } from "./router.js";
+import * as dashboard from "./views/dashboard.js";
+import * as instances from "./views/instances.js";
+import * as license from "./views/license.js";
+import * as billing from "./views/billing.js";
+import * as settings from "./views/settings.js";
 
-const { invoke } = window.__TAURI__.core;
+const STRINGS = {
+  en: {
+    "app.title": "License Companion",
+    "app.skip": "Skip to content",
+    "app.demo": "Demo",
+    "app.working": "Working…",
+    "app.dismiss": "Dismiss",
+    "nav.dashboard": "Dashboard",
+    "nav.instances": "Instances",
+    "nav.license": "License",
+    "nav.billing": "Billing sync",
+    "nav.settings": "Settings",
+  },
+  "zh-CN": {
+    "app.title": "许可证助手",
+    "app.skip": "跳到内容",
+    "app.demo": "演示",
+    "app.working": "处理中…",
+    "app.dismiss": "关闭",
+    "nav.dashboard": "概览",
+    "nav.instances": "实例",
+    "nav.license": "许可证",
+    "nav.billing": "计费同步",
+    "nav.settings": "设置",
+  },
+};
 
-async function showVersions() {
-  const out = document.getElementById("about-result");
-  try {
-    const info = await invoke("app_info");
-    out.textContent = t("about.result", { app: info.app_version, core: info.core_version });
-  } catch (error) {
-    out.textContent = String(error);
+const VIEWS = { dashboard, instances, license, billing, settings };
+
+window.addEventListener("DOMContentLoaded", async () => {
+  registerStrings(STRINGS);
+  for (const [name, view] of Object.entries(VIEWS)) {
+    registerStrings(view.strings);
+    register(name, view);
   }
-}
-
-window.addEventListener("DOMContentLoaded", () => {
+  let info = { demo: false };
+  let saved = { language: null };
+  try {
+    [info, saved] = await Promise.all([call("app_info"), call("settings_get")]);
+  } catch (error) {
+    showBanner(error);
+  }
+  applyLanguage(saved.language ?? null);
+  for (const [name, view] of Object.entries(VIEWS)) view.mount(document.getElementById(`view-${name}`));
   applyLanguage();
-  document.getElementById("about-btn").addEventListener("click", showVersions);
+  document.getElementById("demo-badge").hidden = !info.demo;
+  if (info.startupProblem) showBanner(info.startupProblem);
+
+  for (const tab of document.querySelectorAll("#nav [data-view]")) {
+    tab.addEventListener("click", () => navigate(tab.dataset.view));
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") document.getElementById("banner").hidden = true;
+  });
+  // The tray's "Open …" items ask for a view.
+  listen("navigate", (payload) => navigate(payload.view, payload.params || {}));
+
+  await navigate("dashboard");
   document.body.dataset.ready = "true";
 });
+

@@ -1,23 +1,27 @@
-// English and Simplified Chinese strings. The language follows the system locale unless
-// the user picks one in Settings.
-const MESSAGES = {
-  en: {
-    "app.title": "License Companion",
-    "about.heading": "About",
-    "about.intro": "Reads your self-hosted Bitwarden installation, checks licenses offline and applies them safely.",
-    "about.check": "Show versions",
-    "about.result": "App {app} · core {core}",
-  },
-  "zh-CN": {
-    "app.title": "许可证助手",
-    "about.heading": "关于",
-    "about.intro": "读取您自托管的 Bitwarden 安装信息，离线检查许可证并安全地应用。",
-    "about.check": "显示版本",
-    "about.result": "应用 {app} · 核心 {core}",
-  },
-};
+// English and Simplified Chinese strings. Each view module brings its own table
+// (`strings = { en: {...}, "zh-CN": {...} }`) and registers it here; every key must exist
+// in both languages (a test checks). The language follows the system locale unless the
+// user picks one in Settings.
+const MESSAGES = { en: {}, "zh-CN": {} };
 
-let currentLang = (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+export const languages = ["en", "zh-CN"];
+
+let currentLang = systemLanguage();
+
+/** The language the system asks for: Simplified Chinese for any zh locale, else English. */
+export function systemLanguage() {
+  return (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+}
+
+/** Adds a view's strings. */
+export function registerStrings(table) {
+  for (const lang of languages) Object.assign(MESSAGES[lang], table[lang] || {});
+}
+
+/** The current language code. */
+export function language() {
+  return currentLang;
+}
 
 /** Translates `key`, filling `{name}` placeholders from `vars`. */
 export function t(key, vars = {}) {
@@ -25,13 +29,20 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 
-/** Applies the current language to every element carrying `data-i18n`. */
+/** Switches language (null: the system's) and re-labels every `data-i18n` element. */
 export function applyLanguage(lang) {
-  if (lang) currentLang = MESSAGES[lang] ? lang : "en";
+  if (lang !== undefined) currentLang = languages.includes(lang) ? lang : systemLanguage();
   document.documentElement.lang = currentLang;
-  for (const el of document.querySelectorAll("[data-i18n]")) {
-    el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  }
+  for (const el of document.querySelectorAll("[data-i18n-label]")) {
+    el.setAttribute("aria-label", t(el.dataset.i18nLabel));
   }
 }
 
-export const languages = Object.keys(MESSAGES);
+/** Every registered key per language (for the completeness check). */
+export function allKeys() {
+  return Object.fromEntries(languages.map((l) => [l, Object.keys(MESSAGES[l]).sort()]));
+}

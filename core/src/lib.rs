@@ -3,6 +3,7 @@
 //! Data flows one way: a caller (CLI or Tauri command) asks a module here, the module talks
 //! to files, the network or the OS keychain, and a typed result or a coded error comes back.
 
+pub mod app;
 pub mod bitwarden;
 pub mod crypto;
 pub mod error;

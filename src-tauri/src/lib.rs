@@ -2,20 +2,37 @@
 //! `companion_core`; nothing here knows about licenses or HTTP.
 
 mod commands;
+mod error;
+mod state;
 mod tray;
 mod window;
 
-use tauri::RunEvent;
+use tauri::{Manager, RunEvent};
 
 /// Builds and runs the app until the user quits from the tray.
 pub fn run() {
+    // Logs go to stderr, filtered by RUST_LOG (default: warnings). No secret is ever logged:
+    // secrets travel as `SecretString`, whose Debug prints nothing.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     tauri::Builder::default()
         // Registered first so a second launch is stopped before it builds anything.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::show_main(app);
         }))
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::settings_get,
+            commands::app::settings_set_language,
+        ])
         .setup(|app| {
+            let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;
+            app.manage(state);
             tray::build(app.handle())?;
             window::show_main(app.handle());
             Ok(())

@@ -1,7 +1,8 @@
 //! Shared helpers for the integration and end-to-end tests: where the built binaries are,
-//! where test output goes, a WebDriver session on the real app window, and `fake`, the
+//! where test output goes, a WebDriver session on the real app window ([`window::AppWindow`]), and `fake`, the
 //! Bitwarden-compatible server the tests and the demo mode talk to.
 
 pub mod fake;
 pub mod paths;
 pub mod webdriver;
+pub mod window;

@@ -28,6 +28,26 @@ impl Driver {
     /// Starts `tauri-driver` on `port` (its native WebKitWebDriver on `port + 1`), or on
     /// `LC_WEBDRIVER_PORT` when set, so two checkouts can run their window tests at once.
     pub fn start(port: u16) -> anyhow::Result<Self> {
+        Self::start_with_env(port, &[], None)
+    }
+
+    /// Like [`Driver::start`], with extra environment for the app it launches (its
+    /// config folders, the demo, a test server) and its output appended to `log`.
+    pub fn start_with_env(
+        port: u16,
+        env: &[(&str, &std::ffi::OsStr)],
+        log: Option<&Path>,
+    ) -> anyhow::Result<Self> {
+        let output = || -> anyhow::Result<Stdio> {
+            Ok(match log {
+                Some(path) => std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?
+                    .into(),
+                None => Stdio::null(),
+            })
+        };
         let port = std::env::var("LC_WEBDRIVER_PORT")
             .ok()
             .and_then(|p| p.parse().ok())
@@ -38,8 +58,9 @@ impl Driver {
             .process_group(0)
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .envs(env.iter().copied())
+            .stdout(output()?)
+            .stderr(output()?)
             .spawn()
             .map_err(|e| anyhow::anyhow!("cannot start tauri-driver ({e}); run `make tools`"))?;
         let deadline = Instant::now() + Duration::from_secs(20);

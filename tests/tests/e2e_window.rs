@@ -5,91 +5,34 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use companion_tests::paths;
-use companion_tests::webdriver::{self, Driver};
-use fantoccini::{Client, ClientBuilder, Locator};
-
-/// Opens a WebDriver session on a fresh app and waits until its page has wired itself up.
-async fn open_app(driver: &Driver) -> Client {
-    let app = paths::built_binary("license-companion");
-    let client = ClientBuilder::rustls()
-        .expect("TLS roots for the WebDriver client")
-        .capabilities(Driver::capabilities(&app, &[]))
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("WebDriver session on the app window");
-    client
-        .wait()
-        .for_element(Locator::Css("body[data-ready='true']"))
-        .await
-        .expect("the page finished loading its scripts");
-    client
-}
-
-async fn text_when_filled(client: &Client, css: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let text = client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if !text.is_empty() || Instant::now() > deadline {
-            return text;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn save_screenshot(client: &Client, name: &str) {
-    let png = client.screenshot().await.expect("screenshot");
-    std::fs::write(paths::output_dir().join(name), png).expect("write screenshot");
-}
+use companion_tests::window::Launch;
 
 #[tokio::test]
 #[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
 async fn about_button_shows_the_versions_computed_in_core() {
-    let _window = webdriver::exclusive().await;
-    let driver = Driver::start(4444).unwrap();
-    let client = open_app(&driver).await;
+    let app = Launch::default().open("e2e-about").await;
+    assert_eq!(app.text("#title").await, "License Companion");
 
-    let title = client
-        .wait()
-        .for_element(Locator::Css("#title"))
-        .await
-        .unwrap();
-    assert_eq!(title.text().await.unwrap(), "License Companion");
-    client
-        .find(Locator::Css("#about-btn"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let shown = text_when_filled(&client, "#about-result").await;
-    save_screenshot(&client, "e2e-about.png").await;
+    app.click("#nav button[data-view='settings']").await;
+    app.click("#about-btn").await;
+    let shown = app.wait_for_text("#about-result", "core").await;
+    app.screenshot("e2e-about").await;
 
     assert_eq!(
         shown,
         format!("App 0.1.0 · core {}", companion_core::version())
     );
-    client.close().await.unwrap();
+    app.close().await;
 }
 
 #[tokio::test]
 #[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
 async fn a_second_launch_hands_over_to_the_running_app_and_exits() {
-    let _window = webdriver::exclusive().await;
-    let driver = Driver::start(4444).unwrap();
-    let client = open_app(&driver).await;
-    client
-        .wait()
-        .for_element(Locator::Css("#title"))
-        .await
-        .unwrap();
+    let app = Launch::default().open("e2e-second-launch").await;
 
     let mut second = Command::new(paths::built_binary("license-companion"))
+        .env("XDG_CONFIG_HOME", app.home.path().join("config"))
+        .env("XDG_DATA_HOME", app.home.path().join("data"))
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(15);
@@ -106,7 +49,6 @@ async fn a_second_launch_hands_over_to_the_running_app_and_exits() {
     assert!(status.success(), "second instance exited with {status}");
 
     // The first instance is still alive and answering.
-    let title = client.find(Locator::Css("#title")).await.unwrap();
-    assert_eq!(title.text().await.unwrap(), "License Companion");
-    client.close().await.unwrap();
+    assert_eq!(app.text("#title").await, "License Companion");
+    app.close().await;
 }

@@ -50,7 +50,7 @@ pub fn read(source: &Source) -> Result<Installation, InstallationError> {
 }
 
 /// Bitwarden cloud data region (contract §4 table; Setup offers only these two).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Region {
     #[serde(rename = "US")]
     Us,

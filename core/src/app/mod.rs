@@ -1,0 +1,9 @@
+//! What the desktop app keeps between runs and computes for its screens, with no GUI:
+//! the configured instances ([`settings`]) and how things stand ([`status`]). The Tauri shell only calls into here and into
+//! the other core modules.
+
+pub mod settings;
+pub mod status;
+
+pub use settings::{InstallationPlace, Instance, Settings, SettingsError};
+pub use status::Status;

@@ -1,0 +1,56 @@
+//! The app itself: versions and settings.
+
+use companion_core::app::Settings;
+use companion_core::error::Problem;
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// Versions of the app and of the core library it runs on, and whether this is the demo.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    app_version: &'static str,
+    core_version: &'static str,
+    demo: bool,
+    /// Why the settings could not be read at start, shown once as a banner.
+    startup_problem: Option<Problem>,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        app_version: env!("CARGO_PKG_VERSION"),
+        core_version: companion_core::version(),
+        demo: state.demo,
+        startup_problem: state.startup_problem.clone(),
+    }
+}
+
+/// The saved settings (they never hold a secret).
+#[tauri::command]
+pub fn settings_get(state: State<'_, AppState>) -> Settings {
+    state.settings()
+}
+
+/// Saves the language and start-at-login choice; instances are changed by their own
+/// commands.
+#[tauri::command]
+pub fn settings_set_language(
+    state: State<'_, AppState>,
+    language: Option<String>,
+) -> Result<Settings, CommandError> {
+    if let Some(lang) = &language {
+        if lang != "en" && lang != "zh-CN" {
+            return Err(CommandError::invalid(format!(
+                "The language {lang} is not offered; pick English or 简体中文."
+            )));
+        }
+    }
+    state.update_settings(|settings| {
+        settings.language = language;
+        Ok(())
+    })
+}

@@ -1,0 +1,5 @@
+//! Commands the web view may call, one module per screen. Each is granted by name in
+//! `capabilities/main.json` and only calls into `companion_core`. Every failure reaches the
+//! page as a [`CommandError`](crate::error::CommandError): code, message, advice.
+
+pub mod app;

@@ -1,0 +1,39 @@
+//! The one error shape every command returns to the page.
+
+use companion_core::error::{Explain, Problem};
+use serde::Serialize;
+
+/// A coded error with a human message and advice; the page branches on `code`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandError(Problem);
+
+impl CommandError {
+    /// The request from the page itself was wrong (an unknown option, an empty field).
+    pub fn invalid(message: impl Into<String>) -> CommandError {
+        CommandError(Problem {
+            code: "invalid_request".into(),
+            message: message.into(),
+            advice: "Correct the field and try again.".into(),
+        })
+    }
+
+    /// A background task stopped without an answer (it panicked or was cancelled).
+    pub fn interrupted() -> CommandError {
+        CommandError(Problem {
+            code: "interrupted".into(),
+            message: "The task stopped before it finished.".into(),
+            advice: "Try again; if it keeps happening, restart the app.".into(),
+        })
+    }
+
+    /// The problem inside, for notifications and logs.
+    pub fn problem(&self) -> &Problem {
+        &self.0
+    }
+}
+
+impl<E: Explain> From<E> for CommandError {
+    fn from(error: E) -> CommandError {
+        CommandError(error.problem())
+    }
+}

@@ -1,0 +1,56 @@
+// The page's only way out: Tauri commands. Every call is recorded in `window.__ipcLog`
+// (the end-to-end tests read it to prove no secret ever reaches the page), and anything
+// slower than 300 ms shows the "Working…" indicator.
+const { invoke } = window.__TAURI__.core;
+
+const LOG_LIMIT = 500;
+window.__ipcLog = [];
+let pending = 0;
+let busyTimer = null;
+
+function record(entry) {
+  window.__ipcLog.push(entry);
+  if (window.__ipcLog.length > LOG_LIMIT) window.__ipcLog.shift();
+}
+
+function setBusy(delta) {
+  pending += delta;
+  const busy = document.getElementById("busy");
+  if (pending > 0 && !busyTimer) {
+    busyTimer = setTimeout(() => { busy.hidden = false; }, 300);
+  }
+  if (pending === 0) {
+    clearTimeout(busyTimer);
+    busyTimer = null;
+    busy.hidden = true;
+  }
+}
+
+/**
+ * Calls a command. Resolves with its result; rejects with `{code, message, advice}`.
+ * Arguments named like secrets are recorded as "[hidden]" — they go to Rust, never back.
+ */
+export async function call(cmd, args = {}) {
+  const shown = Object.fromEntries(
+    Object.entries(args).map(([k, v]) => [k, /password|secret|token|code/i.test(k) ? "[hidden]" : v]),
+  );
+  setBusy(1);
+  try {
+    const result = await invoke(cmd, args);
+    record({ cmd, args: shown, result });
+    return result;
+  } catch (raw) {
+    const error = typeof raw === "object" && raw && raw.code
+      ? raw
+      : { code: "unexpected", message: String(raw), advice: "" };
+    record({ cmd, args: shown, error });
+    throw error;
+  } finally {
+    setBusy(-1);
+  }
+}
+
+/** Listens to an event sent by the Rust side. */
+export function listen(event, handler) {
+  return window.__TAURI__.event.listen(event, (e) => handler(e.payload));
+}

@@ -1,0 +1,11 @@
+// dashboard: built in its own change.
+export const strings = { en: {}, "zh-CN": {} };
+
+export function mount(section) {
+  const heading = document.createElement("h2");
+  heading.id = "dashboard-heading";
+  heading.dataset.i18n = "nav.dashboard";
+  section.append(heading);
+}
+
+export async function show() {}

@@ -1,0 +1,11 @@
+// license: built in its own change.
+export const strings = { en: {}, "zh-CN": {} };
+
+export function mount(section) {
+  const heading = document.createElement("h2");
+  heading.id = "license-heading";
+  heading.dataset.i18n = "nav.license";
+  section.append(heading);
+}
+
+export async function show() {}

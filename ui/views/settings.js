@@ -1,0 +1,81 @@
+// Settings: language and the About box (versions computed in core).
+import { t, applyLanguage } from "../i18n.js";
+import { call } from "../ipc.js";
+import { el, problemBox } from "../kit.js";
+import { refresh } from "../router.js";
+
+export const strings = {
+  en: {
+    "settings.heading": "Settings",
+    "settings.language": "Language",
+    "settings.language.system": "Same as the system",
+    "settings.saved": "Saved.",
+    "about.heading": "About",
+    "about.intro": "Reads your self-hosted Bitwarden installation, checks licenses offline and applies them safely.",
+    "about.check": "Show versions",
+    "about.result": "App {app} · core {core}",
+  },
+  "zh-CN": {
+    "settings.heading": "设置",
+    "settings.language": "语言",
+    "settings.language.system": "跟随系统",
+    "settings.saved": "已保存。",
+    "about.heading": "关于",
+    "about.intro": "读取您自托管的 Bitwarden 安装信息，离线检查许可证并安全地应用。",
+    "about.check": "显示版本",
+    "about.result": "应用 {app} · 核心 {core}",
+  },
+};
+
+let status;
+let languageSelect;
+
+export function mount(section) {
+  languageSelect = el("select", { id: "settings-language" },
+    el("option", { value: "", "data-i18n": "settings.language.system" }),
+    el("option", { value: "en" }, "English"),
+    el("option", { value: "zh-CN" }, "简体中文"));
+  languageSelect.addEventListener("change", saveLanguage);
+  status = el("p", { id: "settings-status", role: "status", "aria-live": "polite" });
+  const aboutResult = el("p", { id: "about-result", role: "status", "aria-live": "polite" });
+  const aboutButton = el("button", { id: "about-btn", type: "button", "data-i18n": "about.check" });
+  aboutButton.addEventListener("click", async () => {
+    try {
+      const info = await call("app_info");
+      aboutResult.textContent = t("about.result", { app: info.appVersion, core: info.coreVersion });
+    } catch (error) {
+      aboutResult.replaceChildren(problemBox(error));
+    }
+  });
+  section.append(
+    el("div", { class: "card" },
+      el("h2", { id: "settings-heading", "data-i18n": "settings.heading" }),
+      el("label", { for: "settings-language", "data-i18n": "settings.language" }),
+      " ", languageSelect, status),
+    el("div", { class: "card", id: "settings-about" },
+      el("h2", { id: "about-heading", "data-i18n": "about.heading" }),
+      el("p", { "data-i18n": "about.intro" }),
+      aboutButton, aboutResult),
+  );
+}
+
+export async function show() {
+  status.textContent = "";
+  try {
+    const settings = await call("settings_get");
+    languageSelect.value = settings.language ?? "";
+  } catch (error) {
+    status.replaceChildren(problemBox(error));
+  }
+}
+
+async function saveLanguage() {
+  try {
+    const saved = await call("settings_set_language", { language: languageSelect.value || null });
+    applyLanguage(saved.language ?? null);
+    await refresh();
+    status.textContent = t("settings.saved");
+  } catch (error) {
+    status.replaceChildren(problemBox(error));
+  }
+}
