@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod checks;
 mod download;
 mod inspect;
 mod installation;

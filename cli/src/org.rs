@@ -12,11 +12,9 @@ use companion_core::bitwarden::{
     create_organization, prepare_organization, Archive, BitwardenError, CreatedOrganization,
     OrganizationDraft, OrganizationRequest, DEFAULT_COLLECTION,
 };
-use companion_core::installation::{self, Source};
-use companion_core::license::{ExpectedInstallation, TrustSet};
 use serde_json::json;
-use uuid::Uuid;
 
+use crate::checks::CheckArgs;
 use crate::net::{block_on, Net, NetArgs};
 use crate::report::{day, fail, print_json, Style};
 
@@ -45,18 +43,8 @@ struct CreateArgs {
     /// The name of the collection created with the organization ("" for none).
     #[arg(long, value_name = "NAME", default_value = DEFAULT_COLLECTION)]
     collection: String,
-    /// The server's bwdata folder, to check the license's installation ID.
-    #[arg(long, value_name = "DIR")]
-    bwdata: Option<PathBuf>,
-    /// The server's installation ID, to check the license against.
-    #[arg(long, value_name = "ID", conflicts_with = "bwdata")]
-    installation_id: Option<Uuid>,
-    /// Also trust this licensing certificate or public key (PEM); repeatable.
-    #[arg(long = "trust-cert", value_name = "PEM")]
-    trust_cert: Vec<PathBuf>,
-    /// Trust Bitwarden's development certificate, as a non-production server does.
-    #[arg(long)]
-    allow_dev_cert: bool,
+    #[command(flatten)]
+    checks: CheckArgs,
     #[command(flatten)]
     net: NetArgs,
 }
@@ -99,34 +87,11 @@ fn create(args: CreateArgs) -> ExitCode {
 }
 
 fn request(args: &CreateArgs) -> Result<OrganizationRequest, BitwardenError> {
-    let mut trust = TrustSet::production()?;
-    if args.allow_dev_cert {
-        trust = trust.allow_development();
-    }
-    for path in &args.trust_cert {
-        let pem =
-            std::fs::read_to_string(path).map_err(|e| BitwardenError::file("read", path, e))?;
-        trust = trust.trust_pem(&pem)?;
-    }
-    let installation = match (args.installation_id, &args.bwdata) {
-        (Some(id), _) => Some(ExpectedInstallation {
-            id,
-            origin: "--installation-id".into(),
-        }),
-        (None, Some(dir)) => {
-            let found = installation::read(&Source::Path(dir.clone()))?;
-            found.installation_id.map(|id| ExpectedInstallation {
-                id,
-                origin: found.env_file.clone(),
-            })
-        }
-        (None, None) => None,
-    };
     Ok(OrganizationRequest {
         path: args.file.clone(),
         collection: Some(args.collection.clone()),
-        trust,
-        installation,
+        trust: args.checks.trust()?,
+        installation: args.checks.installation()?,
         now: Utc::now(),
     })
 }

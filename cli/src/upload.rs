@@ -12,11 +12,10 @@ use companion_core::bitwarden::{
     plan_upload, send_upload, Archive, BitwardenError, UploadOutcome, UploadPlan, UploadRequest,
     UploadTarget,
 };
-use companion_core::installation::{self, Source};
-use companion_core::license::{ExpectedInstallation, TrustSet};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::checks::CheckArgs;
 use crate::net::{block_on, Net, NetArgs};
 use crate::report::{fail, print_json, Style};
 
@@ -44,18 +43,8 @@ pub struct UploadArgs {
     /// Send it even if the checks say the server will refuse it.
     #[arg(long)]
     force: bool,
-    /// The server's bwdata folder: its installation ID is checked, its current license kept.
-    #[arg(long, value_name = "DIR")]
-    bwdata: Option<PathBuf>,
-    /// The server's installation ID, to check the license against.
-    #[arg(long, value_name = "ID", conflicts_with = "bwdata")]
-    installation_id: Option<Uuid>,
-    /// Also trust this licensing certificate or public key (PEM); repeatable.
-    #[arg(long = "trust-cert", value_name = "PEM")]
-    trust_cert: Vec<PathBuf>,
-    /// Trust Bitwarden's development certificate, as a non-production server does.
-    #[arg(long)]
-    allow_dev_cert: bool,
+    #[command(flatten)]
+    checks: CheckArgs,
     #[command(flatten)]
     net: NetArgs,
 }
@@ -92,28 +81,11 @@ pub fn run(args: UploadArgs) -> ExitCode {
 }
 
 fn request(args: &UploadArgs) -> Result<UploadRequest, BitwardenError> {
-    let mut trust = TrustSet::production()?;
-    if args.allow_dev_cert {
-        trust = trust.allow_development();
-    }
-    for path in &args.trust_cert {
-        let pem =
-            std::fs::read_to_string(path).map_err(|e| BitwardenError::file("read", path, e))?;
-        trust = trust.trust_pem(&pem)?;
-    }
-    let installation = match (args.installation_id, &args.bwdata) {
-        (Some(id), _) => Some(ExpectedInstallation {
-            id,
-            origin: "--installation-id".into(),
-        }),
-        (None, Some(dir)) if !args.premium => {
-            let found = installation::read(&Source::Path(dir.clone()))?;
-            found.installation_id.map(|id| ExpectedInstallation {
-                id,
-                origin: found.env_file.clone(),
-            })
-        }
-        _ => None,
+    // A premium license names no installation, so there is nothing to check it against.
+    let installation = if args.premium {
+        None
+    } else {
+        args.checks.installation()?
     };
     Ok(UploadRequest {
         target: match args.org {
@@ -121,9 +93,9 @@ fn request(args: &UploadArgs) -> Result<UploadRequest, BitwardenError> {
             None => UploadTarget::Premium,
         },
         path: args.file.clone(),
-        trust,
+        trust: args.checks.trust()?,
         installation,
-        bwdata: args.bwdata.clone(),
+        bwdata: args.checks.bwdata.clone(),
         now: Utc::now(),
     })
 }
