@@ -5,6 +5,16 @@ fn main() {
         "app_info",
         "settings_get",
         "settings_set_language",
+        "license_pick",
+        "license_report",
+        "license_download",
+        "license_targets",
+        "license_plan_upload",
+        "license_send_upload",
+        "license_discard_upload",
+        "license_history",
+        "license_restore",
+        "license_create_organization",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod opened;
 mod state;
 mod tray;
 mod window;
@@ -25,13 +26,29 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::show_main(app);
         }))
+        .plugin(tauri_plugin_dialog::init())
+        .on_window_event(opened::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::settings_get,
             commands::app::settings_set_language,
+            commands::license::license_pick,
+            commands::license::license_report,
+            commands::license::license_download,
+            commands::license::license_targets,
+            commands::license::license_plan_upload,
+            commands::license::license_send_upload,
+            commands::license::license_discard_upload,
+            commands::license::license_history,
+            commands::license::license_restore,
+            commands::license::license_create_organization,
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;
+            app.manage(opened::OpenedLicenses::new(
+                state.folders.data.join("opened"),
+            ));
+            app.manage(commands::license::PendingUploads::default());
             app.manage(state);
             tray::build(app.handle())?;
             window::show_main(app.handle());

@@ -3,3 +3,4 @@
 //! page as a [`CommandError`](crate::error::CommandError): code, message, advice.
 
 pub mod app;
+pub mod license;
