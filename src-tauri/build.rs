@@ -17,6 +17,16 @@ fn main() {
         "signin_send_email_code",
         "signin_cancel",
         "sign_out",
+        "license_pick",
+        "license_report",
+        "license_download",
+        "license_targets",
+        "license_plan_upload",
+        "license_send_upload",
+        "license_discard_upload",
+        "license_history",
+        "license_restore",
+        "license_create_organization",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

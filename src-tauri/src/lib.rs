@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod opened;
 mod state;
 mod tray;
 mod window;
@@ -25,6 +26,8 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::show_main(app);
         }))
+        .plugin(tauri_plugin_dialog::init())
+        .on_window_event(opened::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::settings_get,
@@ -41,9 +44,23 @@ pub fn run() {
             commands::signin::signin_send_email_code,
             commands::signin::signin_cancel,
             commands::signin::sign_out,
+            commands::license::license_pick,
+            commands::license::license_report,
+            commands::license::license_download,
+            commands::license::license_targets,
+            commands::license::license_plan_upload,
+            commands::license::license_send_upload,
+            commands::license::license_discard_upload,
+            commands::license::license_history,
+            commands::license::license_restore,
+            commands::license::license_create_organization,
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;
+            app.manage(opened::OpenedLicenses::new(
+                state.folders.data.join("opened"),
+            ));
+            app.manage(commands::license::PendingUploads::default());
             app.manage(state);
             app.manage(commands::signin::PendingSignIns::default());
             tray::build(app.handle())?;

@@ -1,11 +1,569 @@
-// license: built in its own change.
-export const strings = { en: {}, "zh-CN": {} };
+// License: open a license (native picker, drop, cloud download), read its report in plain
+// words, apply it to an instance after confirming what changes, see what was applied
+// before (and restore it), and create an organization from an organization license.
+import { t, language } from "../i18n.js";
+import { call, listen } from "../ipc.js";
+import { el, problemBox, whileBusy, formatDate } from "../kit.js";
+import { navigate, currentView } from "../router.js";
+
+export const strings = {
+  en: {
+    "license.heading": "License",
+    "license.instance": "Instance",
+    "license.instance.none": "No instance (check the file on its own)",
+    "license.open": "Open license file…",
+    "license.pick.title": "Open a Bitwarden license file",
+    "license.drop": "Or drop a license file anywhere on this window.",
+    "license.download.heading": "Download from Bitwarden cloud",
+    "license.download.org": "Cloud organization ID",
+    "license.download.orgButton": "Download organization license",
+    "license.download.premium": "Download my premium license",
+    "license.download.saved": "Downloaded and saved in the app's data folder.",
+    "license.report.heading": "What this license says",
+    "license.report.from": "Opened from {source}",
+    "license.kind": "Kind",
+    "license.kind.organization": "Organization license",
+    "license.kind.user": "Premium license",
+    "license.owner": "Owner",
+    "license.plan": "Plan",
+    "license.seats": "Seats",
+    "license.seats.unlimited": "Unlimited",
+    "license.features": "Features",
+    "license.features.none": "None",
+    "license.issued": "Issued",
+    "license.expires": "Expires",
+    "license.grace": "Grace period starts",
+    "license.refresh": "Should be refreshed by",
+    "license.days": "{date} (in {days} days)",
+    "license.daysAgo": "{date} ({days} days ago)",
+    "license.never": "Never",
+    "license.installation": "Installation",
+    "license.installation.checked": "Checked against {id} (from {origin})",
+    "license.installation.unchecked": "Not checked: choose an instance whose installation is known.",
+    "license.installation.problem": "The instance's installation could not be read:",
+    "license.verdict.ok": "The server would accept this license.",
+    "license.verdict.bad": "The server would refuse this license:",
+    "license.checks": "Checks the server makes",
+    "license.check.pass": "Passed",
+    "license.check.fail": "Failed",
+    "license.warnings": "Worth knowing",
+    "license.notChecked": "Not checked",
+    "license.apply.heading": "Apply to the instance",
+    "license.apply.target": "Apply to",
+    "license.apply.premium": "My account ({email}) – premium",
+    "license.apply.review": "Review upload…",
+    "license.apply.done": "The server accepted the license.",
+    "license.apply.keptOld": "The license it replaced is kept in {path}.",
+    "license.apply.keptNew": "The uploaded license is kept in {path}.",
+    "license.apply.signIn": "Sign in to this instance (Instances) to apply licenses to it.",
+    "license.confirm.heading": "Apply this license?",
+    "license.confirm.what": "What",
+    "license.confirm.now": "Now",
+    "license.confirm.after": "After",
+    "license.confirm.unchanged": "(unchanged)",
+    "license.confirm.kept": "The license it replaces ({source}) is kept in the archive before anything is sent.",
+    "license.confirm.notKept": "No copy of the license it replaces is available; the new one is archived before it is sent.",
+    "license.confirm.refused": "The server would refuse this file, so it will not be sent:",
+    "license.confirm.send": "Apply license",
+    "license.confirm.cancel": "Cancel",
+    "license.create.heading": "Create an organization",
+    "license.create.intro": "This organization license is for this installation and the instance has no organization of that name yet. You become the new organization's owner.",
+    "license.create.collection": "Name of its first collection",
+    "license.create.button": "Create organization",
+    "license.create.checking": "Checking the license and making the organization's keys…",
+    "license.create.sending": "Creating the organization on the server…",
+    "license.create.done": "Created “{name}” ({id}); you are its owner.",
+    "license.create.collectionMade": "Collection: {name}",
+    "license.create.dashboard": "Open the dashboard",
+    "license.history.heading": "Licenses applied to this instance",
+    "license.history.empty": "Nothing applied through this app yet.",
+    "license.history.when": "When",
+    "license.history.owner": "For",
+    "license.history.role": "What",
+    "license.history.action": "Action",
+    "license.history.premium": "Premium (account)",
+    "license.history.applied": "Applied",
+    "license.history.replaced": "Replaced",
+    "license.history.new": "Sent, not accepted",
+    "license.history.restore": "Restore",
+    "license.history.noInstance": "Choose an instance to see its history.",
+  },
+  "zh-CN": {
+    "license.heading": "许可证",
+    "license.instance": "实例",
+    "license.instance.none": "不选实例（仅检查文件本身）",
+    "license.open": "打开许可证文件…",
+    "license.pick.title": "打开 Bitwarden 许可证文件",
+    "license.drop": "也可以把许可证文件拖放到本窗口的任意位置。",
+    "license.download.heading": "从 Bitwarden 云端下载",
+    "license.download.org": "云端组织 ID",
+    "license.download.orgButton": "下载组织许可证",
+    "license.download.premium": "下载我的高级版许可证",
+    "license.download.saved": "已下载并保存到应用的数据文件夹。",
+    "license.report.heading": "许可证内容",
+    "license.report.from": "打开自 {source}",
+    "license.kind": "类型",
+    "license.kind.organization": "组织许可证",
+    "license.kind.user": "高级版许可证",
+    "license.owner": "所有者",
+    "license.plan": "套餐",
+    "license.seats": "席位",
+    "license.seats.unlimited": "不限",
+    "license.features": "功能",
+    "license.features.none": "无",
+    "license.issued": "签发日期",
+    "license.expires": "到期日期",
+    "license.grace": "宽限期开始",
+    "license.refresh": "应在此日期前更新",
+    "license.days": "{date}（还有 {days} 天）",
+    "license.daysAgo": "{date}（{days} 天前）",
+    "license.never": "永不",
+    "license.installation": "安装",
+    "license.installation.checked": "已对照 {id} 检查（来自 {origin}）",
+    "license.installation.unchecked": "未检查：请选择一个已知安装位置的实例。",
+    "license.installation.problem": "无法读取该实例的安装信息：",
+    "license.verdict.ok": "服务器会接受此许可证。",
+    "license.verdict.bad": "服务器会拒绝此许可证：",
+    "license.checks": "服务器进行的检查",
+    "license.check.pass": "通过",
+    "license.check.fail": "未通过",
+    "license.warnings": "需要注意",
+    "license.notChecked": "未检查",
+    "license.apply.heading": "应用到实例",
+    "license.apply.target": "应用到",
+    "license.apply.premium": "我的账户（{email}）– 高级版",
+    "license.apply.review": "查看上传内容…",
+    "license.apply.done": "服务器已接受该许可证。",
+    "license.apply.keptOld": "被替换的许可证保存在 {path}。",
+    "license.apply.keptNew": "上传的许可证保存在 {path}。",
+    "license.apply.signIn": "请先在“实例”中登录此实例，才能向其应用许可证。",
+    "license.confirm.heading": "应用此许可证？",
+    "license.confirm.what": "项目",
+    "license.confirm.now": "当前",
+    "license.confirm.after": "应用后",
+    "license.confirm.unchanged": "（不变）",
+    "license.confirm.kept": "被替换的许可证（{source}）会在发送前保存到存档。",
+    "license.confirm.notKept": "没有被替换许可证的副本；新许可证会在发送前存档。",
+    "license.confirm.refused": "服务器会拒绝此文件，因此不会发送：",
+    "license.confirm.send": "应用许可证",
+    "license.confirm.cancel": "取消",
+    "license.create.heading": "创建组织",
+    "license.create.intro": "此组织许可证属于本安装，且该实例上还没有同名组织。您将成为新组织的所有者。",
+    "license.create.collection": "第一个集合的名称",
+    "license.create.button": "创建组织",
+    "license.create.checking": "正在检查许可证并生成组织密钥…",
+    "license.create.sending": "正在服务器上创建组织…",
+    "license.create.done": "已创建“{name}”（{id}），您是其所有者。",
+    "license.create.collectionMade": "集合：{name}",
+    "license.create.dashboard": "打开概览",
+    "license.history.heading": "已应用到此实例的许可证",
+    "license.history.empty": "尚未通过本应用应用任何许可证。",
+    "license.history.when": "时间",
+    "license.history.owner": "对象",
+    "license.history.role": "操作",
+    "license.history.action": "动作",
+    "license.history.premium": "高级版（账户）",
+    "license.history.applied": "已应用",
+    "license.history.replaced": "被替换",
+    "license.history.new": "已发送，未被接受",
+    "license.history.restore": "恢复",
+    "license.history.noInstance": "请选择一个实例以查看其历史记录。",
+  },
+};
+
+// Elements built once in mount().
+const ui = {};
+// What the view shows now.
+let report = null;
+let targets = null;
+let planId = null;
 
 export function mount(section) {
-  const heading = document.createElement("h2");
-  heading.id = "license-heading";
-  heading.dataset.i18n = "nav.license";
-  section.append(heading);
+  ui.instance = el("select", { id: "license-instance" });
+  ui.instance.addEventListener("change", instanceChanged);
+  ui.open = el("button", { id: "license-open", type: "button", "data-i18n": "license.open" });
+  ui.open.addEventListener("click", () => whileBusy(ui.open, pick));
+  ui.openStatus = el("div", { id: "license-open-status", role: "status", "aria-live": "polite" });
+
+  ui.cloudOrg = el("input", { id: "license-cloud-org", type: "text", autocomplete: "off", spellcheck: "false" });
+  ui.downloadOrg = el("button", { id: "license-download-org", type: "button", class: "secondary", "data-i18n": "license.download.orgButton" });
+  ui.downloadOrg.addEventListener("click", () => whileBusy(ui.downloadOrg, () => download(ui.cloudOrg.value)));
+  ui.downloadPremium = el("button", { id: "license-download-premium", type: "button", class: "secondary", "data-i18n": "license.download.premium" });
+  ui.downloadPremium.addEventListener("click", () => whileBusy(ui.downloadPremium, () => download(null)));
+
+  ui.report = el("div", { id: "license-report", class: "card", hidden: true });
+
+  ui.target = el("select", { id: "license-target" });
+  ui.review = el("button", { id: "license-review", type: "button", "data-i18n": "license.apply.review" });
+  ui.review.addEventListener("click", () => whileBusy(ui.review, review));
+  ui.applyStatus = el("div", { id: "license-apply-status", role: "status", "aria-live": "polite" });
+  ui.apply = el("div", { id: "license-apply", class: "card", hidden: true },
+    el("h3", { "data-i18n": "license.apply.heading" }),
+    el("label", { for: "license-target", "data-i18n": "license.apply.target" }), " ", ui.target, " ", ui.review,
+    ui.applyStatus);
+
+  ui.collection = el("input", { id: "license-collection", type: "text", maxlength: "200" });
+  ui.createButton = el("button", { id: "license-create-btn", type: "button", "data-i18n": "license.create.button" });
+  ui.createButton.addEventListener("click", () => whileBusy(ui.createButton, createOrganization));
+  ui.createProgress = el("p", { id: "license-create-progress", role: "status", "aria-live": "polite" });
+  ui.created = el("div", { id: "license-created" });
+  ui.create = el("div", { id: "license-create", class: "card", hidden: true },
+    el("h3", { "data-i18n": "license.create.heading" }),
+    el("p", { "data-i18n": "license.create.intro" }),
+    el("label", { for: "license-collection", "data-i18n": "license.create.collection" }), " ", ui.collection, " ",
+    ui.createButton, ui.createProgress, ui.created);
+
+  ui.history = el("div", { id: "license-history" });
+
+  ui.changes = el("tbody");
+  ui.confirmKept = el("p", { id: "license-confirm-kept" });
+  ui.confirmNotes = el("ul", { id: "license-confirm-notes", class: "notes" });
+  ui.confirmRefused = el("div", { id: "license-confirm-refused" });
+  ui.confirmSend = el("button", { id: "license-confirm-send", type: "button", "data-i18n": "license.confirm.send" });
+  ui.confirmSend.addEventListener("click", () => whileBusy(ui.confirmSend, send));
+  const cancel = el("button", { id: "license-confirm-cancel", type: "button", class: "secondary", "data-i18n": "license.confirm.cancel" });
+  cancel.addEventListener("click", () => ui.confirm.close());
+  ui.confirm = el("dialog", { id: "license-confirm", "aria-labelledby": "license-confirm-heading" },
+    el("h3", { id: "license-confirm-heading", "data-i18n": "license.confirm.heading" }),
+    el("p", { id: "license-confirm-file" }),
+    el("table", { id: "license-changes" },
+      el("thead", {}, el("tr", {},
+        el("th", { scope: "col", "data-i18n": "license.confirm.what" }),
+        el("th", { scope: "col", "data-i18n": "license.confirm.now" }),
+        el("th", { scope: "col", "data-i18n": "license.confirm.after" }))),
+      ui.changes),
+    ui.confirmKept, ui.confirmNotes, ui.confirmRefused,
+    el("div", { class: "actions" }, ui.confirmSend, " ", cancel));
+  // Closing by Escape, Cancel or after sending: an unsent plan is forgotten.
+  ui.confirm.addEventListener("close", () => {
+    if (planId) call("license_discard_upload", { planId }).catch(() => {});
+    planId = null;
+  });
+
+  section.append(
+    el("h2", { id: "license-heading", "data-i18n": "license.heading" }),
+    el("div", { class: "card", id: "license-open-card" },
+      el("label", { for: "license-instance", "data-i18n": "license.instance" }), " ", ui.instance, " ", ui.open,
+      el("p", { class: "hint", "data-i18n": "license.drop" }),
+      el("fieldset", { id: "license-download" },
+        el("legend", { "data-i18n": "license.download.heading" }),
+        el("label", { for: "license-cloud-org", "data-i18n": "license.download.org" }), " ", ui.cloudOrg, " ",
+        ui.downloadOrg, " ", ui.downloadPremium),
+      ui.openStatus),
+    ui.report, ui.apply, ui.create,
+    el("div", { class: "card", id: "license-history-card" },
+      el("h3", { "data-i18n": "license.history.heading" }), ui.history),
+    ui.confirm,
+  );
+
+  listen("license-dropped", dropped);
+  listen("license-create-progress", ({ step }) => {
+    ui.createProgress.textContent = t(`license.create.${step}`);
+  });
 }
 
-export async function show() {}
+export async function show(params = {}) {
+  let settings = { instances: [] };
+  try {
+    settings = await call("settings_get");
+  } catch (error) {
+    ui.openStatus.replaceChildren(problemBox(error));
+  }
+  const wanted = params.instanceId ?? ui.instance.value;
+  ui.instance.replaceChildren(
+    el("option", { value: "" }, t("license.instance.none")),
+    ...settings.instances.map((i) => el("option", { value: i.id }, `${i.name} (${i.url})`)));
+  const ids = settings.instances.map((i) => i.id);
+  ui.instance.value = ids.includes(wanted) ? wanted : (ids[0] ?? "");
+  if (report) renderReport(report);
+  await refreshTargets();
+  await refreshHistory();
+}
+
+function instanceId() {
+  return ui.instance.value || null;
+}
+
+async function instanceChanged() {
+  ui.applyStatus.replaceChildren();
+  if (report) await reinspect(report.id);
+  await refreshTargets();
+  await refreshHistory();
+}
+
+async function pick() {
+  ui.openStatus.replaceChildren();
+  try {
+    const opened = await call("license_pick", { instanceId: instanceId(), title: t("license.pick.title") });
+    if (opened) await showOpened(opened);
+  } catch (error) {
+    ui.openStatus.replaceChildren(problemBox(error));
+  }
+}
+
+async function dropped(payload) {
+  if (currentView() !== "license") await navigate("license");
+  ui.openStatus.replaceChildren();
+  if (payload.error) {
+    ui.openStatus.replaceChildren(problemBox(payload.error));
+    return;
+  }
+  await reinspect(payload.id);
+  await refreshTargets();
+}
+
+async function reinspect(id) {
+  try {
+    await showOpened(await call("license_report", { id, instanceId: instanceId() }), false);
+  } catch (error) {
+    ui.openStatus.replaceChildren(problemBox(error));
+  }
+}
+
+async function download(cloudOrgId) {
+  ui.openStatus.replaceChildren();
+  try {
+    const opened = await call("license_download", { instanceId: instanceId(), cloudOrgId });
+    await showOpened(opened);
+    ui.openStatus.replaceChildren(el("p", { class: "success" }, t("license.download.saved")));
+  } catch (error) {
+    ui.openStatus.replaceChildren(problemBox(error));
+  }
+}
+
+/** Shows a freshly opened license and what can be done with it on the instance. */
+async function showOpened(opened, withTargets = true) {
+  report = opened;
+  ui.applyStatus.replaceChildren();
+  ui.created.replaceChildren();
+  ui.createProgress.textContent = "";
+  renderReport(opened);
+  if (withTargets) await refreshTargets();
+}
+
+function renderReport(r) {
+  const i = r.inspection;
+  const l = i.license;
+  const d = i.dates;
+  const lang = language();
+  const when = (iso, days) => {
+    if (!iso) return t("license.never");
+    const date = formatDate(iso, lang);
+    if (days === null || days === undefined) return date;
+    return days >= 0 ? t("license.days", { date, days }) : t("license.daysAgo", { date, days: -days });
+  };
+  const enabled = Object.entries(l.features || {}).filter(([, on]) => on).map(([name]) => featureName(name));
+  const rows = [
+    ["license.kind", t(`license.kind.${i.kind}`)],
+    ["license.owner", i.kind === "organization" ? (l.name || l.business_name || "—") : (l.email || l.name || "—")],
+    ["license.plan", [l.plan, l.plan_type_name].filter(Boolean).filter((v, n, a) => a.indexOf(v) === n).join(" · ") || "—"],
+    ["license.seats", i.kind === "organization" ? (l.seats ?? t("license.seats.unlimited")) : "—"],
+    ["license.features", enabled.length ? enabled.join(", ") : t("license.features.none")],
+    ["license.issued", formatDate(d.issued, lang)],
+    ["license.expires", when(d.expires, d.days_until_disabled)],
+  ];
+  if (d.expiration_without_grace) rows.push(["license.grace", when(d.expiration_without_grace, d.days_until_grace)]);
+  if (d.refresh) rows.push(["license.refresh", formatDate(d.refresh, lang)]);
+  const summary = el("dl", { id: "license-summary" },
+    rows.flatMap(([key, value]) => [el("dt", {}, t(key)), el("dd", { dataset: { field: key.split(".")[1] } }, String(value))]));
+
+  const installation = r.installation
+    ? el("p", { id: "license-installation" }, t("license.installation.checked", { id: r.installation.id, origin: r.installation.origin }))
+    : r.installationProblem
+      ? el("div", { id: "license-installation" }, el("p", {}, t("license.installation.problem")), problemBox(r.installationProblem))
+      : el("p", { id: "license-installation", class: "hint" }, t("license.installation.unchecked"));
+
+  const verdict = i.valid
+    ? el("p", { id: "license-verdict", class: "verdict ok", dataset: { valid: "true" } }, t("license.verdict.ok"))
+    : el("div", { id: "license-verdict", class: "verdict bad", dataset: { valid: "false" } },
+      el("p", {}, t("license.verdict.bad")),
+      el("pre", { class: "server-message" }, i.server_message || ""));
+
+  const checks = el("ul", { id: "license-checks", class: "checks" },
+    i.checks.map((c) => el("li", { class: c.ok ? "check pass" : "check fail", dataset: { ok: String(c.ok), code: c.code } },
+      el("strong", {}, c.ok ? `✓ ${t("license.check.pass")}` : `✗ ${t("license.check.fail")}`), " ", c.message,
+      c.ok ? null : el("p", { class: "advice" }, c.advice))));
+
+  const problems = (key, list, id) => list && list.length
+    ? [el("h4", { "data-i18n": key }, t(key)), el("ul", { id, class: "notes" },
+      list.map((p) => el("li", {}, p.message, " ", el("span", { class: "advice" }, p.advice))))]
+    : [];
+
+  ui.report.replaceChildren(
+    el("h3", { id: "license-report-heading" }, `${t("license.report.heading")}: ${r.file}`),
+    el("p", { class: "hint", id: "license-source" }, t("license.report.from", { source: r.source })),
+    verdict, summary, installation,
+    el("h4", {}, t("license.checks")), checks,
+    ...problems("license.warnings", i.warnings, "license-warnings"),
+    ...problems("license.notChecked", i.not_checked, "license-not-checked"),
+  );
+  ui.report.hidden = false;
+}
+
+/** `use_sso` -> `SSO`, `use_password_manager` -> `Password manager`. */
+function featureName(name) {
+  const words = name.replace(/^use_?/, "").replace(/_/g, " ").trim();
+  if (words.length <= 4) return words.toUpperCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Loads where the opened license can go on the chosen instance. */
+async function refreshTargets() {
+  targets = null;
+  ui.apply.hidden = true;
+  ui.create.hidden = true;
+  if (!report || !instanceId()) return;
+  ui.apply.hidden = false;
+  try {
+    targets = await call("license_targets", { instanceId: instanceId(), id: report.id });
+  } catch (error) {
+    ui.target.replaceChildren();
+    ui.review.disabled = true;
+    ui.applyStatus.replaceChildren(problemBox(error), el("p", { class: "hint" }, t("license.apply.signIn")));
+    return;
+  }
+  ui.review.disabled = false;
+  ui.target.replaceChildren(
+    ...targets.organizations.map((o) => el("option", { value: o.id }, o.name)),
+    el("option", { value: "premium" }, t("license.apply.premium", { email: targets.accountEmail })));
+  if (targets.suggested) ui.target.value = targets.suggested;
+  ui.create.hidden = !targets.canCreate;
+  if (targets.canCreate && !ui.collection.value) ui.collection.value = targets.defaultCollection;
+}
+
+function targetArg(value) {
+  return value === "premium" ? { kind: "premium" } : { kind: "organization", id: value };
+}
+
+/** Plans the upload and shows the confirmation; nothing is sent yet. */
+async function review() {
+  ui.applyStatus.replaceChildren();
+  try {
+    const planned = await call("license_plan_upload", {
+      instanceId: instanceId(), id: report.id, target: targetArg(ui.target.value),
+    });
+    openConfirmation(planned);
+  } catch (error) {
+    ui.applyStatus.replaceChildren(problemBox(error));
+  }
+}
+
+function openConfirmation(planned) {
+  const plan = planned.plan;
+  planId = planned.planId;
+  document.getElementById("license-confirm-file").textContent = report.file;
+  ui.changes.replaceChildren(...plan.changes.map((c) => el("tr", { class: c.changed ? "changed" : "same" },
+    el("th", { scope: "row" }, c.what),
+    el("td", {}, c.current ?? "—"),
+    el("td", {}, c.changed ? (c.new ?? "—") : t("license.confirm.unchanged")))));
+  ui.confirmKept.textContent = plan.replaced
+    ? t("license.confirm.kept", { source: plan.replaced.source })
+    : t("license.confirm.notKept");
+  ui.confirmNotes.replaceChildren(...plan.notes.map((n) => el("li", {}, n)));
+  ui.confirmRefused.replaceChildren(...(plan.would_be_refused
+    ? [el("p", {}, t("license.confirm.refused")), el("pre", { class: "server-message" }, plan.inspection.server_message || "")]
+    : []));
+  ui.confirmSend.disabled = plan.would_be_refused;
+  ui.confirm.showModal();
+  (plan.would_be_refused ? document.getElementById("license-confirm-cancel") : ui.confirmSend).focus();
+}
+
+/** Sends the confirmed upload once and shows the answer. */
+async function send() {
+  const sending = planId;
+  planId = null;
+  try {
+    const outcome = await call("license_send_upload", { planId: sending });
+    ui.applyStatus.replaceChildren(el("div", { class: "success", id: "license-applied" },
+      el("p", {}, t("license.apply.done")),
+      outcome.archived_replaced ? el("p", { class: "hint" }, t("license.apply.keptOld", { path: outcome.archived_replaced })) : null,
+      el("p", { class: "hint" }, t("license.apply.keptNew", { path: outcome.archived_new }))));
+  } catch (error) {
+    ui.applyStatus.replaceChildren(problemBox(error));
+  } finally {
+    ui.confirm.close();
+  }
+  await refreshHistory();
+}
+
+async function createOrganization() {
+  ui.created.replaceChildren();
+  ui.createProgress.textContent = "";
+  try {
+    const org = await call("license_create_organization", {
+      instanceId: instanceId(), id: report.id, collection: ui.collection.value,
+    });
+    const dashboard = el("button", { id: "license-created-dashboard", type: "button", class: "secondary" }, t("license.create.dashboard"));
+    dashboard.addEventListener("click", () => navigate("dashboard", { instanceId: instanceId() }));
+    ui.createProgress.textContent = "";
+    ui.created.replaceChildren(el("div", { class: "success", dataset: { orgId: org.id } },
+      el("p", {}, t("license.create.done", { name: org.name, id: org.id })),
+      org.collection ? el("p", {}, t("license.create.collectionMade", { name: org.collection })) : null,
+      ...org.warnings.map((w) => problemBox(w)),
+      dashboard));
+    await refreshTargetsKeepingCreated();
+    await refreshHistory();
+  } catch (error) {
+    ui.createProgress.textContent = "";
+    ui.created.replaceChildren(problemBox(error));
+  }
+}
+
+/** After a creation the form goes away, but the result stays in view. */
+async function refreshTargetsKeepingCreated() {
+  const result = [...ui.created.childNodes];
+  await refreshTargets();
+  if (ui.create.hidden) ui.create.hidden = false;
+  ui.createButton.hidden = true;
+  ui.created.replaceChildren(...result);
+}
+
+async function refreshHistory() {
+  if (!instanceId()) {
+    ui.history.replaceChildren(el("p", { class: "hint" }, t("license.history.noInstance")));
+    return;
+  }
+  let entries;
+  try {
+    entries = await call("license_history", { instanceId: instanceId() });
+  } catch (error) {
+    ui.history.replaceChildren(problemBox(error));
+    return;
+  }
+  if (!entries.length) {
+    ui.history.replaceChildren(el("p", { class: "hint", id: "license-history-empty" }, t("license.history.empty")));
+    return;
+  }
+  const ownerName = (e) => {
+    if (e.ownerKind === "premium") return t("license.history.premium");
+    const org = targets?.organizations.find((o) => o.id === e.ownerId);
+    return org ? org.name : e.ownerId;
+  };
+  const lang = language();
+  ui.history.replaceChildren(el("table", { id: "license-history-table" },
+    el("thead", {}, el("tr", {},
+      ["when", "owner", "role", "action"].map((k) => el("th", { scope: "col" }, t(`license.history.${k}`))))),
+    el("tbody", {}, entries.map((e) => {
+      const restore = el("button", { type: "button", class: "secondary history-restore", dataset: { key: e.key } },
+        t("license.history.restore"));
+      restore.addEventListener("click", () => whileBusy(restore, () => restoreEntry(e.key)));
+      return el("tr", { dataset: { role: e.role, owner: e.ownerId } },
+        el("td", { title: e.file }, `${formatDate(e.at, lang)} ${new Date(e.at).toLocaleTimeString(lang)}`),
+        el("td", {}, ownerName(e)),
+        el("td", {}, t(`license.history.${e.role}`)),
+        el("td", {}, restore));
+    }))));
+}
+
+/** Opens an archived license and goes straight to the same review as any upload. */
+async function restoreEntry(key) {
+  ui.applyStatus.replaceChildren();
+  try {
+    const restored = await call("license_restore", { instanceId: instanceId(), key });
+    await showOpened(restored.report);
+    ui.target.value = restored.target.kind === "premium" ? "premium" : restored.target.id;
+    await review();
+  } catch (error) {
+    ui.applyStatus.replaceChildren(problemBox(error));
+  }
+}

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::errors::BitwardenError;
@@ -26,6 +27,35 @@ impl LicenseOwner {
             LicenseOwner::Premium(id) => format!("premium-{}", id.hyphenated()),
         }
     }
+
+    /// The owner a folder name stands for (the inverse of [`LicenseOwner::folder`]).
+    fn from_folder(name: &str) -> Option<LicenseOwner> {
+        if let Some(id) = name.strip_prefix("organization-") {
+            return Uuid::parse_str(id).ok().map(LicenseOwner::Organization);
+        }
+        let id = name.strip_prefix("premium-")?;
+        Uuid::parse_str(id).ok().map(LicenseOwner::Premium)
+    }
+}
+
+/// What an archived copy was: the license replaced, one sent (and not accepted), or one
+/// the server accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArchivedRole {
+    Replaced,
+    New,
+    Applied,
+}
+
+/// One archived license of one server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedLicense {
+    pub owner: LicenseOwner,
+    pub role: ArchivedRole,
+    /// When it was kept (from its file name, to the millisecond).
+    pub at: DateTime<Utc>,
+    pub path: PathBuf,
 }
 
 /// The license archive.
@@ -55,6 +85,36 @@ impl Archive {
             .collect();
         applied.sort();
         applied.pop()
+    }
+
+    /// Every license kept for one server, newest first.
+    pub fn history(&self, server: &str) -> Vec<ArchivedLicense> {
+        let Ok(owners) = fs::read_dir(self.root.join(server_folder(server))) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for owner_dir in owners.filter_map(Result::ok) {
+            let Some(owner) = LicenseOwner::from_folder(&owner_dir.file_name().to_string_lossy())
+            else {
+                continue;
+            };
+            let Ok(files) = fs::read_dir(owner_dir.path()) else {
+                continue;
+            };
+            for file in files.filter_map(Result::ok) {
+                let name = file.file_name().to_string_lossy().into_owned();
+                if let Some((at, role)) = parse_kept_name(&name) {
+                    found.push(ArchivedLicense {
+                        owner,
+                        role,
+                        at,
+                        path: file.path(),
+                    });
+                }
+            }
+        }
+        found.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.path.cmp(&a.path)));
+        found
     }
 
     /// Keeps a copy; `role` is `replaced` or `new`.
@@ -89,6 +149,21 @@ impl Archive {
         fs::rename(new, &applied).map_err(|e| BitwardenError::file("rename", new, e))?;
         Ok(applied)
     }
+}
+
+/// The time and role in a kept file's name (`20250101T000000.000Z[-2]-applied.json`).
+fn parse_kept_name(name: &str) -> Option<(DateTime<Utc>, ArchivedRole)> {
+    let stem = name.strip_suffix(".json")?;
+    let (rest, role) = if let Some(rest) = stem.strip_suffix("-applied") {
+        (rest, ArchivedRole::Applied)
+    } else if let Some(rest) = stem.strip_suffix("-replaced") {
+        (rest, ArchivedRole::Replaced)
+    } else {
+        (stem.strip_suffix("-new")?, ArchivedRole::New)
+    };
+    let stamp = rest.split('-').next()?;
+    let at = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S%.3fZ").ok()?;
+    Some((at.and_utc(), role))
 }
 
 /// A folder name for a server URL: its host, port and path, with anything else replaced.
@@ -148,6 +223,42 @@ mod tests {
         let second = archive.mark_applied(&refused).unwrap();
         assert_eq!(archive.last_applied(server, owner), Some(second));
         assert_eq!(fs::read(first).unwrap(), b"first");
+    }
+
+    #[test]
+    fn the_history_lists_every_kept_copy_newest_first_with_owner_and_role() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::new(dir.path().to_path_buf());
+        let org = LicenseOwner::Organization(Uuid::from_u128(7));
+        let premium = LicenseOwner::Premium(Uuid::from_u128(9));
+        let server = "https://vault.example.com";
+        let t1 = DateTime::parse_from_rfc3339("2025-01-01T10:00:00.250Z")
+            .unwrap()
+            .to_utc();
+        let t2 = DateTime::parse_from_rfc3339("2025-03-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let replaced = archive.keep(server, org, t1, "replaced", b"old").unwrap();
+        let sent = archive.keep(server, org, t1, "new", b"sent").unwrap();
+        let applied = archive.mark_applied(&sent).unwrap();
+        let refused = archive.keep(server, premium, t2, "new", b"no").unwrap();
+        archive.keep("https://other", org, t2, "new", b"x").unwrap();
+        fs::write(archive.folder(server, org).join("notes.txt"), b"").unwrap();
+
+        let history = archive.history(server);
+        let rows: Vec<_> = history
+            .iter()
+            .map(|h| (h.owner, h.role, h.at, h.path.clone()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (premium, ArchivedRole::New, t2, refused),
+                (org, ArchivedRole::Replaced, t1, replaced),
+                (org, ArchivedRole::Applied, t1, applied),
+            ]
+        );
+        assert!(archive.history("https://nowhere").is_empty());
     }
 
     #[test]

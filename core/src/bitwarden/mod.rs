@@ -28,7 +28,7 @@ mod store;
 mod upload;
 mod urls;
 
-pub use archive::{Archive, LicenseOwner};
+pub use archive::{Archive, ArchivedLicense, ArchivedRole, LicenseOwner};
 pub use billing_token::{
     billing_sync_token, billing_sync_token_info, keep_billing_sync_token, request_otp,
     rotate_billing_sync_token, CloudToken, KeptToken, Verification,

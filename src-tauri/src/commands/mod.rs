@@ -5,4 +5,5 @@
 pub mod app;
 pub mod dashboard;
 pub mod instances;
+pub mod license;
 pub mod signin;

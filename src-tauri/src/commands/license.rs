@@ -1,0 +1,547 @@
+//! The License screen: open a license (native picker, drag and drop, cloud download,
+//! archive), inspect it against the chosen instance's installation, apply it after the
+//! user confirmed the change, list what was applied, and create an organization from an
+//! organization license. Every path is chosen in Rust; the page holds opaque ids.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use companion_core::app::Instance;
+use companion_core::bitwarden::{
+    create_organization, download_organization_license, download_premium_license, plan_upload,
+    prepare_organization, profile, save_keeping_old, send_upload, Archive, ArchivedRole,
+    CreatedOrganization, LicenseOwner, OrganizationRequest, UploadOutcome, UploadPlan,
+    UploadRequest, UploadTarget, DEFAULT_COLLECTION, ORGANIZATION_LICENSE_FILE,
+    PREMIUM_LICENSE_FILE,
+};
+use companion_core::error::{Explain, Problem};
+use companion_core::installation;
+use companion_core::license::{
+    inspect, ExpectedInstallation, InspectOptions, Inspection, LicenseKind,
+};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_dialog::DialogExt;
+use uuid::Uuid;
+
+use crate::error::CommandError;
+use crate::opened::OpenedLicenses;
+use crate::state::AppState;
+
+/// Sent while an organization is being created: `{ step }` = `checking`, `sending`.
+pub const CREATE_PROGRESS_EVENT: &str = "license-create-progress";
+
+/// Upload plans the user has seen but not yet confirmed, by id. Sending takes a plan out,
+/// so a confirmed upload is sent once and never again without a new review.
+#[derive(Default)]
+pub struct PendingUploads(Mutex<HashMap<String, PendingUpload>>);
+
+struct PendingUpload {
+    instance_id: String,
+    plan: UploadPlan,
+}
+
+/// An opened license and its full inspection against the instance's installation.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenedReport {
+    id: String,
+    file: String,
+    source: String,
+    /// The installation the license was checked against, when the instance says where
+    /// its installation lives and it could be read.
+    installation: Option<InstallationRef>,
+    /// Why the installation could not be read (the checks then skip it).
+    installation_problem: Option<Problem>,
+    inspection: Inspection,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InstallationRef {
+    id: Uuid,
+    origin: String,
+}
+
+/// Opens a license with the native file picker; `None` when the user cancelled.
+#[tauri::command]
+pub async fn license_pick(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    opened: State<'_, OpenedLicenses>,
+    instance_id: Option<String>,
+    title: String,
+) -> Result<Option<OpenedReport>, CommandError> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter("Bitwarden license (JSON)", &["json"]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
+        .await
+        .map_err(|_| CommandError::interrupted())?;
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let path = picked
+        .into_path()
+        .map_err(|e| CommandError::invalid(format!("The chosen file has no local path: {e}")))?;
+    let id = opened.open_file(&path)?;
+    report(&state, &opened, &id, instance_id.as_deref())
+        .await
+        .map(Some)
+}
+
+/// The report of an opened license (after a drop, or when the instance changes).
+#[tauri::command]
+pub async fn license_report(
+    state: State<'_, AppState>,
+    opened: State<'_, OpenedLicenses>,
+    id: String,
+    instance_id: Option<String>,
+) -> Result<OpenedReport, CommandError> {
+    report(&state, &opened, &id, instance_id.as_deref()).await
+}
+
+/// Downloads the organization license of a cloud organization (for the instance's
+/// installation ID) or, without `cloud_org_id`, the cloud account's premium license; saves
+/// it in the data folder (an older file is kept beside it) and opens it.
+#[tauri::command]
+pub async fn license_download(
+    state: State<'_, AppState>,
+    opened: State<'_, OpenedLicenses>,
+    instance_id: Option<String>,
+    cloud_org_id: Option<String>,
+) -> Result<OpenedReport, CommandError> {
+    let instance = instance_id
+        .as_deref()
+        .map(|id| state.instance(id))
+        .transpose()?;
+    let org = cloud_org_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            Uuid::parse_str(s).map_err(|_| {
+                CommandError::invalid(format!(
+                    "\"{s}\" is not an organization ID; copy it from the web vault (Organization > Settings)."
+                ))
+            })
+        })
+        .transpose()?;
+    let (downloaded, name) = match org {
+        Some(org) => {
+            let installation = match &instance {
+                Some(instance) => installation_of(instance).await.0,
+                None => None,
+            };
+            let installation = installation.ok_or_else(|| {
+                CommandError::invalid(
+                    "An organization license is made for one installation: choose an instance whose installation folder or env file is set (Instances), then download again.",
+                )
+            })?;
+            let session = state.cloud_session().await?;
+            let license = download_organization_license(&session, org, installation.id).await?;
+            (license, ORGANIZATION_LICENSE_FILE)
+        }
+        None => {
+            let session = state.cloud_session().await?;
+            (
+                download_premium_license(&session).await?,
+                PREMIUM_LICENSE_FILE,
+            )
+        }
+    };
+    let path = state.folders.data.join("downloads").join(name);
+    save_keeping_old(&path, &downloaded.bytes, Utc::now())?;
+    let id = opened.keep(name.to_owned(), path, downloaded.bytes)?;
+    report(&state, &opened, &id, instance_id.as_deref()).await
+}
+
+/// Where an opened license can go on an instance.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Targets {
+    /// The organizations the signed-in account owns there.
+    organizations: Vec<OrganizationChoice>,
+    /// The signed-in account (its premium license is replaced by a premium upload).
+    account_email: String,
+    account_premium: bool,
+    /// The organization whose name matches an organization license, or `premium`.
+    suggested: Option<String>,
+    /// The license can make a new organization here: an organization license the server
+    /// would accept, and no owned organization of that name yet.
+    can_create: bool,
+    default_collection: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrganizationChoice {
+    id: Uuid,
+    name: String,
+}
+
+/// The organizations and account an opened license may be applied to.
+#[tauri::command]
+pub async fn license_targets(
+    state: State<'_, AppState>,
+    opened: State<'_, OpenedLicenses>,
+    instance_id: String,
+    id: String,
+) -> Result<Targets, CommandError> {
+    let report = report(&state, &opened, &id, Some(&instance_id)).await?;
+    let session = state.instance_session(&instance_id).await?;
+    let me = profile(&session).await?;
+    let organizations: Vec<OrganizationChoice> = me
+        .organizations
+        .iter()
+        .filter(|m| m.is_owner())
+        .map(|m| OrganizationChoice {
+            id: m.id,
+            name: m.name.clone(),
+        })
+        .collect();
+    let inspection = &report.inspection;
+    let same_name = inspection.license.name.as_deref().and_then(|name| {
+        organizations
+            .iter()
+            .find(|o| o.name.trim().eq_ignore_ascii_case(name.trim()))
+    });
+    let suggested = match inspection.kind {
+        LicenseKind::Organization => same_name.map(|o| o.id.hyphenated().to_string()),
+        LicenseKind::User => Some("premium".to_owned()),
+    };
+    let can_create = inspection.kind == LicenseKind::Organization
+        && inspection.valid
+        && inspection.license.license_type == Some(1)
+        && same_name.is_none();
+    Ok(Targets {
+        suggested,
+        can_create,
+        organizations,
+        account_email: me.email,
+        account_premium: me.premium,
+        default_collection: DEFAULT_COLLECTION,
+    })
+}
+
+/// Where the page asks to apply a license.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum TargetArg {
+    Organization { id: Uuid },
+    Premium,
+}
+
+/// A reviewed upload waiting for the user's confirmation.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedUpload {
+    plan_id: String,
+    plan: UploadPlan,
+}
+
+/// Checks the opened license for the target and summarises what would change; sends
+/// nothing (contract §4.2).
+#[tauri::command]
+pub async fn license_plan_upload(
+    state: State<'_, AppState>,
+    opened: State<'_, OpenedLicenses>,
+    pending: State<'_, PendingUploads>,
+    instance_id: String,
+    id: String,
+    target: TargetArg,
+) -> Result<PlannedUpload, CommandError> {
+    let license = opened.get(&id).ok_or_else(unknown_license)?;
+    let instance = state.instance(&instance_id)?;
+    let (target, installation) = match target {
+        TargetArg::Organization { id } => (
+            UploadTarget::Organization(id),
+            installation_of(&instance).await.0,
+        ),
+        TargetArg::Premium => (UploadTarget::Premium, None),
+    };
+    let request = UploadRequest {
+        target,
+        path: license.staged.clone(),
+        trust: state.trust()?,
+        installation,
+        bwdata: bwdata_of(&instance),
+        now: Utc::now(),
+    };
+    let session = state.instance_session(&instance_id).await?;
+    let plan = plan_upload(&session, &archive(&state), request).await?;
+    let plan_id = Uuid::new_v4().simple().to_string();
+    let shown = plan.clone();
+    pending.0.lock().expect("pending uploads lock").insert(
+        plan_id.clone(),
+        PendingUpload {
+            instance_id: instance_id.clone(),
+            plan,
+        },
+    );
+    Ok(PlannedUpload {
+        plan_id,
+        plan: shown,
+    })
+}
+
+/// Sends a reviewed upload once: the plan is used up whatever the answer, so a failure
+/// is never retried blindly (the user reviews again).
+#[tauri::command]
+pub async fn license_send_upload(
+    state: State<'_, AppState>,
+    pending: State<'_, PendingUploads>,
+    plan_id: String,
+) -> Result<UploadOutcome, CommandError> {
+    let PendingUpload { instance_id, plan } = pending
+        .0
+        .lock()
+        .expect("pending uploads lock")
+        .remove(&plan_id)
+        .ok_or_else(|| {
+            CommandError::invalid("This upload was already sent or cancelled; review it again.")
+        })?;
+    let session = state.instance_session(&instance_id).await?;
+    Ok(send_upload(&session, &archive(&state), &plan, false).await?)
+}
+
+/// Forgets a reviewed upload the user cancelled.
+#[tauri::command]
+pub fn license_discard_upload(pending: State<'_, PendingUploads>, plan_id: String) {
+    pending
+        .0
+        .lock()
+        .expect("pending uploads lock")
+        .remove(&plan_id);
+}
+
+/// One archived license of an instance.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    /// Names the entry for [`license_restore`] (never a path the page could change).
+    key: String,
+    /// `organization` or `premium`.
+    owner_kind: &'static str,
+    owner_id: Uuid,
+    role: ArchivedRole,
+    at: DateTime<Utc>,
+    file: String,
+}
+
+/// Every license this app or `bwlicense` applied or replaced on the instance, newest
+/// first, from the archive in the data folder.
+#[tauri::command]
+pub fn license_history(
+    state: State<'_, AppState>,
+    instance_id: String,
+) -> Result<Vec<HistoryEntry>, CommandError> {
+    let server = server_of(&state, &instance_id)?;
+    Ok(archive(&state)
+        .history(&server)
+        .into_iter()
+        .map(|entry| {
+            let (owner_kind, owner_id) = match entry.owner {
+                LicenseOwner::Organization(id) => ("organization", id),
+                LicenseOwner::Premium(id) => ("premium", id),
+            };
+            HistoryEntry {
+                key: history_key(&entry.path),
+                owner_kind,
+                owner_id,
+                role: entry.role,
+                at: entry.at,
+                file: entry.path.display().to_string(),
+            }
+        })
+        .collect())
+}
+
+/// An archived license opened again, with the target it was for.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Restored {
+    report: OpenedReport,
+    /// `{kind: "organization", id}` or `{kind: "premium"}`.
+    target: serde_json::Value,
+}
+
+/// Opens an archived license of the instance so it can be uploaded again (after the same
+/// review and confirmation as any upload).
+#[tauri::command]
+pub async fn license_restore(
+    state: State<'_, AppState>,
+    opened: State<'_, OpenedLicenses>,
+    instance_id: String,
+    key: String,
+) -> Result<Restored, CommandError> {
+    let server = server_of(&state, &instance_id)?;
+    let entry = archive(&state)
+        .history(&server)
+        .into_iter()
+        .find(|e| history_key(&e.path) == key)
+        .ok_or_else(|| {
+            CommandError::invalid("That archived license is no longer there; reload the history.")
+        })?;
+    let id = opened.open_file(&entry.path)?;
+    let target = match entry.owner {
+        LicenseOwner::Organization(id) => {
+            serde_json::json!({ "kind": "organization", "id": id.hyphenated().to_string() })
+        }
+        LicenseOwner::Premium(_) => serde_json::json!({ "kind": "premium" }),
+    };
+    Ok(Restored {
+        report: report(&state, &opened, &id, Some(&instance_id)).await?,
+        target,
+    })
+}
+
+/// Creates an organization on the instance from an opened organization license: checks
+/// it, makes the keys here (crypto §3), sends the sign-up once and reports the new
+/// organization. Progress goes to the page as [`CREATE_PROGRESS_EVENT`].
+#[tauri::command]
+pub async fn license_create_organization(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    opened: State<'_, OpenedLicenses>,
+    instance_id: String,
+    id: String,
+    collection: Option<String>,
+) -> Result<CreatedOrganization, CommandError> {
+    let license = opened.get(&id).ok_or_else(unknown_license)?;
+    let instance = state.instance(&instance_id)?;
+    let progress = |step: &str| {
+        let _ = app.emit(CREATE_PROGRESS_EVENT, serde_json::json!({ "step": step }));
+    };
+    progress("checking");
+    let request = OrganizationRequest {
+        path: license.staged.clone(),
+        collection,
+        trust: state.trust()?,
+        installation: installation_of(&instance).await.0,
+        now: Utc::now(),
+    };
+    let session = state.instance_session(&instance_id).await?;
+    let draft = prepare_organization(&session, request).await?;
+    progress("sending");
+    Ok(create_organization(&session, &archive(&state), &draft).await?)
+}
+
+/// Inspects an opened license against the instance's installation (when known).
+async fn report(
+    state: &AppState,
+    opened: &OpenedLicenses,
+    id: &str,
+    instance_id: Option<&str>,
+) -> Result<OpenedReport, CommandError> {
+    let license = opened.get(id).ok_or_else(unknown_license)?;
+    let instance = instance_id.map(|id| state.instance(id)).transpose()?;
+    let (installation, installation_problem) = match &instance {
+        Some(instance) => installation_of(instance).await,
+        None => (None, None),
+    };
+    let mut options = InspectOptions::new(Utc::now(), state.trust()?);
+    options.expected_installation = installation.clone();
+    let inspection = inspect(&license.bytes, &options).map_err(|source| {
+        companion_core::bitwarden::BitwardenError::LicenseUnreadable {
+            path: license.source.display().to_string(),
+            source,
+        }
+    })?;
+    Ok(OpenedReport {
+        id: id.to_owned(),
+        file: license.name.clone(),
+        source: license.source.display().to_string(),
+        installation: installation.map(|i| InstallationRef {
+            id: i.id,
+            origin: i.origin,
+        }),
+        installation_problem,
+        inspection,
+    })
+}
+
+/// The instance's installation ID, read from where its settings say (over SSH too, so in
+/// a blocking task), or why it could not be read.
+async fn installation_of(instance: &Instance) -> (Option<ExpectedInstallation>, Option<Problem>) {
+    let Some(place) = instance.installation.clone() else {
+        return (None, None);
+    };
+    let read = tauri::async_runtime::spawn_blocking(move || {
+        let source = place.source()?;
+        installation::read(&source)
+    })
+    .await;
+    match read {
+        Ok(Ok(found)) => match found.installation_id {
+            Some(id) => (
+                Some(ExpectedInstallation {
+                    id,
+                    origin: found.env_file,
+                }),
+                None,
+            ),
+            None => (
+                None,
+                Some(Problem {
+                    code: "installation_id_missing".into(),
+                    message: format!("{} has no usable installation ID.", found.source),
+                    advice: "Open Instances to see what the installation's env file says.".into(),
+                }),
+            ),
+        },
+        Ok(Err(e)) => (None, Some(e.problem())),
+        Err(_) => (None, Some(CommandError::interrupted().problem().clone())),
+    }
+}
+
+/// The instance's bwdata folder, where the server keeps the license being replaced.
+fn bwdata_of(instance: &Instance) -> Option<PathBuf> {
+    match &instance.installation {
+        Some(companion_core::app::InstallationPlace::Folder { path }) => Some(path.clone()),
+        _ => None,
+    }
+}
+
+fn archive(state: &AppState) -> Archive {
+    Archive::new(state.folders.licenses())
+}
+
+/// The name the archive files an instance under (its endpoints' server).
+fn server_of(state: &AppState, instance_id: &str) -> Result<String, CommandError> {
+    Ok(state.instance_client(instance_id)?.1.server)
+}
+
+/// An archived file's owner folder and file name.
+fn history_key(path: &std::path::Path) -> String {
+    let mut parts = path.iter().rev().take(2).collect::<Vec<_>>();
+    parts.reverse();
+    parts
+        .iter()
+        .map(|p| p.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn unknown_license() -> CommandError {
+    CommandError::invalid("That license is no longer open; open the file again.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_history_key_names_the_owner_folder_and_file_only() {
+        assert_eq!(
+            history_key(std::path::Path::new(
+                "/data/licenses/vault_8443/organization-1/20250101T000000.000Z-applied.json"
+            )),
+            "organization-1/20250101T000000.000Z-applied.json"
+        );
+    }
+}

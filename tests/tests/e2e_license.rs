@@ -1,0 +1,391 @@
+//! End-to-end: the License screen of the real app window against the Bitwarden-compatible
+//! test server. The instance and the cloud account are signed in beforehand the way
+//! `bwlicense login` keeps them (the app's config folder and the OS keychain), then a
+//! person's steps are replayed: open a license through the real GTK file chooser, read
+//! its report, download one from the cloud, apply it after the confirmation, see it in the
+//! history, and create an organization from a license.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use companion_core::bitwarden::{
+    download_organization_license, AppKind, CloudUrls, Credentials, Device, Endpoints, Folders,
+    Http, HttpOptions, Login, LoginStep, Session, SessionStore,
+};
+use companion_core::installation::Region;
+use companion_core::license::{parse, License};
+use companion_core::secrets::{OsKeychain, SecretString};
+use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
+use companion_tests::window::{AppWindow, Launch};
+use serde_json::json;
+use uuid::Uuid;
+
+const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
+const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
+const OWNER_CLOUD_ID: &str = "user.c0000000-0000-4000-8000-000000000001";
+const OWNER_CLOUD_SECRET: &str = "OwnerPersonalApiKeySecret01234";
+/// Acme Corp in the cloud, and the organization made from its license on the server.
+const ACME_CLOUD: &str = "a0000000-0000-4000-8000-000000000001";
+const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
+/// A cloud organization the server has no organization for yet.
+const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
+const INSTANCE: &str = "0f0f0f0f-0000-4000-8000-000000000001";
+/// The title the app gives the native file chooser.
+const CHOOSER_TITLE: &str = "Open a Bitwarden license file";
+
+/// A test server, the app signed in to it and to its cloud, and a folder for files.
+struct Scene {
+    server: Running,
+    app: AppWindow,
+    files: tempfile::TempDir,
+}
+
+impl Scene {
+    async fn open(name: &str) -> Scene {
+        let server = FakeBitwarden::builder()
+            .seed(Seed::default_seed())
+            .start()
+            .await
+            .expect("the test server starts");
+        let files = tempfile::tempdir().unwrap();
+        let bwdata = bwdata_of(&server, files.path());
+        let app = Launch::default()
+            .env(
+                "LICENSE_COMPANION_TRUST_CERT",
+                &server.licensing_cert_pem_path,
+            )
+            .env("LICENSE_COMPANION_CLOUD_API", &server.cloud_api_url)
+            .env(
+                "LICENSE_COMPANION_CLOUD_IDENTITY",
+                &server.cloud_identity_url,
+            )
+            .settings(json!({
+                "instances": [{
+                    "id": INSTANCE,
+                    "name": "Office vault",
+                    "url": server.self_hosted_url,
+                    "installation": { "kind": "folder", "path": bwdata },
+                }]
+            }))
+            .open(name)
+            .await;
+        let scene = Scene { server, app, files };
+        scene
+            .sign_in(
+                Endpoints::self_hosted(&scene.server.self_hosted_url).unwrap(),
+                OWNER_SELF_HOSTED_ID,
+                OWNER_SELF_HOSTED_SECRET,
+            )
+            .await;
+        scene
+            .sign_in(
+                cloud_endpoints(&scene.server),
+                OWNER_CLOUD_ID,
+                OWNER_CLOUD_SECRET,
+            )
+            .await;
+        scene.app.click("#nav button[data-view='license']").await;
+        scene
+    }
+
+    /// The app's folders, as the app itself finds them.
+    fn folders(&self) -> Folders {
+        Folders {
+            config: self.app.config_dir(),
+            data: self.app.data_dir(),
+        }
+    }
+
+    fn sessions(&self) -> SessionStore {
+        SessionStore::new(self.folders(), Arc::new(OsKeychain::default()))
+    }
+
+    /// Signs in with a personal API key and keeps the session where the app finds it.
+    async fn sign_in(&self, endpoints: Endpoints, id: &str, secret: &str) {
+        let device = Device::load_or_create(&self.folders(), AppKind::Desktop).unwrap();
+        let http = Http::new(HttpOptions::default(), device).unwrap();
+        let mut session = api_key_session(http, endpoints, id, secret).await;
+        self.sessions().save(&mut session).unwrap();
+    }
+
+    /// Leaves no session of this test in the keychain.
+    async fn close(self) {
+        self.sessions().forget_all().unwrap();
+        self.app.close().await;
+    }
+}
+
+fn cloud_endpoints(server: &Running) -> Endpoints {
+    Endpoints::cloud(
+        Region::Us,
+        &CloudUrls {
+            api: Some(server.cloud_api_url.clone()),
+            identity: Some(server.cloud_identity_url.clone()),
+        },
+    )
+    .unwrap()
+}
+
+async fn api_key_session(http: Http, endpoints: Endpoints, id: &str, secret: &str) -> Session {
+    let credentials = Credentials::ApiKey {
+        client_id: id.into(),
+        client_secret: SecretString::from(secret),
+    };
+    match Login::new(http, endpoints, credentials)
+        .start()
+        .await
+        .unwrap()
+    {
+        LoginStep::Done(session) => *session,
+        other => panic!("sign-in: {other:?}"),
+    }
+}
+
+/// A bwdata folder describing the test server's installation, with `core/licenses`
+/// pointing at the server's own license folder.
+fn bwdata_of(server: &Running, dir: &Path) -> PathBuf {
+    let bwdata = dir.join("bwdata");
+    std::fs::create_dir_all(bwdata.join("env")).unwrap();
+    std::fs::create_dir_all(bwdata.join("core")).unwrap();
+    std::fs::write(
+        bwdata.join("env/global.override.env"),
+        format!(
+            "globalSettings__baseServiceUri__vault={}\nglobalSettings__installation__id={}\nglobalSettings__installation__key=fake-installation-key\nglobalSettings__enableCloudCommunication=true\n",
+            server.self_hosted_url,
+            server.installation_id()
+        ),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(server.state.license_dir(), bwdata.join("core/licenses")).unwrap();
+    bwdata
+}
+
+/// A fresh license of a cloud organization for the server's installation, as a file.
+async fn org_license_file(server: &Running, org: &str, dir: &Path) -> PathBuf {
+    let http = Http::new(
+        HttpOptions::default(),
+        Device::with_identifier(AppKind::Cli, Uuid::new_v4()),
+    )
+    .unwrap();
+    let session = api_key_session(
+        http,
+        cloud_endpoints(server),
+        OWNER_CLOUD_ID,
+        OWNER_CLOUD_SECRET,
+    )
+    .await;
+    let license = download_organization_license(
+        &session,
+        Uuid::parse_str(org).unwrap(),
+        server.installation_id(),
+    )
+    .await
+    .unwrap();
+    let path = dir.join("org.json");
+    std::fs::write(&path, &license.bytes).unwrap();
+    path
+}
+
+fn xdotool(args: &[&str]) -> Option<String> {
+    let out = Command::new("xdotool").args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The visible window of the GTK file chooser, once it is up.
+fn chooser_window(patience: Duration) -> Option<String> {
+    let deadline = Instant::now() + patience;
+    while Instant::now() < deadline {
+        if let Some(found) = xdotool(&["search", "--onlyvisible", "--name", CHOOSER_TITLE]) {
+            if let Some(id) = found.lines().next().filter(|l| !l.is_empty()) {
+                return Some(id.to_owned());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    None
+}
+
+/// Puts `text` on the clipboard (xclip keeps serving it in the background).
+fn set_clipboard(text: &str) {
+    let mut xclip = Command::new("xclip")
+        .args(["-selection", "clipboard", "-i"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("xclip");
+    std::io::Write::write_all(xclip.stdin.as_mut().unwrap(), text.as_bytes()).unwrap();
+    drop(xclip.stdin.take());
+    xclip.wait().unwrap();
+}
+
+/// Drives the real GTK "Open" dialog as a person would: location bar (ctrl+L), the whole
+/// path pasted at once (typing races the bar's completion), Enter. Retried a few times
+/// while the dialog stays open.
+fn choose_file(path: &Path) {
+    let window = chooser_window(Duration::from_secs(30)).expect("the file chooser opened");
+    set_clipboard(&path.display().to_string());
+    for _attempt in 0..4 {
+        let _ = xdotool(&["windowfocus", "--sync", &window]);
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = xdotool(&["key", "--clearmodifiers", "ctrl+l"]);
+        std::thread::sleep(Duration::from_millis(400));
+        let _ = xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+        let _ = xdotool(&["key", "--clearmodifiers", "ctrl+v"]);
+        std::thread::sleep(Duration::from_millis(700));
+        let _ = xdotool(&["key", "--clearmodifiers", "Return"]);
+        if chooser_window(Duration::from_secs(3)).is_none() {
+            return;
+        }
+    }
+    panic!("the file chooser did not take {}", path.display());
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus, xdotool and tauri-driver: run `make test`"]
+async fn a_license_opened_in_the_native_file_chooser_shows_its_full_report() {
+    let scene = Scene::open("e2e-license-open").await;
+    let file = org_license_file(&scene.server, ACME_CLOUD, scene.files.path()).await;
+
+    scene.app.click("#license-open").await;
+    let chosen = file.clone();
+    tokio::task::spawn_blocking(move || choose_file(&chosen))
+        .await
+        .unwrap();
+
+    let app = &scene.app;
+    app.wait_for_text("#license-verdict", "The server would accept this license.")
+        .await;
+    let summary = app.text("#license-summary").await;
+    assert!(summary.contains("Organization license"), "{summary}");
+    assert!(summary.contains("Acme Corp"), "{summary}");
+    assert!(summary.contains("75"), "{summary}");
+    let installation = app.text("#license-installation").await;
+    assert!(
+        installation.contains(&scene.server.installation_id().to_string()),
+        "{installation}"
+    );
+    let checks = app.text("#license-checks").await;
+    assert!(checks.contains("Passed"), "{checks}");
+    assert!(!checks.contains("Failed"), "{checks}");
+    assert!(app.text("#license-source").await.contains("org.json"));
+    app.screenshot("e2e-license-open").await;
+    scene.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn a_downloaded_license_is_applied_after_confirmation_and_listed_in_the_history() {
+    let scene = Scene::open("e2e-license-upload").await;
+    let app = &scene.app;
+    let route = format!("/api/organizations/licenses/self-hosted/{ACME_SELF_HOSTED}");
+    let uploads = || {
+        scene
+            .server
+            .faults
+            .requests_to(Role::SelfHosted, "POST", &route)
+            .len()
+    };
+
+    app.fill("#license-cloud-org", ACME_CLOUD).await;
+    app.click("#license-download-org").await;
+    app.wait_for_text("#license-verdict", "accept").await;
+    app.wait_for_text("#license-target", "Acme Corp").await;
+    let target = app
+        .find("#license-target")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(target.as_deref(), Some(ACME_SELF_HOSTED));
+
+    app.click("#license-review").await;
+    let confirm = app.wait_for_text("#license-confirm", "Seats").await;
+    assert!(
+        confirm.contains("50") && confirm.contains("75"),
+        "{confirm}"
+    );
+    assert!(confirm.contains("kept in the archive"), "{confirm}");
+    app.screenshot("e2e-license-confirm").await;
+    assert_eq!(uploads(), 0, "nothing is sent before the confirmation");
+
+    app.click("#license-confirm-send").await;
+    app.wait_for_text("#license-apply-status", "The server accepted the license.")
+        .await;
+    app.wait_for_text("#license-history-table", "Applied").await;
+    app.wait_for_text("#license-history-table", "Replaced")
+        .await;
+    app.screenshot("e2e-license-applied").await;
+    assert_eq!(uploads(), 1);
+
+    let held = std::fs::read(
+        scene
+            .server
+            .state
+            .organization_license_file(Uuid::parse_str(ACME_SELF_HOSTED).unwrap()),
+    )
+    .unwrap();
+    match parse(&held).unwrap().license {
+        License::Organization(l) => assert_eq!(l.seats, Some(75)),
+        other => panic!("the server holds {other:?}"),
+    }
+
+    // Restoring the replaced license asks again, and cancelling sends nothing.
+    app.click("#license-history-table tr[data-role='replaced'] .history-restore")
+        .await;
+    let again = app.wait_for_text("#license-confirm", "Seats").await;
+    assert!(again.contains("75") && again.contains("50"), "{again}");
+    app.click("#license-confirm-cancel").await;
+    assert!(!app
+        .find("#license-confirm")
+        .await
+        .is_displayed()
+        .await
+        .unwrap());
+    assert_eq!(uploads(), 1);
+    scene.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn an_organization_is_created_from_a_license_for_this_installation() {
+    let scene = Scene::open("e2e-license-create").await;
+    let app = &scene.app;
+
+    app.fill("#license-cloud-org", ACME_TEAMS).await;
+    app.click("#license-download-org").await;
+    app.wait_for_text("#license-verdict", "accept").await;
+    app.find("#license-create:not([hidden])").await;
+    let collection = app
+        .find("#license-collection")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(collection.as_deref(), Some("Default collection"));
+
+    app.fill("#license-collection", "Engineering").await;
+    app.click("#license-create-btn").await;
+    let shown = app.wait_for_text("#license-created", "Created").await;
+    assert!(shown.contains("Acme Teams"), "{shown}");
+    app.screenshot("e2e-license-created").await;
+
+    let id = app
+        .find("#license-created [data-org-id]")
+        .await
+        .attr("data-org-id")
+        .await
+        .unwrap()
+        .expect("the new organization's id");
+    let opened = scene
+        .server
+        .state
+        .open_organization(Uuid::parse_str(&id).unwrap())
+        .unwrap();
+    assert_eq!(opened.collection_names, ["Engineering"]);
+    assert!(opened.has_key_pair);
+    app.wait_for_text("#license-target", "Acme Teams").await;
+    scene.close().await;
+}
