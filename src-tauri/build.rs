@@ -5,6 +5,14 @@ fn main() {
         "app_info",
         "settings_get",
         "settings_set_language",
+        "settings_set_start_at_login",
+        "billing_overview",
+        "billing_save_token",
+        "billing_sync_now",
+        "billing_setup_check",
+        "billing_cloud_orgs",
+        "billing_request_code",
+        "billing_fetch_token",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -3,3 +3,5 @@
 //! page as a [`CommandError`](crate::error::CommandError): code, message, advice.
 
 pub mod app;
+pub mod autostart;
+pub mod billing;
