@@ -27,6 +27,14 @@ fn main() {
         "license_history",
         "license_restore",
         "license_create_organization",
+        "settings_set_start_at_login",
+        "billing_overview",
+        "billing_save_token",
+        "billing_sync_now",
+        "billing_setup_check",
+        "billing_cloud_orgs",
+        "billing_request_code",
+        "billing_fetch_token",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -3,7 +3,9 @@
 
 mod commands;
 mod error;
+mod notify;
 mod opened;
+mod reminders;
 mod state;
 mod tray;
 mod window;
@@ -28,6 +30,12 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .on_window_event(opened::on_window_event)
+        .plugin(tauri_plugin_notification::init())
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .arg(commands::autostart::HIDDEN_ARG)
+                .build(),
+        )
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::settings_get,
@@ -54,6 +62,14 @@ pub fn run() {
             commands::license::license_history,
             commands::license::license_restore,
             commands::license::license_create_organization,
+            commands::autostart::settings_set_start_at_login,
+            commands::billing::billing_overview,
+            commands::billing::billing_save_token,
+            commands::billing::billing_sync_now,
+            commands::billing::billing_setup_check,
+            commands::billing::billing_cloud_orgs,
+            commands::billing::billing_request_code,
+            commands::billing::billing_fetch_token,
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;
@@ -64,7 +80,11 @@ pub fn run() {
             app.manage(state);
             app.manage(commands::signin::PendingSignIns::default());
             tray::build(app.handle())?;
-            window::show_main(app.handle());
+            reminders::start(app.handle());
+            // Started at login: stay in the tray until the person opens the window.
+            if !std::env::args().any(|arg| arg == commands::autostart::HIDDEN_ARG) {
+                window::show_main(app.handle());
+            }
             Ok(())
         })
         .build(tauri::generate_context!())
