@@ -5,6 +5,7 @@ fn main() {
         "app_info",
         "settings_get",
         "settings_set_language",
+        "page_ready",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -29,6 +29,7 @@ pub fn run() {
             commands::app::app_info,
             commands::app::settings_get,
             commands::app::settings_set_language,
+            commands::app::page_ready,
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;

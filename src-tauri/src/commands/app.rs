@@ -54,3 +54,14 @@ pub fn settings_set_language(
         Ok(())
     })
 }
+
+/// The page has painted its first view. Logged at info with the wall-clock time, which
+/// `make bench` compares with the moment it launched the app.
+#[tauri::command]
+pub fn page_ready() {
+    let epoch_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis())
+        .unwrap_or_default();
+    tracing::info!(epoch_ms, "page ready");
+}
