@@ -1,5 +1,5 @@
 // Wires the window: strings, navigation, the demo badge, and the first view.
-import { registerStrings, applyLanguage } from "./i18n.js";
+import { registerStrings, applyLanguage, setSystemLanguage } from "./i18n.js";
 import { call, listen } from "./ipc.js";
 import { el, showBanner } from "./kit.js";
 import { register, navigate } from "./router.js";
@@ -53,6 +53,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   } catch (error) {
     showBanner(error);
   }
+  setSystemLanguage(info.systemLanguage);
   applyLanguage(saved.language ?? null);
   if (info.demo) showDemoHint();
   for (const [name, view] of Object.entries(VIEWS)) view.mount(document.getElementById(`view-${name}`));
