@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: run test deps tools build lint e2e clean
+.PHONY: run bench test deps tools build lint e2e clean
 
 ## Install missing system packages (apt-get as root; otherwise prints the sudo command).
 deps:
@@ -16,9 +16,13 @@ tools: deps
 build: deps
 	$(CARGO) build --locked --workspace --bins
 
-## Build and open the app.
+## Build and open the app on the demo (a local Bitwarden-compatible test server).
 run: build
-	@scripts/run.sh
+	@scripts/demo.sh
+
+## Start time, memory and idle CPU of the app next to a bare Tauri 2 window.
+bench: build
+	@scripts/bench.sh
 
 ## Formatting, lints, then every unit, integration and end-to-end test in one cargo run,
 ## inside a throw-away desktop session (Xvfb, D-Bus, unlocked gnome-keyring).

@@ -10,6 +10,8 @@ packages=(
   # tests: virtual display, WebDriver, session bus, Secret Service, SSH, screenshots
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils
   openssh-server openssh-client xdotool x11-utils xclip imagemagick curl
+  # a Simplified Chinese font, so screenshots of the Chinese window show the text
+  fonts-wqy-microhei
 )
 
 missing=()

@@ -35,6 +35,7 @@ fn main() {
         "billing_cloud_orgs",
         "billing_request_code",
         "billing_fetch_token",
+        "page_ready",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -1,7 +1,7 @@
 // Wires the window: strings, navigation, the demo badge, and the first view.
-import { registerStrings, applyLanguage } from "./i18n.js";
+import { registerStrings, applyLanguage, setSystemLanguage } from "./i18n.js";
 import { call, listen } from "./ipc.js";
-import { showBanner } from "./kit.js";
+import { el, showBanner } from "./kit.js";
 import { register, navigate } from "./router.js";
 import * as dashboard from "./views/dashboard.js";
 import * as instances from "./views/instances.js";
@@ -14,6 +14,7 @@ const STRINGS = {
     "app.title": "License Companion",
     "app.skip": "Skip to content",
     "app.demo": "Demo",
+    "app.demo.hint": "Demo mode: everything talks to a local test server. Sign in to the Demo vault or the cloud with owner@example.com / correct horse battery staple (premium account: premium@example.com / premium password).",
     "app.working": "Working…",
     "app.dismiss": "Dismiss",
     "nav.dashboard": "Dashboard",
@@ -26,6 +27,7 @@ const STRINGS = {
     "app.title": "许可证助手",
     "app.skip": "跳到内容",
     "app.demo": "演示",
+    "app.demo.hint": "演示模式：所有操作都连接本机的测试服务器。请用 owner@example.com / correct horse battery staple 登录演示保险库或云端（高级版账户：premium@example.com / premium password）。",
     "app.working": "处理中…",
     "app.dismiss": "关闭",
     "nav.dashboard": "概览",
@@ -51,7 +53,9 @@ window.addEventListener("DOMContentLoaded", async () => {
   } catch (error) {
     showBanner(error);
   }
+  setSystemLanguage(info.systemLanguage);
   applyLanguage(saved.language ?? null);
+  if (info.demo) showDemoHint();
   for (const [name, view] of Object.entries(VIEWS)) view.mount(document.getElementById(`view-${name}`));
   applyLanguage();
   document.getElementById("demo-badge").hidden = !info.demo;
@@ -68,5 +72,13 @@ window.addEventListener("DOMContentLoaded", async () => {
 
   await navigate("dashboard");
   document.body.dataset.ready = "true";
+  // Logged by the app (RUST_LOG=info); `make bench` times the start with it.
+  call("page_ready").catch(() => {});
 });
+
+/** The demo's accounts, under the header, so the demo can be tried without the README. */
+function showDemoHint() {
+  document.querySelector(".topbar").after(
+    el("p", { id: "demo-hint", class: "demo-hint", role: "note", "data-i18n": "app.demo.hint" }));
+}
 

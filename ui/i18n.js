@@ -6,11 +6,21 @@ const MESSAGES = { en: {}, "zh-CN": {} };
 
 export const languages = ["en", "zh-CN"];
 
+// The system locale's language as the app read it (`app_info.systemLanguage`); WebKit's
+// navigator.language says en-US whenever the locale is not generated on the machine.
+let reportedSystemLanguage = null;
+
 let currentLang = systemLanguage();
 
 /** The language the system asks for: Simplified Chinese for any zh locale, else English. */
 export function systemLanguage() {
-  return (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+  const lang = reportedSystemLanguage || navigator.language || "en";
+  return lang.toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+}
+
+/** Records the system language the app read from the locale. */
+export function setSystemLanguage(lang) {
+  reportedSystemLanguage = lang || null;
 }
 
 /** Adds a view's strings. */

@@ -70,6 +70,7 @@ pub fn run() {
             commands::billing::billing_cloud_orgs,
             commands::billing::billing_request_code,
             commands::billing::billing_fetch_token,
+            commands::app::page_ready,
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;
