@@ -11,6 +11,8 @@ const OWNER: &str = "owner@example.com";
 const OWNER_PASSWORD: &str = "correct horse battery staple";
 const OWNER_API_CLIENT_ID: &str = "user.50000000-0000-4000-8000-000000000001";
 const OWNER_API_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
+/// The authenticator secret of totp@example.com in the default seed.
+const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXP";
 /// The installation ID of tests/data/installation/standard.
 const STANDARD_INSTALLATION: &str = "11111111-2222-4333-8444-555555555555";
 
@@ -63,7 +65,7 @@ async fn add_an_instance_sign_in_with_the_master_password_and_see_its_organizati
     app.click(".instance .instance-signin").await;
     app.wait_for_text("#signin-heading", "Sign in to Office vault")
         .await;
-    app.select("#signin-method", "password").await;
+    app.click("#signin-method-password").await;
     app.fill("#signin-email", OWNER).await;
     app.fill("#signin-password", OWNER_PASSWORD).await;
     app.click("#signin-submit").await;
@@ -123,7 +125,7 @@ async fn a_dead_server_is_an_error_row_with_advice_shown_first() {
     for id in ["office", "branch"] {
         app.click(&format!(".instance[data-id='{id}'] .instance-signin"))
             .await;
-        app.select("#signin-method", "apiKey").await;
+        app.click("#signin-method-api-key").await;
         app.fill("#signin-client-id", OWNER_API_CLIENT_ID).await;
         app.fill("#signin-client-secret", OWNER_API_SECRET).await;
         app.click("#signin-submit").await;
@@ -216,5 +218,44 @@ async fn the_installation_view_shows_the_id_and_turns_cloud_communication_on() {
     assert!(env.contains("globalSettings__enableCloudCommunication=true"));
     // The installation key is never shown.
     assert!(!app.ipc_traffic().await.contains("FAKE-installation-key"));
+    app.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn the_cloud_account_signs_in_with_an_authenticator_code_and_signs_out() {
+    let fake = fake().await;
+    let app = launch(&fake).open("e2e-cloud-two-step").await;
+
+    app.click("#nav button[data-view='instances']").await;
+    app.wait_for_text("#cloud-account", "Not signed in").await;
+    app.click("#cloud-signin").await;
+    app.wait_for_text("#signin-heading", "Bitwarden cloud (US)")
+        .await;
+    app.click("#signin-method-password").await;
+    app.fill("#signin-email", "totp@example.com").await;
+    app.fill("#signin-password", "totp password").await;
+    app.click("#signin-submit").await;
+
+    app.wait_for_text("#signin-code-prompt", "Two-step login is on")
+        .await;
+    // A wrong code is refused and the sign-in waits for another.
+    app.fill("#signin-code", "000000").await;
+    app.click("#signin-code-submit").await;
+    app.find("#signin-status .problem").await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = companion_tests::fake::totp::code(TOTP_SECRET, now).expect("a TOTP code");
+    app.fill("#signin-code", &code).await;
+    app.click("#signin-code-submit").await;
+    app.wait_for_text("#cloud-account", "Signed in as totp@example.com")
+        .await;
+    app.screenshot("e2e-cloud-two-step").await;
+    assert!(!app.ipc_traffic().await.contains(&code));
+
+    app.click("#cloud-signout").await;
+    app.wait_for_text("#cloud-account", "Not signed in").await;
     app.close().await;
 }

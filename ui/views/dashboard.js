@@ -107,7 +107,7 @@ export function mount(section) {
   section.append(el("div", { class: "card" },
     el("div", { class: "row-between" },
       el("h2", { id: "dashboard-heading", "data-i18n": "dashboard.heading" }), refreshButton),
-    summary, failure, empty, table));
+    summary, failure, empty, el("div", { class: "table-scroll" }, table)));
 }
 
 export async function show() {

@@ -360,6 +360,7 @@ function openForm(instanceId) {
   nodes.formPlaceRow.hidden = !place;
   nodes.formStatus.replaceChildren();
   nodes.form.hidden = false;
+  nodes.form.scrollIntoView({ block: "start" });
   nodes.formName.focus();
 }
 
@@ -392,9 +393,12 @@ async function saveForm() {
 function buildSignIn() {
   let row;
   nodes.signinHeading = el("h3", { id: "signin-heading" });
-  nodes.signinMethod = el("select", { id: "signin-method" },
-    el("option", { value: "password", "data-i18n": "signin.method.password" }),
-    el("option", { value: "apiKey", "data-i18n": "signin.method.apiKey" }));
+  const radio = (value, id) => el("label", { class: "choice" },
+    el("input", { type: "radio", name: "signin-method", id, value, checked: value === "password" }), " ",
+    el("span", { "data-i18n": `signin.method.${value}` }));
+  nodes.signinMethod = el("fieldset", { id: "signin-method", class: "choices" },
+    el("legend", { "data-i18n": "signin.method" }),
+    radio("password", "signin-method-password"), radio("apiKey", "signin-method-api-key"));
   [nodes.signinEmail, row] = field("signin-email", "signin.email", { type: "email", autocomplete: "username" });
   const emailRow = row;
   [nodes.signinPassword, row] = field("signin-password", "signin.password", { type: "password", autocomplete: "current-password" });
@@ -406,7 +410,7 @@ function buildSignIn() {
   const apiHelp = el("p", { class: "muted", "data-i18n": "signin.apiKeyHelp" });
   const credentials = el("div", { id: "signin-credentials" });
   const apply = () => {
-    const password = nodes.signinMethod.value === "password";
+    const password = method() === "password";
     emailRow.hidden = !password;
     passwordRow.hidden = !password;
     idRow.hidden = password;
@@ -417,7 +421,7 @@ function buildSignIn() {
   apply();
   nodes.signinSubmit = el("button", { id: "signin-submit", type: "submit", "data-i18n": "signin.submit" });
   const firstForm = el("form", { id: "signin-form" },
-    el("div", { class: "field" }, el("label", { for: "signin-method", "data-i18n": "signin.method" }), nodes.signinMethod),
+    nodes.signinMethod,
     emailRow, passwordRow, idRow, secretRow, apiHelp, el("div", { class: "actions" }, nodes.signinSubmit));
   firstForm.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -451,6 +455,11 @@ function buildSignIn() {
   return nodes.signin;
 }
 
+/** The chosen sign-in method: `password` or `apiKey`. */
+function method() {
+  return nodes.signinMethod.querySelector("input:checked").value;
+}
+
 function openSignIn(instanceId) {
   closePanels();
   if (signin?.loginId) call("signin_cancel", { loginId: signin.loginId }).catch(() => {});
@@ -463,7 +472,8 @@ function openSignIn(instanceId) {
   nodes.signinStatus.replaceChildren();
   clearSecrets();
   nodes.signin.hidden = false;
-  (nodes.signinMethod.value === "password" ? nodes.signinEmail : nodes.signinClientId).focus();
+  nodes.signin.scrollIntoView({ block: "start" });
+  (method() === "password" ? nodes.signinEmail : nodes.signinClientId).focus();
 }
 
 function clearSecrets() {
@@ -473,9 +483,8 @@ function clearSecrets() {
 }
 
 async function startSignIn() {
-  const method = nodes.signinMethod.value;
-  const args = { instanceId: signin.instanceId, method };
-  if (method === "password") {
+  const args = { instanceId: signin.instanceId, method: method() };
+  if (args.method === "password") {
     args.email = nodes.signinEmail.value;
     args.password = nodes.signinPassword.value;
   } else {
@@ -585,6 +594,7 @@ async function openInstallation(instanceId) {
   nodes.installationHeading.textContent = t("installation.heading", { name: instance.name });
   nodes.installationFixResult.replaceChildren();
   nodes.installation.hidden = false;
+  nodes.installation.scrollIntoView({ block: "start" });
   if (!instance.installation) {
     nodes.installationBody.replaceChildren(el("p", { id: "installation-not-set" }, t("installation.notSet")));
     return;
@@ -656,6 +666,7 @@ async function runFix(instance) {
       const found = await call("installation_read", { instanceId: instance.id });
       renderInstallation(instance, found);
     }
+    nodes.installationFixResult.scrollIntoView({ block: "nearest" });
   } catch (error) {
     nodes.installationFixResult.replaceChildren(problemBox(error));
   }

@@ -136,10 +136,18 @@ fn license_file(state: &AppState, instance: &Instance, owner: LicenseOwner) -> O
         LicenseOwner::Organization(id) => format!("organization/{}.json", id.hyphenated()),
         LicenseOwner::Premium(id) => format!("user/{}.json", id.hyphenated()),
     };
-    if let Some(InstallationPlace::Folder { path }) = &instance.installation {
+    // A local bwdata folder (or the folder above it), or `bwdata/env/global.override.env`.
+    let bwdata = match &instance.installation {
+        Some(InstallationPlace::Folder { path }) => Some(path.clone()),
+        Some(InstallationPlace::EnvFile { path }) => {
+            path.parent().and_then(Path::parent).map(Path::to_path_buf)
+        }
+        _ => None,
+    };
+    if let Some(bwdata) = bwdata {
         let on_server = [
-            path.join("core/licenses").join(&relative),
-            path.join("bwdata/core/licenses").join(&relative),
+            bwdata.join("core/licenses").join(&relative),
+            bwdata.join("bwdata/core/licenses").join(&relative),
         ];
         if let Some(found) = on_server.into_iter().find(|p| p.is_file()) {
             return Some(found);
