@@ -45,10 +45,23 @@ pub fn run() {
             commands::billing::billing_cloud_orgs,
             commands::billing::billing_request_code,
             commands::billing::billing_fetch_token,
+            commands::dashboard::dashboard_load,
+            commands::instances::instances_overview,
+            commands::instances::instance_save,
+            commands::instances::instance_remove,
+            commands::instances::cloud_region_set,
+            commands::instances::installation_read,
+            commands::instances::installation_fix,
+            commands::signin::signin_start,
+            commands::signin::signin_continue,
+            commands::signin::signin_send_email_code,
+            commands::signin::signin_cancel,
+            commands::signin::sign_out,
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;
             app.manage(state);
+            app.manage(commands::signin::PendingSignIns::default());
             tray::build(app.handle())?;
             reminders::start(app.handle());
             // Started at login: stay in the tray until the person opens the window.

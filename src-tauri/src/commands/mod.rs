@@ -5,3 +5,6 @@
 pub mod app;
 pub mod autostart;
 pub mod billing;
+pub mod dashboard;
+pub mod instances;
+pub mod signin;
