@@ -1,19 +1,20 @@
 //! The background license check: at start, once a day after that, and whenever "Check
 //! licenses now" is picked in the tray. One task sleeps until the next check is due (or
-//! until it is woken); nothing polls. Each check signs in to every configured instance,
-//! reads its owned organizations (dates, billing sync), updates the tray icon and menu,
-//! and shows the reminders that are due (`companion_core::app::alerts`).
+//! until it is woken); nothing polls. Each check collects the dashboard (every configured
+//! instance's organizations and premium accounts), shows its worst status in the tray icon,
+//! offers the organizations with billing sync in the tray menu, and shows the reminders
+//! that are due (`companion_core::app::alerts`).
 
 use std::sync::Arc;
 
 use chrono::Utc;
 use companion_core::app::alerts::{self, LicenseDates, Notice, SentAlerts};
-use companion_core::app::{Instance, Status};
-use companion_core::bitwarden::{owned_organizations, OrganizationsReport};
-use companion_core::error::{Explain, Problem};
+use companion_core::app::dashboard::{BillingSync, Row, RowKind};
+use companion_core::app::Status;
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Notify;
 
+use crate::commands::dashboard;
 use crate::notify;
 use crate::state::AppState;
 use crate::tray::{self, TrayOrg};
@@ -61,39 +62,19 @@ pub fn check_now<R: Runtime>(app: &AppHandle<R>, manual: bool) {
     reminders.wake.notify_one();
 }
 
-/// One instance's owned organizations, or why they could not be read.
-struct Checked {
-    instance: Instance,
-    report: Result<OrganizationsReport, Problem>,
-}
-
-/// Checks every instance, updates the tray and shows due reminders; returns when the next
-/// check is due.
+/// Checks every instance (the dashboard's rows), updates the tray and shows due
+/// reminders; returns when the next check is due.
 async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime<Utc> {
     let state = app.state::<AppState>();
     let settings = state.settings();
-    let mut checked = Vec::new();
-    for instance in settings.instances.clone() {
-        let report = match state.instance_session(&instance.id).await {
-            Ok(session) => owned_organizations(&session).await.map_err(|e| e.problem()),
-            Err(e) => Err(e.problem().clone()),
-        };
-        checked.push(Checked { instance, report });
+    let dashboard = dashboard::collect(&state).await;
+    let now = dashboard.checked_at;
+    for instance in &settings.instances {
+        tray::set_orgs(app, &instance.id, tray_orgs(&dashboard.rows, &instance.id));
     }
-    let now = Utc::now();
-    for one in &checked {
-        tray::set_orgs(app, &one.instance.id, tray_orgs(one));
-    }
-    let licenses: Vec<LicenseDates> = checked.iter().flat_map(license_dates).collect();
-    let status = Status::worst(
-        checked
-            .iter()
-            .filter(|c| c.report.is_err())
-            .map(|_| Status::Unknown)
-            .chain(licenses.iter().map(|l| alerts::license_status(l, now))),
-    );
-    tray::show_status(app, status);
+    tray::show_status(app, dashboard.worst);
 
+    let licenses: Vec<LicenseDates> = dashboard.rows.iter().filter_map(license_dates).collect();
     let language = notify::language(&settings);
     let mut sent = SentAlerts::load(&state.folders.config);
     let due = alerts::due(&licenses, now, &mut sent);
@@ -101,7 +82,15 @@ async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime
         notify::show(app, &alert.notice(&language));
     }
     if manual && due.is_empty() {
-        notify::show(app, &summary(&checked, licenses.len(), status, &language));
+        let unreadable = dashboard
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Instance)
+            .count();
+        notify::show(
+            app,
+            &summary(licenses.len(), unreadable, dashboard.worst, &language),
+        );
     }
     sent.last_check = Some(now);
     if let Err(error) = sent.save(&state.folders.config) {
@@ -111,42 +100,38 @@ async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime
 }
 
 /// The organizations of an instance that have a billing sync connection.
-fn tray_orgs(checked: &Checked) -> Vec<TrayOrg> {
-    let Ok(report) = &checked.report else {
-        return Vec::new();
-    };
-    report
-        .organizations
-        .iter()
-        .filter(|o| o.billing_sync.exists())
-        .map(|o| TrayOrg {
-            instance_id: checked.instance.id.clone(),
-            instance_name: checked.instance.name.clone(),
-            org: o.id,
-            name: o.name.clone(),
+fn tray_orgs(rows: &[Row], instance_id: &str) -> Vec<TrayOrg> {
+    rows.iter()
+        .filter(|r| r.instance_id == instance_id && r.kind == RowKind::Organization)
+        .filter(|r| r.billing_sync.is_some_and(|b| b != BillingSync::NotSetUp))
+        .filter_map(|r| {
+            Some(TrayOrg {
+                instance_id: r.instance_id.clone(),
+                instance_name: r.instance_name.clone(),
+                org: r.org_id?,
+                name: r.name.clone(),
+            })
         })
         .collect()
 }
 
-fn license_dates(checked: &Checked) -> Vec<LicenseDates> {
-    let Ok(report) = &checked.report else {
-        return Vec::new();
+/// The renewal and grace dates of an organization or premium row.
+fn license_dates(row: &Row) -> Option<LicenseDates> {
+    let which = match (row.kind, row.org_id) {
+        (RowKind::Organization, Some(org)) => org.to_string(),
+        (RowKind::Premium, _) => format!("premium:{}", row.name),
+        _ => return None,
     };
-    report
-        .organizations
-        .iter()
-        .map(|o| LicenseDates {
-            key: format!("{}|{}", checked.instance.id, o.id),
-            name: format!("{} ({})", o.name, checked.instance.name),
-            renewal: o.expiration_without_grace,
-            grace_end: o.expiration,
-        })
-        .collect()
+    Some(LicenseDates {
+        key: format!("{}|{which}", row.instance_id),
+        name: format!("{} ({})", row.name, row.instance_name),
+        renewal: row.expires_without_grace,
+        grace_end: row.expires,
+    })
 }
 
 /// What a check asked for from the tray found, when no reminder is due.
-fn summary(checked: &[Checked], licenses: usize, status: Status, language: &str) -> Notice {
-    let unreadable = checked.iter().filter(|c| c.report.is_err()).count();
+fn summary(licenses: usize, unreadable: usize, status: Status, language: &str) -> Notice {
     if language.starts_with("zh") {
         let mut body = format!("已检查 {licenses} 个许可证。");
         if unreadable > 0 {

@@ -92,7 +92,7 @@ async fn sign_in(home: &Path, server: &Running) {
 /// does not answer, a name that went away).
 fn busctl(args: &[&str]) -> Option<Value> {
     let out = Command::new("busctl")
-        .args(["--user", "--json=short", "--timeout=2"])
+        .args(["--user", "--json=short", "--timeout=2", "--"])
         .args(args)
         .output()
         .ok()?;

@@ -338,7 +338,7 @@ function orgCard(org) {
   const token = org.token
     ? `${org.token} ${t(org.tokenInKeychain ? "billing.token.keychain" : "billing.token.server")}`
     : t("billing.token.none");
-  card.append(
+  card.append(...[
     el("h3", {}, org.name),
     el("dl", { class: "billing-facts" },
       el("dt", {}, t("billing.connection")), el("dd", { class: "billing-connection" }, connection),
@@ -350,7 +350,8 @@ function orgCard(org) {
     org.keychainProblem ? problemBox(org.keychainProblem) : null,
     el("p", { class: "field" }, el("label", { for: inputId }, t("billing.newToken")), " ", input, " ", save),
     el("p", {}, sync),
-    result);
+    result,
+  ].filter(Boolean));
   return card;
 }
 

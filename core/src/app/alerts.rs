@@ -16,7 +16,6 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Status;
 use crate::error::Problem;
 
 /// Days before a deadline at which a reminder is due, most distant first.
@@ -150,18 +149,6 @@ pub fn due(licenses: &[LicenseDates], now: DateTime<Utc>, sent: &mut SentAlerts)
         }
     }
     alerts
-}
-
-/// How a license stands by its dates alone: an error once the renewal date has passed
-/// (the grace period runs, then the server disables the organization), a warning within
-/// the first reminder's reach of it, unknown without dates.
-pub fn license_status(license: &LicenseDates, now: DateTime<Utc>) -> Status {
-    match license.renewal.or(license.grace_end) {
-        None => Status::Unknown,
-        Some(renewal) if renewal <= now => Status::Error,
-        Some(renewal) if (renewal - now).num_days() < REMINDER_DAYS[0] => Status::Warning,
-        Some(_) => Status::Ok,
-    }
 }
 
 /// A notification's title and body.
@@ -355,20 +342,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(ALERTS_FILE), "{ broken").unwrap();
         assert_eq!(SentAlerts::load(dir.path()), SentAlerts::default());
-    }
-
-    #[test]
-    fn status_follows_the_renewal_date() {
-        let now = at(2026, 6, 1);
-        assert_eq!(license_status(&acme(), now), Status::Ok);
-        assert_eq!(license_status(&acme(), at(2026, 7, 15)), Status::Warning);
-        assert_eq!(license_status(&acme(), at(2026, 8, 15)), Status::Error);
-        let undated = LicenseDates {
-            renewal: None,
-            grace_end: None,
-            ..acme()
-        };
-        assert_eq!(license_status(&undated, now), Status::Unknown);
     }
 
     #[test]
