@@ -9,7 +9,7 @@ use companion_core::app::{InstallationPlace, Instance};
 use companion_core::bitwarden::{Endpoints, LoginKind, SessionFacts};
 use companion_core::installation::{self, FixOutcome, Installation, Region};
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -70,6 +70,7 @@ pub fn instances_overview(state: State<'_, AppState>) -> Result<Overview, Comman
 /// Adds or changes an instance. A changed URL forgets the session of the old one.
 #[tauri::command]
 pub fn instance_save(
+    app: AppHandle,
     state: State<'_, AppState>,
     draft: InstanceDraft,
 ) -> Result<Overview, CommandError> {
@@ -88,12 +89,14 @@ pub fn instance_save(
     if let Some(old) = previous.filter(|old| old.url != instance.url) {
         forget_session(&state, &old.url)?;
     }
+    crate::reminders::check_now(&app, false);
     overview(&state)
 }
 
 /// Removes an instance and signs out of it (its keychain entry goes too).
 #[tauri::command]
 pub fn instance_remove(
+    app: AppHandle,
     state: State<'_, AppState>,
     instance_id: String,
 ) -> Result<Overview, CommandError> {
@@ -103,6 +106,7 @@ pub fn instance_remove(
         settings.remove(&instance_id);
         Ok(())
     })?;
+    crate::reminders::check_now(&app, false);
     overview(&state)
 }
 

@@ -13,7 +13,7 @@ use companion_core::bitwarden::{
 };
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -92,6 +92,7 @@ pub struct SignInStep {
 #[tauri::command]
 #[allow(clippy::too_many_arguments)]
 pub async fn signin_start(
+    app: AppHandle,
     state: State<'_, AppState>,
     pending: State<'_, PendingSignIns>,
     instance_id: Option<String>,
@@ -117,6 +118,7 @@ pub async fn signin_start(
     let mut login = Login::new(http, endpoints, credentials);
     let step = login.start().await?;
     advance(
+        &app,
         &state,
         &pending,
         uuid::Uuid::new_v4().to_string(),
@@ -137,6 +139,7 @@ pub enum CodeKind {
 /// Continues a sign-in with a code. A wrong code keeps the sign-in waiting for another.
 #[tauri::command]
 pub async fn signin_continue(
+    app: AppHandle,
     state: State<'_, AppState>,
     pending: State<'_, PendingSignIns>,
     login_id: String,
@@ -153,7 +156,7 @@ pub async fn signin_continue(
         CodeKind::NewDevice => LoginAnswer::NewDeviceOtp(code),
     };
     match login.continue_with(answer).await {
-        Ok(step) => advance(&state, &pending, login_id, login, step).await,
+        Ok(step) => advance(&app, &state, &pending, login_id, login, step).await,
         Err(
             e @ (BitwardenError::TwoFactorInvalid { .. }
             | BitwardenError::NewDeviceOtpInvalid { .. }),
@@ -187,6 +190,7 @@ pub fn signin_cancel(pending: State<'_, PendingSignIns>, login_id: String) {
 /// the session facts are removed.
 #[tauri::command]
 pub fn sign_out(
+    app: AppHandle,
     state: State<'_, AppState>,
     instance_id: Option<String>,
 ) -> Result<bool, CommandError> {
@@ -194,7 +198,9 @@ pub fn sign_out(
         Some(id) => Endpoints::self_hosted(&state.instance(id)?.url)?,
         None => Endpoints::cloud(state.settings().cloud_region, &state.cloud_urls)?,
     };
-    Ok(state.sessions().forget(&endpoints.server)?)
+    let forgotten = state.sessions().forget(&endpoints.server)?;
+    crate::reminders::check_now(&app, false);
+    Ok(forgotten)
 }
 
 fn client(state: &AppState, instance_id: Option<&str>) -> Result<(Http, Endpoints), CommandError> {
@@ -213,6 +219,7 @@ fn required(value: Option<String>, missing: &str) -> Result<String, CommandError
 
 /// Keeps a finished session in the keychain, or keeps the login waiting for a code.
 async fn advance(
+    app: &AppHandle,
     state: &AppState,
     pending: &PendingSignIns,
     login_id: String,
@@ -225,6 +232,8 @@ async fn advance(
             let me = profile(&session).await?;
             session.set_account(&me.email, me.id);
             state.sessions().save(&mut session)?;
+            // The tray's menu and icon now have something new to show.
+            crate::reminders::check_now(app, false);
             Ok(SignInStep {
                 state: "done",
                 login_id: None,
