@@ -355,10 +355,11 @@ pub async fn billing_fetch_token<R: Runtime>(
     };
     progress("fetching");
     let token = if rotate {
-        rotate_billing_sync_token(&cloud, cloud_org_id, &verification).await?
+        rotate_billing_sync_token(&cloud, cloud_org_id, &verification).await
     } else {
-        billing_sync_token(&cloud, cloud_org_id, &verification).await?
-    };
+        billing_sync_token(&cloud, cloud_org_id, &verification).await
+    }
+    .map_err(secret_rejected_in_window)?;
     progress("saving");
     let kept = keep_billing_sync_token(
         &token,
@@ -377,6 +378,31 @@ pub async fn billing_fetch_token<R: Runtime>(
         revision_date: token.revision_date,
         created: saved.created,
         organization,
+    })
+}
+
+/// A refused master password or code, with advice that points at the window's controls
+/// rather than the command line's `--otp` (contract §4.3: the cloud answers 400 "Invalid
+/// password." to both). Nothing was stored when this happens.
+fn secret_rejected_in_window(error: BitwardenError) -> CommandError {
+    let BitwardenError::SecretRejected { otp, .. } = &error else {
+        return error.into();
+    };
+    let (message, advice) = if *otp {
+        (
+            "Bitwarden cloud did not accept this verification code.",
+            "Type the newest code from the e-mail, or press \"E-mail me a code instead\" for a new one. Nothing was saved.",
+        )
+    } else {
+        (
+            "Bitwarden cloud did not accept this master password.",
+            "Type the master password of the cloud account (it can differ from the self-hosted account's), or press \"E-mail me a code instead\". Nothing was saved.",
+        )
+    };
+    CommandError::new(Problem {
+        code: error.code().to_owned(),
+        message: format!("{message} ({error})"),
+        advice: advice.to_owned(),
     })
 }
 
