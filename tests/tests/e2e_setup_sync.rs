@@ -182,6 +182,21 @@ async fn check_installation(app: &AppWindow) -> String {
     app.wait_for_text("#setup-check-result", INSTALLATION).await
 }
 
+/// Saves a screenshot with the element matching `css` in the middle of the window.
+async fn screenshot_at(app: &AppWindow, css: &str, name: &str) {
+    app.client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });",
+            vec![json!(css)],
+        )
+        .await
+        .expect("scroll to the element");
+    // WebKit's snapshot can lag behind the page: the first one makes it paint.
+    app.screenshot(name).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.screenshot(name).await;
+}
+
 /// How many elements match `css` now.
 async fn count(app: &AppWindow, css: &str) -> u64 {
     app.client
@@ -291,7 +306,7 @@ async fn the_owner_gets_the_token_with_the_master_password_and_the_first_sync_re
         .is_displayed()
         .await
         .unwrap());
-    app.screenshot("e2e-setup-sync-progress").await;
+    screenshot_at(&app, "#setup-stage", "e2e-setup-sync-progress").await;
     let result = app
         .wait_for_text(
             "#setup-token-result",
@@ -348,9 +363,7 @@ async fn the_owner_gets_the_token_with_the_master_password_and_the_first_sync_re
     );
     let last_sync = app.text(&format!("{card} .billing-last-sync")).await;
     assert!(last_sync.contains(&year), "{last_sync}");
-    app.screenshot("e2e-setup-sync").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    app.screenshot("e2e-setup-sync").await;
+    screenshot_at(&app, "#setup-sync-result", "e2e-setup-sync").await;
 
     let traffic = app.ipc_traffic().await;
     assert!(traffic.contains("billing_fetch_token"), "{traffic}");
@@ -396,7 +409,7 @@ async fn a_wrong_master_password_is_explained_and_nothing_is_stored() {
         .await
         .unwrap());
     assert_eq!(app.text("#setup-stage").await, "");
-    app.screenshot("e2e-setup-wrong-password").await;
+    screenshot_at(&app, "#setup-token-result", "e2e-setup-wrong-password").await;
 
     assert_eq!(server_token(&server), None);
     assert_eq!(keychain_token(&server), None);
@@ -441,7 +454,7 @@ async fn rotating_warns_and_the_server_then_syncs_with_the_new_token() {
     app.click("#setup-get-token").await;
     app.wait_for_text("#setup-stage", "Getting the token from the cloud")
         .await;
-    app.screenshot("e2e-setup-rotate-progress").await;
+    screenshot_at(&app, "#setup-rotate-warning", "e2e-setup-rotate-progress").await;
     let result = app
         .wait_for_text(
             "#setup-token-result",
@@ -468,7 +481,7 @@ async fn rotating_warns_and_the_server_then_syncs_with_the_new_token() {
         .requests_to(Role::SelfHosted, "POST", &sync_route);
     assert_eq!(syncs.len(), 1);
     assert_eq!(syncs[0].status, 200);
-    app.screenshot("e2e-setup-rotate").await;
+    screenshot_at(&app, "#setup-token-result", "e2e-setup-rotate").await;
 
     assert_never_shown(&app, &[&rotated, ACME_TOKEN, OWNER_PASSWORD]).await;
     app.close().await;
@@ -529,6 +542,11 @@ async fn cloud_communication_off_in_the_env_file_stops_the_flow_at_step_one() {
         .unwrap();
     let advice = advice.text().await.unwrap();
     assert!(advice.contains("enableCloudCommunication"), "{advice}");
+    assert!(advice.contains("Turn cloud communication on"), "{advice}");
+    assert!(
+        !advice.contains("bwlicense"),
+        "no command line in the window: {advice}"
+    );
     app.wait_for_text("#setup-blocked", "Fix the problems found in step 1")
         .await;
     for control in steps_on {
@@ -537,7 +555,7 @@ async fn cloud_communication_off_in_the_env_file_stops_the_flow_at_step_one() {
             "{control} is open despite the problem"
         );
     }
-    app.screenshot("e2e-setup-check-problem").await;
+    screenshot_at(&app, "#setup-blocked", "e2e-setup-check-problem").await;
 
     // Fixed in the file, the check passes and the flow goes on.
     let env = installation.path().join("bwdata/env/global.override.env");

@@ -186,7 +186,12 @@ pub async fn billing_setup_check(
         None => None,
     };
     if let Some(found) = &read {
-        problems.extend(found.findings.iter().map(|f| f.problem()));
+        problems.extend(
+            found
+                .findings
+                .iter()
+                .map(|f| finding_in_window(f.problem())),
+        );
         if found.region != account_region {
             problems.push(region_mismatch(found.region, account_region));
         }
@@ -219,6 +224,16 @@ pub async fn billing_setup_check(
         ready: problems.is_empty(),
         problems,
     })
+}
+
+/// The core's findings name the command that fixes them; in the window the same fix is
+/// the Installation view's button.
+fn finding_in_window(mut problem: Problem) -> Problem {
+    problem.advice = problem.advice.replace(
+        "`bwlicense installation enable-cloud-communication`",
+        "the \"Turn cloud communication on\" button of the installation (Instances)",
+    );
+    problem
 }
 
 fn region_mismatch(installation: Region, account: Region) -> Problem {
