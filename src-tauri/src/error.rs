@@ -26,6 +26,11 @@ impl CommandError {
         })
     }
 
+    /// A problem worded for the window (the core's advice may name command-line options).
+    pub fn new(problem: Problem) -> CommandError {
+        CommandError(problem)
+    }
+
     /// The problem inside, for notifications and logs.
     pub fn problem(&self) -> &Problem {
         &self.0

@@ -42,6 +42,8 @@ export const strings = {
     "setup.step1": "1. Check the installation",
     "setup.check": "Check",
     "setup.ready": "Ready: cloud communication is on and the region matches.",
+    "setup.checkFirst": "Run step 1 first: the next steps open once the installation is ready for billing sync.",
+    "setup.fixFirst": "Fix the problems found in step 1, then press Check again: a token or a sync would fail until then.",
     "setup.installation": "Installation {id} · region {region} · read from {source}",
     "setup.noPlace": "The app does not know where this server's installation lives, so only the server's answer was checked. Add it under Instances to check the region too.",
     "setup.step2": "2. Get the billing sync token",
@@ -108,6 +110,8 @@ export const strings = {
     "setup.step1": "1. 检查安装",
     "setup.check": "检查",
     "setup.ready": "就绪：云通信已开启，区域一致。",
+    "setup.checkFirst": "请先运行第 1 步：安装可以进行计费同步后，后续步骤才会开放。",
+    "setup.fixFirst": "请修复第 1 步发现的问题，然后再次点击“检查”：在此之前获取令牌或同步都会失败。",
     "setup.installation": "安装 {id} · 区域 {region} · 读取自 {source}",
     "setup.noPlace": "应用不知道此服务器的安装位置，因此只检查了服务器的回答。在“实例”中添加安装位置即可同时检查区域。",
     "setup.step2": "2. 获取计费同步令牌",
@@ -190,6 +194,7 @@ function mountSetup() {
   ui.check = el("button", { id: "setup-check", type: "button", "data-i18n": "setup.check" });
   ui.check.addEventListener("click", () => whileBusy(ui.check, checkInstallation));
   ui.checkResult = el("div", { id: "setup-check-result", role: "status", "aria-live": "polite" });
+  ui.blocked = el("p", { id: "setup-blocked", class: "status-warning", role: "status" });
 
   ui.sourceCloud = el("input", { type: "radio", name: "setup-source", id: "setup-source-cloud", value: "cloud", checked: true });
   ui.sourcePaste = el("input", { type: "radio", name: "setup-source", id: "setup-source-paste", value: "paste" });
@@ -217,7 +222,7 @@ function mountSetup() {
   ui.cloudPanel = el("div", { id: "setup-cloud" },
     ui.cloudLoad, ui.cloudAccount,
     labelled("setup-cloud-org", "setup.cloudOrg", ui.cloudOrg),
-    el("p", { class: "field" }, ui.rotate, " ", el("label", { for: "setup-rotate", "data-i18n": "setup.rotate" })),
+    el("p", { class: "choices" }, el("span", {}, ui.rotate, " ", el("label", { for: "setup-rotate", "data-i18n": "setup.rotate" }))),
     ui.rotateWarning,
     labelled("setup-password", "setup.password", ui.password),
     el("p", {}, ui.sendCode),
@@ -241,12 +246,12 @@ function mountSetup() {
     el("p", { "data-i18n": "setup.intro" }),
     labelled("setup-org", "setup.org", ui.setupOrg),
     el("section", { class: "setup-step", id: "setup-step1", "aria-labelledby": "setup-step1-h" },
-      el("h3", { id: "setup-step1-h", "data-i18n": "setup.step1" }), ui.check, ui.checkResult),
+      el("h3", { id: "setup-step1-h", "data-i18n": "setup.step1" }), ui.check, ui.checkResult, ui.blocked),
     el("section", { class: "setup-step", id: "setup-step2", "aria-labelledby": "setup-step2-h" },
       el("h3", { id: "setup-step2-h", "data-i18n": "setup.step2" }),
-      el("p", { class: "field", role: "radiogroup" },
-        ui.sourceCloud, " ", el("label", { for: "setup-source-cloud", "data-i18n": "setup.fromCloud" }), " ",
-        ui.sourcePaste, " ", el("label", { for: "setup-source-paste", "data-i18n": "setup.fromPaste" })),
+      el("p", { class: "choices", role: "radiogroup" },
+        el("span", {}, ui.sourceCloud, " ", el("label", { for: "setup-source-cloud", "data-i18n": "setup.fromCloud" })),
+        el("span", {}, ui.sourcePaste, " ", el("label", { for: "setup-source-paste", "data-i18n": "setup.fromPaste" }))),
       ui.cloudPanel, ui.pastePanel),
     el("section", { class: "setup-step", id: "setup-step3", "aria-labelledby": "setup-step3-h" },
       el("h3", { id: "setup-step3-h", "data-i18n": "setup.step3" }), ui.firstSync, ui.syncResult),
@@ -283,6 +288,7 @@ async function load() {
   ui.orgs.replaceChildren();
   ui.summary.replaceChildren();
   for (const box of [ui.checkResult, ui.tokenResult, ui.pasteResult, ui.syncResult]) box.replaceChildren();
+  gate(false, "setup.checkFirst");
   try {
     overview = await call("billing_overview", { instanceId: ui.instance.value });
   } catch (error) {
@@ -383,9 +389,23 @@ async function checkInstallation() {
     if (found.ready) lines.push(el("p", { class: "status-ok setup-ready" }, t("setup.ready")));
     lines.push(...found.problems.map(problemBox));
     ui.checkResult.replaceChildren(...lines);
+    gate(found.ready, "setup.fixFirst");
   } catch (error) {
     ui.checkResult.replaceChildren(problemBox(error));
+    gate(false, "setup.fixFirst");
   }
+}
+
+/**
+ * Opens steps 2 and 3 only once step 1 found the installation ready, so the flow does not
+ * store a token or start a sync that the installation would make fail; `why` says what to
+ * do while they are closed.
+ */
+function gate(ready, why) {
+  for (const control of [ui.cloudLoad, ui.sendCode, ui.getToken, ui.pasteSave, ui.firstSync]) control.disabled = !ready;
+  ui.blocked.hidden = ready;
+  ui.blocked.dataset.i18n = why;
+  ui.blocked.textContent = t(why);
 }
 
 function showSource() {
@@ -401,8 +421,9 @@ async function loadCloudOrgs() {
     ui.cloudOrg.replaceChildren(...cloud.organizations.map((o) => el("option", { value: o.id, disabled: !!o.problem },
       o.problem ? `${o.name} · ${o.problem.message}`
         : t(o.tokenDate ? "setup.cloudOrg.made" : "setup.cloudOrg.none", { name: o.name, date: formatDate(o.tokenDate, language()) }))));
-    const usable = cloud.organizations.find((o) => !o.problem);
-    if (usable) ui.cloudOrg.value = usable.id;
+    const usable = cloud.organizations.filter((o) => !o.problem);
+    const linked = usable.find((o) => o.id === selectedOrg()?.cloudOrganizationId);
+    if (linked || usable[0]) ui.cloudOrg.value = (linked || usable[0]).id;
   } catch (error) {
     ui.cloudAccount.replaceChildren(problemBox(error));
   }
@@ -436,6 +457,8 @@ async function fetchToken() {
     ui.tokenResult.replaceChildren(el("p", { class: "status-ok" },
       t("setup.gotToken", { token: got.masked, verb: t(got.created ? "setup.created" : "setup.updated") })));
     refreshCard(got.organization);
+    ui.rotate.checked = false;
+    ui.rotateWarning.hidden = true;
   } catch (error) {
     ui.stage.textContent = "";
     ui.tokenResult.replaceChildren(problemBox(error));
