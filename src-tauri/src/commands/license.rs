@@ -295,6 +295,7 @@ pub async fn license_plan_upload(
 /// is never retried blindly (the user reviews again).
 #[tauri::command]
 pub async fn license_send_upload(
+    app: AppHandle,
     state: State<'_, AppState>,
     pending: State<'_, PendingUploads>,
     plan_id: String,
@@ -308,7 +309,10 @@ pub async fn license_send_upload(
             CommandError::invalid("This upload was already sent or cancelled; review it again.")
         })?;
     let session = state.instance_session(&instance_id).await?;
-    Ok(send_upload(&session, &archive(&state), &plan, false).await?)
+    let outcome = send_upload(&session, &archive(&state), &plan, false).await?;
+    // New dates and seats: the tray icon and the reminders follow.
+    crate::reminders::check_now(&app, false);
+    Ok(outcome)
 }
 
 /// Forgets a reviewed upload the user cancelled.
@@ -430,7 +434,9 @@ pub async fn license_create_organization(
     let session = state.instance_session(&instance_id).await?;
     let draft = prepare_organization(&session, request).await?;
     progress("sending");
-    Ok(create_organization(&session, &archive(&state), &draft).await?)
+    let created = create_organization(&session, &archive(&state), &draft).await?;
+    crate::reminders::check_now(&app, false);
+    Ok(created)
 }
 
 /// Inspects an opened license against the instance's installation (when known).
