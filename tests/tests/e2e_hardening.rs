@@ -69,3 +69,90 @@ async fn commands_not_granted_to_the_window_are_refused() {
     app.screenshot("e2e-hardening-refused").await;
     app.close().await;
 }
+
+/// Presses `key` (a WebDriver key code) on whatever has the focus.
+async fn press(app: &AppWindow, key: fantoccini::key::Key) {
+    app.client
+        .active_element()
+        .await
+        .expect("something has the focus")
+        .send_keys(&String::from(char::from(key)))
+        .await
+        .expect("press a key");
+}
+
+/// What has the focus: `#id`, or `tag[data-view=…]` for the navigation.
+async fn focused(app: &AppWindow) -> String {
+    let value = app
+        .client
+        .execute(
+            "const e = document.activeElement;
+             return e.id ? '#' + e.id
+               : e.dataset && e.dataset.view ? 'nav:' + e.dataset.view
+               : e.tagName.toLowerCase() + (e.className ? '.' + e.className : '');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn the_window_works_by_keyboard_alone() {
+    use fantoccini::key::Key;
+    let app = Launch::default().open("e2e-keyboard").await;
+
+    // The first Tab reaches the skip link, then the navigation in reading order.
+    press(&app, Key::Tab).await;
+    assert_eq!(focused(&app).await, "a.skip");
+    let mut order = Vec::new();
+    for _ in 0..5 {
+        press(&app, Key::Tab).await;
+        order.push(focused(&app).await);
+    }
+    assert_eq!(
+        order,
+        [
+            "nav:dashboard",
+            "nav:instances",
+            "nav:license",
+            "nav:billing",
+            "nav:settings"
+        ]
+    );
+
+    // Enter opens the focused view; the next Tab reaches its first control, and the
+    // focus ring shows.
+    press(&app, Key::Enter).await;
+    app.wait_for_text("#settings-heading", "Settings").await;
+    press(&app, Key::Tab).await;
+    assert_eq!(focused(&app).await, "#settings-language");
+    let outline = app
+        .client
+        .execute(
+            "return getComputedStyle(document.activeElement).outlineStyle;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(outline, "solid", "no visible focus on the language list");
+
+    // Escape dismisses the banner.
+    app.client
+        .execute(
+            "const b = document.getElementById('banner'); b.textContent = 'x'; b.hidden = false;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    press(&app, Key::Escape).await;
+    let hidden = app
+        .client
+        .execute("return document.getElementById('banner').hidden;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(hidden, true);
+    app.screenshot("e2e-keyboard").await;
+    app.close().await;
+}
