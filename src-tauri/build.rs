@@ -6,6 +6,18 @@ fn main() {
         "settings_get",
         "settings_set_language",
         "page_ready",
+        "dashboard_load",
+        "instances_overview",
+        "instance_save",
+        "instance_remove",
+        "cloud_region_set",
+        "installation_read",
+        "installation_fix",
+        "signin_start",
+        "signin_continue",
+        "signin_send_email_code",
+        "signin_cancel",
+        "sign_out",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -30,10 +30,23 @@ pub fn run() {
             commands::app::settings_get,
             commands::app::settings_set_language,
             commands::app::page_ready,
+            commands::dashboard::dashboard_load,
+            commands::instances::instances_overview,
+            commands::instances::instance_save,
+            commands::instances::instance_remove,
+            commands::instances::cloud_region_set,
+            commands::instances::installation_read,
+            commands::instances::installation_fix,
+            commands::signin::signin_start,
+            commands::signin::signin_continue,
+            commands::signin::signin_send_email_code,
+            commands::signin::signin_cancel,
+            commands::signin::sign_out,
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;
             app.manage(state);
+            app.manage(commands::signin::PendingSignIns::default());
             tray::build(app.handle())?;
             window::show_main(app.handle());
             Ok(())

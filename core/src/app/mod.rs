@@ -1,9 +1,12 @@
 //! What the desktop app keeps between runs and computes for its screens, with no GUI:
-//! the configured instances ([`settings`]) and how things stand ([`status`]). The Tauri shell only calls into here and into
+//! the configured instances ([`settings`]), how things stand ([`status`]) and the dashboard
+//! rows computed from what the servers said ([`dashboard`]). The Tauri shell only calls into here and into
 //! the other core modules.
 
+pub mod dashboard;
 pub mod settings;
 pub mod status;
 
+pub use dashboard::Dashboard;
 pub use settings::{InstallationPlace, Instance, Settings, SettingsError};
 pub use status::Status;

@@ -21,8 +21,8 @@ use crate::secrets::{account, SecretKind, SecretStore};
 /// `OrganizationConnectionType.CloudBillingSync`.
 pub const CLOUD_BILLING_SYNC: u8 = 1;
 
-/// An organization's billing sync connection as the server stores it.
-#[derive(Clone, Serialize)]
+/// An organization's billing sync connection as the server stores it (`Default`: none).
+#[derive(Clone, Default, Serialize)]
 pub struct BillingSyncConnection {
     /// `None` when the organization has no connection.
     pub id: Option<Uuid>,

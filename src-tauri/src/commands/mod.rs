@@ -3,3 +3,6 @@
 //! page as a [`CommandError`](crate::error::CommandError): code, message, advice.
 
 pub mod app;
+pub mod dashboard;
+pub mod instances;
+pub mod signin;

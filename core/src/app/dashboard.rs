@@ -1,0 +1,755 @@
+//! The dashboard: one row per organization or premium account on each configured server,
+//! with its plan, seats and dates, every problem found (from the server's answers, the
+//! license file it runs on and the installation's settings), one action per problem, and a
+//! [`Status`]. Pure: the shell gathers the facts (network, files, SSH) and calls [`rows`]
+//! with the clock, so the rules are tested with fixed dates.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::settings::Instance;
+use super::status::Status;
+use crate::bitwarden::OrganizationState;
+use crate::error::Problem;
+use crate::installation::FindingCode;
+use crate::license::dates::days_until;
+
+/// A license that expires within this many days is flagged.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Everything learnt about one configured server.
+#[derive(Debug, Clone)]
+pub struct InstanceFacts {
+    pub instance: Instance,
+    /// What the server said, or why it could not be asked (not signed in, unreachable).
+    pub server: Result<ServerFacts, Problem>,
+    /// The installation's settings, when the admin said where they live.
+    pub installation: Option<Result<InstallationFacts, Problem>>,
+}
+
+/// What the signed-in account sees on a server.
+#[derive(Debug, Clone)]
+pub struct ServerFacts {
+    pub email: String,
+    /// `GET /organizations/connections/enabled` (contract §4.3).
+    pub cloud_communication: bool,
+    pub organizations: Vec<OrganizationState>,
+    /// The account's premium, when it has it.
+    pub premium: Option<PremiumFacts>,
+    /// The installation ID inside the license file each organization runs on, when that
+    /// file could be read (the server's license folder, or the copy this app applied).
+    pub license_installations: Vec<(Uuid, Uuid)>,
+}
+
+/// A premium account on a self-hosted server. The server reports no premium dates; they
+/// come from the license file when it could be read.
+#[derive(Debug, Clone)]
+pub struct PremiumFacts {
+    pub expires: Option<DateTime<Utc>>,
+}
+
+/// The installation's settings, as far as the dashboard cares.
+#[derive(Debug, Clone)]
+pub struct InstallationFacts {
+    pub installation_id: Option<Uuid>,
+    /// Findings with their stable code, message and advice.
+    pub findings: Vec<(FindingCode, Problem)>,
+}
+
+/// What a dashboard row is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RowKind {
+    Organization,
+    Premium,
+    /// The server itself, when nothing more could be learnt from it.
+    Instance,
+}
+
+/// State of an organization's billing sync connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BillingSync {
+    NotSetUp,
+    Disabled,
+    Enabled,
+}
+
+/// Where a problem's button leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ActionKind {
+    /// Sign in to the server (instances view).
+    SignIn,
+    /// Check the server's address and certificate (instances view).
+    CheckServer,
+    /// Download and apply a new license (license view).
+    NewLicense,
+    /// Set up or repair billing sync (billing view).
+    BillingSync,
+    /// Read or fix the installation's settings (instances view).
+    Installation,
+}
+
+/// A problem's button: its kind names the label, `view` and `params` go to the router.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Action {
+    pub kind: ActionKind,
+    pub view: &'static str,
+    pub params: ActionParams,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionParams {
+    pub instance_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<Uuid>,
+}
+
+/// One problem of a row, with the button that deals with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowProblem {
+    pub code: String,
+    pub status: Status,
+    pub message: String,
+    pub advice: String,
+    /// Days mentioned by the message (expiry problems), for translations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<i64>,
+    pub action: Option<Action>,
+}
+
+/// One line of the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    pub instance_id: String,
+    pub instance_name: String,
+    pub server: String,
+    pub kind: RowKind,
+    pub org_id: Option<Uuid>,
+    /// The organization's name, the premium account's e-mail, or the instance's name.
+    pub name: String,
+    pub plan: Option<String>,
+    pub seats: Option<i64>,
+    /// When the organization is disabled (grace period included).
+    pub expires: Option<DateTime<Utc>>,
+    /// When the subscription itself ends.
+    pub expires_without_grace: Option<DateTime<Utc>>,
+    /// Whole days until `expires` (negative once passed).
+    pub days_left: Option<i64>,
+    pub billing_sync: Option<BillingSync>,
+    pub last_sync: Option<DateTime<Utc>>,
+    pub status: Status,
+    pub problems: Vec<RowProblem>,
+}
+
+/// The whole dashboard; the tray reads `worst` for its icon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dashboard {
+    pub rows: Vec<Row>,
+    pub worst: Status,
+    pub checked_at: DateTime<Utc>,
+}
+
+impl Dashboard {
+    /// The rows of every instance, worst first, at `now`.
+    pub fn build(facts: &[InstanceFacts], now: DateTime<Utc>) -> Dashboard {
+        let rows = rows(facts, now);
+        Dashboard {
+            worst: Status::worst(rows.iter().map(|r| r.status)),
+            rows,
+            checked_at: now,
+        }
+    }
+}
+
+/// Every row, sorted worst status first, then fewest days left, then by name.
+pub fn rows(facts: &[InstanceFacts], now: DateTime<Utc>) -> Vec<Row> {
+    let mut rows: Vec<Row> = facts.iter().flat_map(|f| instance_rows(f, now)).collect();
+    rows.sort_by(|a, b| {
+        b.status
+            .cmp(&a.status)
+            .then_with(|| {
+                a.days_left
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b.days_left.unwrap_or(i64::MAX))
+            })
+            .then_with(|| a.instance_name.cmp(&b.instance_name))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    rows
+}
+
+fn instance_rows(facts: &InstanceFacts, now: DateTime<Utc>) -> Vec<Row> {
+    let instance = &facts.instance;
+    let params = |org_id| ActionParams {
+        instance_id: instance.id.clone(),
+        org_id,
+    };
+    let installation = installation_problems(facts, &params(None));
+    let server = match &facts.server {
+        Ok(server) => server,
+        Err(problem) => {
+            let mut problems = vec![server_problem(problem, params(None))];
+            problems.extend(installation);
+            return vec![finish(blank_row(instance, RowKind::Instance), problems)];
+        }
+    };
+    let installation_id = match &facts.installation {
+        Some(Ok(found)) => found.installation_id,
+        _ => None,
+    };
+    let mut rows = Vec::new();
+    for org in &server.organizations {
+        let mut row = blank_row(instance, RowKind::Organization);
+        row.org_id = Some(org.id);
+        row.name = org.name.clone();
+        row.plan = org.plan.clone();
+        row.seats = org.seats;
+        row.expires = org.expiration;
+        row.expires_without_grace = org.expiration_without_grace;
+        row.days_left = org.expiration.map(|d| days_until(now, d));
+        let sync = &org.billing_sync;
+        row.billing_sync = Some(match (sync.exists(), sync.enabled) {
+            (false, _) => BillingSync::NotSetUp,
+            (true, false) => BillingSync::Disabled,
+            (true, true) => BillingSync::Enabled,
+        });
+        row.last_sync = sync.last_license_sync;
+
+        let new_license = || action(ActionKind::NewLicense, params(Some(org.id)));
+        let mut problems = expiry_problems(
+            org.expiration,
+            org.expiration_without_grace,
+            org.enabled,
+            now,
+            new_license,
+        );
+        let license_installation = server
+            .license_installations
+            .iter()
+            .find(|(id, _)| *id == org.id)
+            .map(|(_, installation)| *installation);
+        if let (Some(license), Some(ours)) = (license_installation, installation_id) {
+            if license != ours {
+                problems.push(problem(
+                    "license_wrong_installation",
+                    Status::Error,
+                    format!("The license is for installation {license}, not this server's {ours}."),
+                    "Download the license again for this installation ID and upload it.",
+                    None,
+                    Some(new_license()),
+                ));
+            }
+        }
+        let billing = || action(ActionKind::BillingSync, params(Some(org.id)));
+        match row.billing_sync {
+            Some(BillingSync::NotSetUp) => problems.push(problem(
+                "billing_sync_not_set_up",
+                Status::Ok,
+                "Billing sync is not set up: each renewal needs a license downloaded and uploaded by hand.",
+                "Set up billing sync so the server can fetch renewed licenses itself.",
+                None,
+                Some(billing()),
+            )),
+            Some(BillingSync::Disabled) => problems.push(problem(
+                "billing_sync_disabled",
+                Status::Warning,
+                "Billing sync is set up but turned off.",
+                "Turn billing sync on so the server can fetch renewed licenses.",
+                None,
+                Some(billing()),
+            )),
+            _ => {}
+        }
+        if !server.cloud_communication {
+            problems.push(cloud_communication_off(params(None)));
+        }
+        problems.extend(installation.iter().cloned());
+        rows.push(finish(row, problems));
+    }
+    if let Some(premium) = &server.premium {
+        let mut row = blank_row(instance, RowKind::Premium);
+        row.name = server.email.clone();
+        row.plan = Some("Premium".into());
+        row.expires = premium.expires;
+        row.days_left = premium.expires.map(|d| days_until(now, d));
+        let new_license = || action(ActionKind::NewLicense, params(None));
+        let problems = expiry_problems(premium.expires, None, true, now, new_license);
+        rows.push(finish(row, problems));
+    }
+    if rows.is_empty() {
+        // Signed in, but nothing licensed here yet: still show the server and its findings.
+        let mut problems = installation;
+        if !server.cloud_communication {
+            problems.push(cloud_communication_off(params(None)));
+        }
+        let mut row = blank_row(instance, RowKind::Instance);
+        row.name = server.email.clone();
+        rows.push(finish(row, problems));
+    }
+    rows
+}
+
+fn blank_row(instance: &Instance, kind: RowKind) -> Row {
+    Row {
+        instance_id: instance.id.clone(),
+        instance_name: instance.name.clone(),
+        server: instance.url.clone(),
+        kind,
+        org_id: None,
+        name: instance.name.clone(),
+        plan: None,
+        seats: None,
+        expires: None,
+        expires_without_grace: None,
+        days_left: None,
+        billing_sync: None,
+        last_sync: None,
+        status: Status::Ok,
+        problems: Vec::new(),
+    }
+}
+
+fn finish(mut row: Row, problems: Vec<RowProblem>) -> Row {
+    row.status = Status::worst(problems.iter().map(|p| p.status));
+    row.problems = problems;
+    row
+}
+
+fn action(kind: ActionKind, params: ActionParams) -> Action {
+    let view = match kind {
+        ActionKind::SignIn | ActionKind::CheckServer | ActionKind::Installation => "instances",
+        ActionKind::NewLicense => "license",
+        ActionKind::BillingSync => "billing",
+    };
+    Action { kind, view, params }
+}
+
+fn problem(
+    code: &str,
+    status: Status,
+    message: impl Into<String>,
+    advice: impl Into<String>,
+    days: Option<i64>,
+    action: Option<Action>,
+) -> RowProblem {
+    RowProblem {
+        code: code.to_owned(),
+        status,
+        message: message.into(),
+        advice: advice.into(),
+        days,
+        action,
+    }
+}
+
+/// Not signed in is unknown (nothing is wrong yet, it just cannot be checked); any other
+/// failure to ask the server is an error.
+fn server_problem(failure: &Problem, params: ActionParams) -> RowProblem {
+    let signed_out = matches!(
+        failure.code.as_str(),
+        "not_signed_in" | "session_expired" | "unauthorized"
+    );
+    let (status, kind) = if signed_out {
+        (Status::Unknown, ActionKind::SignIn)
+    } else {
+        (Status::Error, ActionKind::CheckServer)
+    };
+    // The core's advice names the CLI; in the app the row's button signs in.
+    let advice = if signed_out {
+        "Sign in to this server under Instances.".to_owned()
+    } else {
+        failure.advice.clone()
+    };
+    problem(
+        &failure.code,
+        status,
+        failure.message.clone(),
+        advice,
+        None,
+        Some(action(kind, params)),
+    )
+}
+
+/// Expired, in the grace period, or expiring soon (contract §6: `expiration` includes the
+/// 60-day grace period, `expirationWithoutGracePeriod` is when the subscription ends).
+fn expiry_problems(
+    expires: Option<DateTime<Utc>>,
+    without_grace: Option<DateTime<Utc>>,
+    enabled: bool,
+    now: DateTime<Utc>,
+    new_license: impl Fn() -> Action,
+) -> Vec<RowProblem> {
+    let mut problems = Vec::new();
+    let days_left = expires.map(|d| days_until(now, d));
+    let grace_days = without_grace.map(|d| days_until(now, d));
+    match days_left {
+        Some(days) if days < 0 => problems.push(problem(
+            "license_expired",
+            Status::Error,
+            format!("The license expired {} days ago.", -days),
+            "Renew the subscription, then download the new license and upload it.",
+            Some(-days),
+            Some(new_license()),
+        )),
+        Some(days) if grace_days.is_some_and(|g| g < 0) => problems.push(problem(
+            "license_in_grace_period",
+            Status::Warning,
+            format!("The subscription has ended; the server keeps working for {days} more days (grace period)."),
+            "Renew the subscription, then download the new license and upload it before the grace period ends.",
+            Some(days),
+            Some(new_license()),
+        )),
+        Some(days) if days <= EXPIRY_WARNING_DAYS => problems.push(problem(
+            "license_expiring",
+            Status::Warning,
+            format!("The license expires in {days} days."),
+            "Download the renewed license and upload it (or run billing sync) before then.",
+            Some(days),
+            Some(new_license()),
+        )),
+        _ => {}
+    }
+    if !enabled && days_left.is_none_or(|d| d >= 0) {
+        problems.push(problem(
+            "organization_disabled",
+            Status::Error,
+            "The server has disabled this organization.",
+            "Upload a valid license for it to enable it again.",
+            None,
+            Some(new_license()),
+        ));
+    }
+    problems
+}
+
+fn cloud_communication_off(params: ActionParams) -> RowProblem {
+    problem(
+        "cloud_communication_off",
+        Status::Warning,
+        "The server does not talk to Bitwarden cloud, so billing sync cannot work.",
+        "Turn cloud communication on (globalSettings__enableCloudCommunication=true) and restart the server.",
+        None,
+        Some(action(ActionKind::Installation, params)),
+    )
+}
+
+/// The installation's findings (or why it could not be read); the server already reports
+/// cloud communication itself, so that finding is not repeated when the server answered.
+fn installation_problems(facts: &InstanceFacts, params: &ActionParams) -> Vec<RowProblem> {
+    let open = || Some(action(ActionKind::Installation, params.clone()));
+    match &facts.installation {
+        None => Vec::new(),
+        Some(Err(failure)) => vec![problem(
+            "installation_unreadable",
+            Status::Unknown,
+            failure.message.clone(),
+            failure.advice.clone(),
+            None,
+            open(),
+        )],
+        Some(Ok(found)) => found
+            .findings
+            .iter()
+            .filter(|(code, _)| {
+                !(facts.server.is_ok() && *code == FindingCode::CloudCommunicationOff)
+            })
+            .map(|(code, finding)| {
+                problem(
+                    code.as_str(),
+                    Status::Warning,
+                    finding.message.clone(),
+                    finding.advice.clone(),
+                    None,
+                    open(),
+                )
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bitwarden::BillingSyncConnection;
+    use chrono::{Duration, TimeZone};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+    }
+
+    fn instance(id: &str, name: &str) -> Instance {
+        Instance {
+            id: id.into(),
+            name: name.into(),
+            url: format!("https://{id}.example.org"),
+            ca_file: None,
+            installation: None,
+        }
+    }
+
+    /// An annual organization whose subscription ends in `days` (disabled 60 days later).
+    fn org(n: u128, name: &str, days: i64) -> OrganizationState {
+        let ends = now() + Duration::days(days) + Duration::hours(1);
+        OrganizationState {
+            id: Uuid::from_u128(n),
+            name: name.into(),
+            enabled: true,
+            plan: Some("Enterprise (Annually)".into()),
+            seats: Some(50),
+            expiration: Some(ends + Duration::days(60)),
+            expiration_without_grace: Some(ends),
+            days_until_grace: None,
+            days_until_disabled: None,
+            billing_sync: BillingSyncConnection::default(),
+        }
+    }
+
+    fn server(orgs: Vec<OrganizationState>) -> ServerFacts {
+        ServerFacts {
+            email: "owner@example.com".into(),
+            cloud_communication: true,
+            organizations: orgs,
+            premium: None,
+            license_installations: Vec::new(),
+        }
+    }
+
+    fn facts(instance: Instance, server: Result<ServerFacts, Problem>) -> InstanceFacts {
+        InstanceFacts {
+            instance,
+            server,
+            installation: None,
+        }
+    }
+
+    fn codes(row: &Row) -> Vec<&str> {
+        row.problems.iter().map(|p| p.code.as_str()).collect()
+    }
+
+    fn unreachable() -> Problem {
+        Problem {
+            code: "network_unreachable".into(),
+            message: "Could not reach https://dead.example.org.".into(),
+            advice: "Check the URL.".into(),
+        }
+    }
+
+    #[test]
+    fn a_healthy_organization_is_ok_with_its_plan_seats_and_days_left() {
+        let dashboard = Dashboard::build(
+            &[facts(
+                instance("a", "Office"),
+                Ok(server(vec![org(1, "Acme", 300)])),
+            )],
+            now(),
+        );
+        let row = &dashboard.rows[0];
+        assert_eq!(row.kind, RowKind::Organization);
+        assert_eq!(row.plan.as_deref(), Some("Enterprise (Annually)"));
+        assert_eq!(row.seats, Some(50));
+        assert_eq!(row.days_left, Some(360));
+        assert_eq!(codes(row), ["billing_sync_not_set_up"]);
+        assert_eq!(row.status, Status::Ok);
+        assert_eq!(dashboard.worst, Status::Ok);
+        assert_eq!(dashboard.checked_at, now());
+    }
+
+    #[test]
+    fn expired_grace_and_expiring_licenses_are_flagged_with_a_new_license_action() {
+        let mut expired = org(1, "Expired", -70);
+        expired.enabled = false;
+        let grace = org(2, "Grace", -10);
+        let mut soon = org(3, "Soon", 0);
+        soon.expiration = Some(now() + Duration::days(12) + Duration::hours(1));
+        soon.expiration_without_grace = soon.expiration;
+        let rows = rows(
+            &[facts(
+                instance("a", "Office"),
+                Ok(server(vec![soon, grace, expired])),
+            )],
+            now(),
+        );
+        let by_name = |name: &str| rows.iter().find(|r| r.name == name).unwrap();
+
+        let expired = by_name("Expired");
+        assert_eq!(expired.status, Status::Error);
+        assert_eq!(expired.problems[0].code, "license_expired");
+        assert_eq!(expired.problems[0].days, Some(10));
+        let action = expired.problems[0].action.as_ref().unwrap();
+        assert_eq!(
+            (action.kind, action.view),
+            (ActionKind::NewLicense, "license")
+        );
+        assert_eq!(action.params.org_id, Some(Uuid::from_u128(1)));
+        assert_eq!(action.params.instance_id, "a");
+        // Disabled because it expired: one problem, not two.
+        assert!(!codes(expired).contains(&"organization_disabled"));
+
+        let grace = by_name("Grace");
+        assert_eq!(grace.status, Status::Warning);
+        assert_eq!(grace.problems[0].code, "license_in_grace_period");
+        assert_eq!(grace.problems[0].days, Some(50));
+
+        let soon = by_name("Soon");
+        assert_eq!(soon.status, Status::Warning);
+        assert_eq!(soon.problems[0].code, "license_expiring");
+        assert_eq!(soon.days_left, Some(12));
+    }
+
+    #[test]
+    fn rows_are_sorted_worst_first_then_fewest_days_left() {
+        let rows = rows(
+            &[
+                facts(
+                    instance("a", "Office"),
+                    Ok(server(vec![
+                        org(1, "Fine later", 300),
+                        org(2, "Fine sooner", 100),
+                        org(3, "Grace", -5),
+                        org(4, "Expired", -90),
+                    ])),
+                ),
+                facts(instance("b", "Branch"), Err(unreachable())),
+            ],
+            now(),
+        );
+        let order: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            order,
+            ["Expired", "Branch", "Grace", "Fine sooner", "Fine later"]
+        );
+    }
+
+    #[test]
+    fn a_dead_server_is_one_error_row_not_a_failed_dashboard() {
+        let dashboard = Dashboard::build(
+            &[
+                facts(
+                    instance("a", "Office"),
+                    Ok(server(vec![org(1, "Acme", 300)])),
+                ),
+                facts(instance("dead", "Branch"), Err(unreachable())),
+            ],
+            now(),
+        );
+        assert_eq!(dashboard.rows.len(), 2);
+        let dead = &dashboard.rows[0];
+        assert_eq!(
+            (dead.kind, dead.instance_id.as_str()),
+            (RowKind::Instance, "dead")
+        );
+        assert_eq!(dead.status, Status::Error);
+        assert_eq!(dead.problems[0].advice, "Check the URL.");
+        assert_eq!(
+            dead.problems[0].action.as_ref().unwrap().kind,
+            ActionKind::CheckServer
+        );
+        assert_eq!(dashboard.worst, Status::Error);
+    }
+
+    #[test]
+    fn not_signed_in_is_unknown_with_a_sign_in_action() {
+        let signed_out = Problem {
+            code: "not_signed_in".into(),
+            message: "Not signed in.".into(),
+            advice: "Sign in.".into(),
+        };
+        let rows = rows(&[facts(instance("a", "Office"), Err(signed_out))], now());
+        assert_eq!(rows[0].status, Status::Unknown);
+        let action = rows[0].problems[0].action.as_ref().unwrap();
+        assert_eq!(
+            (action.kind, action.view),
+            (ActionKind::SignIn, "instances")
+        );
+    }
+
+    #[test]
+    fn a_license_for_another_installation_is_an_error() {
+        let mut facts = facts(
+            instance("a", "Office"),
+            Ok(ServerFacts {
+                license_installations: vec![(Uuid::from_u128(1), Uuid::from_u128(99))],
+                ..server(vec![org(1, "Acme", 300)])
+            }),
+        );
+        facts.installation = Some(Ok(InstallationFacts {
+            installation_id: Some(Uuid::from_u128(7)),
+            findings: Vec::new(),
+        }));
+        let rows = rows(&[facts], now());
+        assert_eq!(rows[0].status, Status::Error);
+        assert!(codes(&rows[0]).contains(&"license_wrong_installation"));
+    }
+
+    #[test]
+    fn cloud_communication_off_and_billing_sync_off_are_warnings_with_their_actions() {
+        let mut acme = org(1, "Acme", 300);
+        acme.billing_sync.id = Some(Uuid::from_u128(9));
+        acme.billing_sync.enabled = false;
+        let mut server = server(vec![acme]);
+        server.cloud_communication = false;
+        let rows = rows(&[facts(instance("a", "Office"), Ok(server))], now());
+        let row = &rows[0];
+        assert_eq!(row.status, Status::Warning);
+        let kinds: Vec<ActionKind> = row
+            .problems
+            .iter()
+            .map(|p| p.action.as_ref().unwrap().kind)
+            .collect();
+        assert!(kinds.contains(&ActionKind::Installation));
+        assert!(codes(row).contains(&"cloud_communication_off"));
+    }
+
+    #[test]
+    fn installation_findings_show_on_a_server_without_organizations() {
+        let mut facts = facts(instance("a", "Office"), Ok(server(Vec::new())));
+        facts.installation = Some(Ok(InstallationFacts {
+            installation_id: None,
+            findings: vec![
+                (
+                    FindingCode::InstallationIdMissing,
+                    Problem {
+                        code: "installation_id_missing".into(),
+                        message: "No installation ID.".into(),
+                        advice: "Run the installer.".into(),
+                    },
+                ),
+                // The server answered and reports cloud communication itself.
+                (
+                    FindingCode::CloudCommunicationOff,
+                    Problem {
+                        code: "cloud_communication_off".into(),
+                        message: "Off.".into(),
+                        advice: "Turn it on.".into(),
+                    },
+                ),
+            ],
+        }));
+        let rows = rows(&[facts], now());
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].kind, RowKind::Instance);
+        assert_eq!(codes(&rows[0]), ["installation_id_missing"]);
+        assert_eq!(rows[0].status, Status::Warning);
+    }
+
+    #[test]
+    fn a_premium_account_gets_its_own_row() {
+        let mut server = server(Vec::new());
+        server.premium = Some(PremiumFacts {
+            expires: Some(now() + Duration::days(5) + Duration::hours(1)),
+        });
+        let rows = rows(&[facts(instance("a", "Office"), Ok(server))], now());
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].kind, RowKind::Premium);
+        assert_eq!(rows[0].name, "owner@example.com");
+        assert_eq!(codes(&rows[0]), ["license_expiring"]);
+    }
+}

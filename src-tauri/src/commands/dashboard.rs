@@ -1,0 +1,157 @@
+//! The dashboard: asks every configured server (all at once; one dead server only marks its
+//! own row), reads each installation's settings off the async threads (SSH blocks), and
+//! hands the facts to `companion_core::app::dashboard`, which computes rows and problems.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use companion_core::app::dashboard::{
+    Dashboard, InstallationFacts, InstanceFacts, PremiumFacts, ServerFacts,
+};
+use companion_core::app::{InstallationPlace, Instance};
+use companion_core::bitwarden::{owned_organizations, profile, Archive, LicenseOwner};
+use companion_core::error::{Explain, Problem};
+use companion_core::installation;
+use companion_core::license::{inspect, InspectOptions, Inspection, TrustSet};
+use futures_util::future::{join, join_all};
+use tauri::State;
+use uuid::Uuid;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// Every instance's organizations and premium accounts with their problems, worst first.
+#[tauri::command]
+pub async fn dashboard_load(state: State<'_, AppState>) -> Result<Dashboard, CommandError> {
+    Ok(collect(&state).await)
+}
+
+/// The dashboard as of now; never fails as a whole (the tray reuses it for its icon and
+/// alerts: `Dashboard { rows, worst, checked_at }`).
+pub async fn collect(state: &AppState) -> Dashboard {
+    let instances = state.settings().instances;
+    let facts = join_all(instances.into_iter().map(|i| instance_facts(state, i))).await;
+    Dashboard::build(&facts, Utc::now())
+}
+
+async fn instance_facts(state: &AppState, instance: Instance) -> InstanceFacts {
+    let place = instance.installation.clone();
+    let reading = async move {
+        match place {
+            None => None,
+            Some(place) => Some(read_installation(place).await),
+        }
+    };
+    let (server, installation) = join(server_facts(state, &instance), reading).await;
+    let mut server = server.map_err(|e| e.problem().clone());
+    if let Ok(server) = &mut server {
+        licenses_on_disk(state, &instance, server);
+    }
+    InstanceFacts {
+        instance,
+        server,
+        installation: installation.map(|r| {
+            r.map(|(id, findings)| InstallationFacts {
+                installation_id: id,
+                findings,
+            })
+        }),
+    }
+}
+
+/// Reads the installation's settings on a blocking thread (SSH runs a child process).
+pub(crate) async fn read_installation(
+    place: InstallationPlace,
+) -> Result<(Option<Uuid>, Vec<(installation::FindingCode, Problem)>), Problem> {
+    let read = tauri::async_runtime::spawn_blocking(move || {
+        place
+            .source()
+            .and_then(|source| installation::read(&source))
+    })
+    .await;
+    match read {
+        Ok(Ok(found)) => Ok((
+            found.installation_id,
+            found
+                .findings
+                .iter()
+                .map(|f| {
+                    (
+                        f.code,
+                        Problem {
+                            code: f.code.as_str().to_owned(),
+                            message: f.message.clone(),
+                            advice: f.advice.clone(),
+                        },
+                    )
+                })
+                .collect(),
+        )),
+        Ok(Err(e)) => Err(e.problem()),
+        Err(_) => Err(CommandError::interrupted().problem().clone()),
+    }
+}
+
+/// The signed-in account's organizations and premium on one server.
+async fn server_facts(state: &AppState, instance: &Instance) -> Result<ServerFacts, CommandError> {
+    let session = state.instance_session(&instance.id).await?;
+    let report = owned_organizations(&session).await?;
+    let me = profile(&session).await?;
+    // The server reports no premium dates; they come from the license file when known.
+    let premium = me.premium.then(|| PremiumFacts {
+        expires: state.trust().ok().and_then(|trust| {
+            let path = license_file(state, instance, LicenseOwner::Premium(me.id))?;
+            inspect_file(&path, trust)?.dates.expires
+        }),
+    });
+    Ok(ServerFacts {
+        email: report.email,
+        cloud_communication: report.cloud_communication,
+        organizations: report.organizations,
+        premium,
+        license_installations: Vec::new(),
+    })
+}
+
+/// The installation ID each organization's license file is for, where the file is known:
+/// the server's own license folder (contract §5.3) for a local installation, else the
+/// copy this app last applied.
+fn licenses_on_disk(state: &AppState, instance: &Instance, server: &mut ServerFacts) {
+    let Ok(trust) = state.trust() else {
+        return;
+    };
+    server.license_installations = server
+        .organizations
+        .iter()
+        .filter_map(|org| {
+            let path = license_file(state, instance, LicenseOwner::Organization(org.id))?;
+            let found = inspect_file(&path, trust.clone())?;
+            Some((org.id, found.license.installation_id?))
+        })
+        .collect();
+}
+
+fn license_file(state: &AppState, instance: &Instance, owner: LicenseOwner) -> Option<PathBuf> {
+    let relative = match owner {
+        LicenseOwner::Organization(id) => format!("organization/{}.json", id.hyphenated()),
+        LicenseOwner::Premium(id) => format!("user/{}.json", id.hyphenated()),
+    };
+    if let Some(InstallationPlace::Folder { path }) = &instance.installation {
+        let on_server = [
+            path.join("core/licenses").join(&relative),
+            path.join("bwdata/core/licenses").join(&relative),
+        ];
+        if let Some(found) = on_server.into_iter().find(|p| p.is_file()) {
+            return Some(found);
+        }
+    }
+    let server = companion_core::bitwarden::Endpoints::self_hosted(&instance.url)
+        .ok()?
+        .server;
+    Archive::new(state.folders.licenses()).last_applied(&server, owner)
+}
+
+fn inspect_file(path: &Path, trust: TrustSet) -> Option<Inspection> {
+    let bytes = std::fs::read(path).ok()?;
+    inspect(&bytes, &InspectOptions::new(Utc::now(), trust)).ok()
+}

@@ -1,0 +1,261 @@
+//! End-to-end: instances, sign-in, the dashboard and the installation view in the real app
+//! window, against `fake-bitwarden` (default seed) started by each test.
+
+use std::path::Path;
+
+use companion_tests::fake::{FakeBitwarden, Running, Seed};
+use companion_tests::window::{AppWindow, Launch};
+use serde_json::json;
+
+const OWNER: &str = "owner@example.com";
+const OWNER_PASSWORD: &str = "correct horse battery staple";
+const OWNER_API_CLIENT_ID: &str = "user.50000000-0000-4000-8000-000000000001";
+const OWNER_API_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
+/// The authenticator secret of totp@example.com in the default seed.
+const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXP";
+/// The installation ID of tests/data/installation/standard.
+const STANDARD_INSTALLATION: &str = "11111111-2222-4333-8444-555555555555";
+
+async fn fake() -> Running {
+    FakeBitwarden::builder()
+        .seed(Seed::default_seed())
+        .start()
+        .await
+        .expect("the fake server starts")
+}
+
+/// The app, talking to the fake cloud instead of Bitwarden's.
+fn launch(fake: &Running) -> Launch {
+    Launch::default()
+        .env("LICENSE_COMPANION_CLOUD_API", &fake.cloud_api_url)
+        .env("LICENSE_COMPANION_CLOUD_IDENTITY", &fake.cloud_identity_url)
+}
+
+/// The text of every dashboard row, in the order shown.
+async fn dashboard_rows(app: &AppWindow) -> Vec<(String, String)> {
+    let value = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#dashboard-rows tr')].map(r => [r.dataset.status, r.innerText]);",
+            vec![],
+        )
+        .await
+        .expect("read the dashboard rows");
+    serde_json::from_value(value).expect("rows as pairs")
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn add_an_instance_sign_in_with_the_master_password_and_see_its_organizations() {
+    let fake = fake().await;
+    let app = launch(&fake).open("e2e-instances-signin").await;
+
+    app.click("#nav button[data-view='instances']").await;
+    app.wait_for_text("#instances-none", "No server yet").await;
+    app.click("#instance-add").await;
+    app.fill("#instance-name", "Office vault").await;
+    app.fill("#instance-url", &fake.self_hosted_url).await;
+    app.click("#instance-save").await;
+    app.wait_for_text("#instance-list", "Office vault").await;
+    assert!(app
+        .text(".instance .instance-account")
+        .await
+        .contains("Not signed in"));
+
+    app.click(".instance .instance-signin").await;
+    app.wait_for_text("#signin-heading", "Sign in to Office vault")
+        .await;
+    app.click("#signin-method-password").await;
+    app.fill("#signin-email", OWNER).await;
+    app.fill("#signin-password", OWNER_PASSWORD).await;
+    app.click("#signin-submit").await;
+    app.wait_for_text("#signin-done", &format!("Signed in as {OWNER}"))
+        .await;
+    app.wait_for_text(
+        ".instance .instance-account",
+        "Signed in as owner@example.com",
+    )
+    .await;
+
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text("#dashboard-rows", "Acme Corp").await;
+    app.screenshot("e2e-instances-signin").await;
+    let rows = dashboard_rows(&app).await;
+    let (status, acme) = rows
+        .iter()
+        .find(|(_, text)| text.contains("Acme Corp"))
+        .expect("the Acme Corp row");
+    assert!(acme.contains("Office vault"), "{acme}");
+    assert!(acme.contains("Enterprise (Annually)"), "{acme}");
+    assert!(acme.contains("50"), "{acme}");
+    assert_eq!(status, "ok", "{acme}");
+    assert!(acme.contains("OK"), "{acme}");
+
+    // The master password went to Rust once and never came back to the page.
+    let traffic = app.ipc_traffic().await;
+    assert!(traffic.contains("signin_start"));
+    assert!(!traffic.contains(OWNER_PASSWORD));
+    // Only the keychain holds the refresh token; the session file has no secret.
+    let sessions = std::fs::read_to_string(app.config_dir().join("sessions.json")).unwrap();
+    assert!(
+        sessions.contains(OWNER) && !sessions.contains("refresh_token\""),
+        "{sessions}"
+    );
+    app.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn a_dead_server_is_an_error_row_with_advice_shown_first() {
+    let office = fake().await;
+    let branch = fake().await;
+    let settings = json!({
+        "instances": [
+            { "id": "office", "name": "Office vault", "url": office.self_hosted_url },
+            { "id": "branch", "name": "Branch vault", "url": branch.self_hosted_url }
+        ]
+    });
+    let app = launch(&office)
+        .settings(settings)
+        .open("e2e-dashboard-dead")
+        .await;
+
+    // Sign in to both with the personal API key, then the branch server goes down.
+    app.click("#nav button[data-view='instances']").await;
+    for id in ["office", "branch"] {
+        app.click(&format!(".instance[data-id='{id}'] .instance-signin"))
+            .await;
+        app.click("#signin-method-api-key").await;
+        app.fill("#signin-client-id", OWNER_API_CLIENT_ID).await;
+        app.fill("#signin-client-secret", OWNER_API_SECRET).await;
+        app.click("#signin-submit").await;
+        app.wait_for_text(
+            &format!(".instance[data-id='{id}'] .instance-account"),
+            "Signed in",
+        )
+        .await;
+    }
+    branch.shutdown().await;
+
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text("#dashboard-summary", "attention now")
+        .await;
+    app.screenshot("e2e-dashboard-dead").await;
+    let rows = dashboard_rows(&app).await;
+    let (status, first) = &rows[0];
+    assert_eq!(status, "error", "{rows:?}");
+    assert!(first.contains("Branch vault"), "{first}");
+    assert!(first.contains("Check the URL"), "advice shown: {first}");
+    assert!(first.contains("Check the server"), "action shown: {first}");
+    assert!(
+        rows[1..]
+            .iter()
+            .any(|(_, text)| text.contains("Acme Corp") && text.contains("Office vault")),
+        "{rows:?}"
+    );
+    assert!(!app.ipc_traffic().await.contains(OWNER_API_SECRET));
+
+    // The row's button opens the server's settings.
+    app.click("#dashboard-rows tr:first-child .problem-action")
+        .await;
+    app.wait_for_text("#instance-form-heading", "Edit Branch vault")
+        .await;
+    app.close().await;
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn the_installation_view_shows_the_id_and_turns_cloud_communication_on() {
+    let fake = fake().await;
+    let server = tempfile::tempdir().unwrap();
+    let bwdata = server.path().join("bwdata");
+    copy_dir(
+        &companion_tests::paths::workspace_root().join("tests/data/installation/standard/bwdata"),
+        &bwdata,
+    );
+    let settings = json!({
+        "instances": [{
+            "id": "office", "name": "Office vault", "url": fake.self_hosted_url,
+            "installation": { "kind": "folder", "path": bwdata }
+        }]
+    });
+    let app = launch(&fake)
+        .settings(settings)
+        .open("e2e-installation")
+        .await;
+
+    app.click("#nav button[data-view='instances']").await;
+    app.click(".instance[data-id='office'] .instance-installation")
+        .await;
+    app.wait_for_text("#installation-id", STANDARD_INSTALLATION)
+        .await;
+    assert_eq!(app.text("#installation-region").await, "US");
+    assert_eq!(app.text("#installation-cloud").await, "off");
+    app.wait_for_text("#installation-findings", "Cloud communication is off")
+        .await;
+    app.click("#installation-copy").await;
+    app.wait_for_text("#installation-copied", "Copied").await;
+
+    app.click("#installation-fix").await;
+    app.wait_for_text("#installation-fix-result", "Backup")
+        .await;
+    app.wait_for_text("#installation-cloud", "on").await;
+    app.screenshot("e2e-installation").await;
+    let env = std::fs::read_to_string(bwdata.join("env/global.override.env")).unwrap();
+    assert!(env.contains("globalSettings__enableCloudCommunication=true"));
+    // The installation key is never shown.
+    assert!(!app.ipc_traffic().await.contains("FAKE-installation-key"));
+    app.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn the_cloud_account_signs_in_with_an_authenticator_code_and_signs_out() {
+    let fake = fake().await;
+    let app = launch(&fake).open("e2e-cloud-two-step").await;
+
+    app.click("#nav button[data-view='instances']").await;
+    app.wait_for_text("#cloud-account", "Not signed in").await;
+    app.click("#cloud-signin").await;
+    app.wait_for_text("#signin-heading", "Bitwarden cloud (US)")
+        .await;
+    app.click("#signin-method-password").await;
+    app.fill("#signin-email", "totp@example.com").await;
+    app.fill("#signin-password", "totp password").await;
+    app.click("#signin-submit").await;
+
+    app.wait_for_text("#signin-code-prompt", "Two-step login is on")
+        .await;
+    // A wrong code is refused and the sign-in waits for another.
+    app.fill("#signin-code", "000000").await;
+    app.click("#signin-code-submit").await;
+    app.find("#signin-status .problem").await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = companion_tests::fake::totp::code(TOTP_SECRET, now).expect("a TOTP code");
+    app.fill("#signin-code", &code).await;
+    app.click("#signin-code-submit").await;
+    app.wait_for_text("#cloud-account", "Signed in as totp@example.com")
+        .await;
+    app.screenshot("e2e-cloud-two-step").await;
+    assert!(!app.ipc_traffic().await.contains(&code));
+
+    app.click("#cloud-signout").await;
+    app.wait_for_text("#cloud-account", "Not signed in").await;
+    app.close().await;
+}
