@@ -18,6 +18,14 @@ fn main() {
         "signin_send_email_code",
         "signin_cancel",
         "sign_out",
+        "settings_set_start_at_login",
+        "billing_overview",
+        "billing_save_token",
+        "billing_sync_now",
+        "billing_setup_check",
+        "billing_cloud_orgs",
+        "billing_request_code",
+        "billing_fetch_token",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

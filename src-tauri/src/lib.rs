@@ -3,6 +3,8 @@
 
 mod commands;
 mod error;
+mod notify;
+mod reminders;
 mod state;
 mod tray;
 mod window;
@@ -25,6 +27,12 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::show_main(app);
         }))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .arg(commands::autostart::HIDDEN_ARG)
+                .build(),
+        )
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::settings_get,
@@ -42,13 +50,25 @@ pub fn run() {
             commands::signin::signin_send_email_code,
             commands::signin::signin_cancel,
             commands::signin::sign_out,
+            commands::autostart::settings_set_start_at_login,
+            commands::billing::billing_overview,
+            commands::billing::billing_save_token,
+            commands::billing::billing_sync_now,
+            commands::billing::billing_setup_check,
+            commands::billing::billing_cloud_orgs,
+            commands::billing::billing_request_code,
+            commands::billing::billing_fetch_token,
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;
             app.manage(state);
             app.manage(commands::signin::PendingSignIns::default());
             tray::build(app.handle())?;
-            window::show_main(app.handle());
+            reminders::start(app.handle());
+            // Started at login: stay in the tray until the person opens the window.
+            if !std::env::args().any(|arg| arg == commands::autostart::HIDDEN_ARG) {
+                window::show_main(app.handle());
+            }
             Ok(())
         })
         .build(tauri::generate_context!())

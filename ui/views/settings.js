@@ -1,4 +1,4 @@
-// Settings: language and the About box (versions computed in core).
+// Settings: language, start at login, and the About box (versions computed in core).
 import { t, applyLanguage } from "../i18n.js";
 import { call } from "../ipc.js";
 import { el, problemBox } from "../kit.js";
@@ -10,6 +10,7 @@ export const strings = {
     "settings.language": "Language",
     "settings.language.system": "Same as the system",
     "settings.saved": "Saved.",
+    "settings.startAtLogin": "Start at login (in the tray, without opening the window)",
     "about.heading": "About",
     "about.intro": "Reads your self-hosted Bitwarden installation, checks licenses offline and applies them safely.",
     "about.check": "Show versions",
@@ -20,6 +21,7 @@ export const strings = {
     "settings.language": "语言",
     "settings.language.system": "跟随系统",
     "settings.saved": "已保存。",
+    "settings.startAtLogin": "登录时启动（在托盘中运行，不打开窗口）",
     "about.heading": "关于",
     "about.intro": "读取您自托管的 Bitwarden 安装信息，离线检查许可证并安全地应用。",
     "about.check": "显示版本",
@@ -29,6 +31,7 @@ export const strings = {
 
 let status;
 let languageSelect;
+let startAtLogin;
 
 export function mount(section) {
   languageSelect = el("select", { id: "settings-language" },
@@ -36,6 +39,8 @@ export function mount(section) {
     el("option", { value: "en" }, "English"),
     el("option", { value: "zh-CN" }, "简体中文"));
   languageSelect.addEventListener("change", saveLanguage);
+  startAtLogin = el("input", { type: "checkbox", id: "settings-start-at-login" });
+  startAtLogin.addEventListener("change", saveStartAtLogin);
   status = el("p", { id: "settings-status", role: "status", "aria-live": "polite" });
   const aboutResult = el("p", { id: "about-result", role: "status", "aria-live": "polite" });
   const aboutButton = el("button", { id: "about-btn", type: "button", "data-i18n": "about.check" });
@@ -51,7 +56,10 @@ export function mount(section) {
     el("div", { class: "card" },
       el("h2", { id: "settings-heading", "data-i18n": "settings.heading" }),
       el("label", { for: "settings-language", "data-i18n": "settings.language" }),
-      " ", languageSelect, status),
+      " ", languageSelect,
+      el("p", {}, startAtLogin, " ",
+        el("label", { for: "settings-start-at-login", "data-i18n": "settings.startAtLogin" })),
+      status),
     el("div", { class: "card", id: "settings-about" },
       el("h2", { id: "about-heading", "data-i18n": "about.heading" }),
       el("p", { "data-i18n": "about.intro" }),
@@ -64,6 +72,7 @@ export async function show() {
   try {
     const settings = await call("settings_get");
     languageSelect.value = settings.language ?? "";
+    startAtLogin.checked = settings.startAtLogin;
   } catch (error) {
     status.replaceChildren(problemBox(error));
   }
@@ -76,6 +85,18 @@ async function saveLanguage() {
     await refresh();
     status.textContent = t("settings.saved");
   } catch (error) {
+    status.replaceChildren(problemBox(error));
+  }
+}
+
+async function saveStartAtLogin() {
+  const wanted = startAtLogin.checked;
+  try {
+    const saved = await call("settings_set_start_at_login", { enabled: wanted });
+    startAtLogin.checked = saved.startAtLogin;
+    status.textContent = t("settings.saved");
+  } catch (error) {
+    startAtLogin.checked = !wanted;
     status.replaceChildren(problemBox(error));
   }
 }

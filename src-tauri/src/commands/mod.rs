@@ -6,3 +6,5 @@ pub mod app;
 pub mod dashboard;
 pub mod instances;
 pub mod signin;
+pub mod autostart;
+pub mod billing;

@@ -1,0 +1,266 @@
+//! End-to-end: billing sync from the tray with no window. The app starts as it does at
+//! login (`--hidden`: tray only), a tray host's click on "Sync Acme Corp" is sent over
+//! D-Bus (com.canonical.dbusmenu `Event` on the app's StatusNotifierItem menu), and the
+//! test checks that the server got the sync and that a desktop notification was raised.
+//! Notifications are caught by a small org.freedesktop.Notifications service on the
+//! session bus, run by the test.
+
+use std::collections::HashMap;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
+use companion_tests::paths;
+use serde_json::Value;
+
+const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
+const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
+const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The notifications raised on the session bus: (summary, body).
+#[derive(Clone, Default)]
+struct Caught(Arc<Mutex<Vec<(String, String)>>>);
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl Caught {
+    #[allow(clippy::too_many_arguments)]
+    fn notify(
+        &self,
+        _app_name: String,
+        _replaces_id: u32,
+        _app_icon: String,
+        summary: String,
+        body: String,
+        _actions: Vec<String>,
+        _hints: HashMap<String, zbus::OwnedVariant>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let mut caught = self.0.lock().unwrap();
+        caught.push((summary, body));
+        caught.len() as u32
+    }
+
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".into()]
+    }
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        (
+            "e2e-catcher".into(),
+            "tests".into(),
+            "1".into(),
+            "1.2".into(),
+        )
+    }
+
+    fn close_notification(&self, _id: u32) {}
+}
+
+/// The app, killed with its process group when dropped.
+struct App(Child);
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.0.wait();
+    }
+}
+
+async fn sign_in(home: &Path, server: &Running) {
+    let out = tokio::process::Command::new(paths::built_binary("bwlicense"))
+        .args(["login", "--server", &server.self_hosted_url])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("BW_CLIENTID", OWNER_SELF_HOSTED_ID)
+        .env("BW_CLIENTSECRET", OWNER_SELF_HOSTED_SECRET)
+        .output()
+        .await
+        .expect("bwlicense runs");
+    assert!(
+        out.status.success(),
+        "bwlicense login failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `busctl --user --json=short ARGS`, parsed; `None` when it fails (a connection that
+/// does not answer, a name that went away).
+fn busctl(args: &[&str]) -> Option<Value> {
+    let out = Command::new("busctl")
+        .args(["--user", "--json=short", "--timeout=2"])
+        .args(args)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+/// The (bus name, object path) of the app's dbusmenu: libayatana exports it under
+/// /org/ayatana/NotificationItem/…/Menu on one of the process's connections.
+fn menu_of(pid: u32) -> Option<(String, String)> {
+    let names = busctl(&["list"])?;
+    for entry in names.as_array()? {
+        let name = entry["name"].as_str().unwrap_or_default();
+        if !name.starts_with(':') || entry["pid"].as_u64() != Some(u64::from(pid)) {
+            continue;
+        }
+        let out = Command::new("busctl")
+            .args(["--user", "--timeout=2", "tree", "--list", name])
+            .output()
+            .ok()?;
+        let tree = String::from_utf8_lossy(&out.stdout);
+        if let Some(path) = tree.lines().find(|l| l.trim().ends_with("/Menu")) {
+            return Some((name.to_owned(), path.trim().to_owned()));
+        }
+    }
+    None
+}
+
+/// The id of the menu item labelled `label` in a dbusmenu layout.
+fn item_id(layout: &Value, label: &str) -> Option<i64> {
+    let node = layout.get("data").unwrap_or(layout);
+    let fields = node.as_array()?;
+    if fields.len() == 3 {
+        if fields[1]["label"]["data"].as_str() == Some(label) {
+            return fields[0].as_i64();
+        }
+        for child in fields[2].as_array()? {
+            if let Some(id) = item_id(child, label) {
+                return Some(id);
+            }
+        }
+    }
+    None
+}
+
+/// Waits until the tray menu offers `label`; returns the bus name, menu path and item id.
+async fn wait_for_item(pid: u32, label: &str) -> (String, String, i64) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some((name, path)) = menu_of(pid) {
+            let layout = busctl(&[
+                "call",
+                &name,
+                &path,
+                "com.canonical.dbusmenu",
+                "GetLayout",
+                "iias",
+                "0",
+                "-1",
+                "0",
+            ]);
+            if let Some(id) = layout
+                .as_ref()
+                .and_then(|l| l["data"].get(1))
+                .and_then(|root| item_id(root, label))
+            {
+                return (name, path, id);
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the tray menu never offered {label:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Clicks a tray menu item the way a tray host does.
+fn click(name: &str, path: &str, id: i64) {
+    let status = Command::new("busctl")
+        .args(["--user", "--timeout=5", "call", name, path])
+        .args(["com.canonical.dbusmenu", "Event", "isvu"])
+        .args([&id.to_string(), "clicked", "i", "0", "0"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "the dbusmenu Event call failed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, a session bus and a keychain: run `make test`"]
+async fn sync_from_the_tray_works_without_a_window_and_notifies() {
+    let mut seed = Seed::default_seed();
+    seed.auth_failure_delay_ms = 0;
+    let server = FakeBitwarden::builder().seed(seed).start().await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/license-companion");
+    std::fs::create_dir_all(&config).unwrap();
+    let settings = serde_json::json!({
+        "instances": [{ "id": "office", "name": "Office vault", "url": server.self_hosted_url }]
+    });
+    std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
+    sign_in(home.path(), &server).await;
+
+    let caught = Caught::default();
+    let _bus = zbus::connection::Builder::session()
+        .name("org.freedesktop.Notifications")
+        .serve_at("/org/freedesktop/Notifications", caught.clone())
+        .build()
+        .await
+        .expect("own org.freedesktop.Notifications on the session bus");
+
+    let log = paths::output_dir().join("e2e-tray.log");
+    let output = std::fs::File::create(&log).unwrap();
+    let app = App(Command::new(paths::built_binary("license-companion"))
+        .arg("--hidden")
+        .process_group(0)
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("LICENSE_COMPANION_CLOUD_API", &server.cloud_api_url)
+        .env(
+            "LICENSE_COMPANION_CLOUD_IDENTITY",
+            &server.cloud_identity_url,
+        )
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::from(output.try_clone().unwrap()))
+        .stderr(Stdio::from(output))
+        .spawn()
+        .expect("the app starts"));
+
+    let (name, path, sync) = wait_for_item(app.0.id(), "Sync Acme Corp").await;
+    click(&name, &path, sync);
+
+    let route = format!("/api/organizations/licenses/self-hosted/{ACME_SELF_HOSTED}/sync");
+    let deadline = Instant::now() + PATIENCE;
+    let notice = loop {
+        let synced = server
+            .faults
+            .requests_to(Role::SelfHosted, "POST", &route)
+            .len();
+        let notice = caught
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(summary, _)| summary.contains("Acme Corp synced"))
+            .cloned();
+        if let (1, Some(notice)) = (synced, notice) {
+            break notice;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no sync or no notification: {synced} syncs, notifications {:?}; see {}",
+            caught.0.lock().unwrap(),
+            log.display()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(notice.1.contains("fetched its license"), "{notice:?}");
+
+    // "Open" builds the window afterwards; the screenshot shows it over the empty desktop.
+    let (name, path, open) = wait_for_item(app.0.id(), "Open License Companion").await;
+    click(&name, &path, open);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let shot = paths::output_dir().join("e2e-tray.png");
+    let _ = Command::new("import")
+        .args(["-window", "root"])
+        .arg(&shot)
+        .status();
+}
