@@ -3,8 +3,8 @@
 //! page as a [`CommandError`](crate::error::CommandError): code, message, advice.
 
 pub mod app;
+pub mod autostart;
+pub mod billing;
 pub mod dashboard;
 pub mod instances;
 pub mod signin;
-pub mod autostart;
-pub mod billing;
