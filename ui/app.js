@@ -64,9 +64,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   for (const tab of document.querySelectorAll("#nav [data-view]")) {
     tab.addEventListener("click", () => navigate(tab.dataset.view));
   }
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") document.getElementById("banner").hidden = true;
-  });
+  document.addEventListener("keydown", closeOnEscape);
   // The tray's "Open …" items ask for a view.
   listen("navigate", (payload) => navigate(payload.view, payload.params || {}));
 
@@ -75,6 +73,34 @@ window.addEventListener("DOMContentLoaded", async () => {
   // Logged by the app (RUST_LOG=info); `make bench` times the start with it.
   call("page_ready").catch(() => {});
 });
+
+/**
+ * Escape closes what is open, innermost first: a modal <dialog> closes itself; otherwise
+ * the panel holding the focus is cancelled through its Cancel button (`data-escape`, or
+ * an id ending in `-cancel`), and failing that the banner is dismissed.
+ */
+function closeOnEscape(event) {
+  if (event.key !== "Escape" || event.defaultPrevented) return;
+  if (document.querySelector("dialog[open]:modal")) return;
+  const cancel = cancelButtonNear(document.activeElement);
+  const banner = document.getElementById("banner");
+  if (cancel) {
+    event.preventDefault();
+    cancel.click();
+  } else if (!banner.hidden) {
+    event.preventDefault();
+    banner.hidden = true;
+  }
+}
+
+/** The visible Cancel button of the closest panel around `node`, if any. */
+function cancelButtonNear(node) {
+  for (let box = node?.parentElement; box && box.tagName !== "MAIN"; box = box.parentElement) {
+    const button = box.querySelector("button[data-escape], button[id$='-cancel']");
+    if (button && !button.disabled && button.getClientRects().length > 0) return button;
+  }
+  return null;
+}
 
 /** The demo's accounts, under the header, so the demo can be tried without the README. */
 function showDemoHint() {

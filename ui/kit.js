@@ -41,6 +41,8 @@ export function showBanner(error) {
  */
 export async function whileBusy(button, task) {
   const label = button.textContent;
+  // A disabled button drops the keyboard focus; it comes back when the work is done.
+  const hadFocus = document.activeElement === button;
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
   try {
@@ -49,6 +51,7 @@ export async function whileBusy(button, task) {
     button.disabled = false;
     button.removeAttribute("aria-busy");
     button.textContent = label;
+    if (hadFocus && (document.activeElement === document.body || !document.activeElement)) button.focus();
   }
 }
 
