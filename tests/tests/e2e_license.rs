@@ -183,6 +183,20 @@ async fn a_downloaded_license_is_applied_after_confirmation_and_listed_in_the_hi
             .organization_license_file(Uuid::parse_str(ACME_SELF_HOSTED).unwrap()),
     )
     .unwrap();
+    let seats_on_dashboard =
+        format!("#dashboard-rows tr[data-org='{ACME_SELF_HOSTED}'] .dash-seats");
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text(&seats_on_dashboard, "50").await;
+    // The admin bought more seats in the cloud: the new license carries them.
+    scene.server.state.edit(|w| {
+        let acme = Uuid::parse_str(ACME_CLOUD).unwrap();
+        w.cloud_orgs
+            .iter_mut()
+            .find(|o| o.id == acme)
+            .unwrap()
+            .seats = Some(75);
+    });
+    app.click("#nav button[data-view='license']").await;
     app.fill("#license-cloud-org", ACME_CLOUD).await;
     app.click("#license-download-org").await;
     app.wait_for_text("#license-verdict", "accept").await;
@@ -197,7 +211,10 @@ async fn a_downloaded_license_is_applied_after_confirmation_and_listed_in_the_hi
 
     app.click("#license-review").await;
     let confirm = app.wait_for_text("#license-confirm", "Seats").await;
-    assert!(confirm.contains("50"), "{confirm}");
+    assert!(
+        confirm.contains("50") && confirm.contains("75"),
+        "{confirm}"
+    );
     assert!(confirm.contains("kept in the archive"), "{confirm}");
     app.screenshot("e2e-license-confirm").await;
     assert_eq!(uploads(), 0, "nothing is sent before the confirmation");
@@ -221,6 +238,10 @@ async fn a_downloaded_license_is_applied_after_confirmation_and_listed_in_the_hi
         License::Organization(l) => assert_eq!(l.name.as_deref(), Some("Acme Corp")),
         other => panic!("the server holds {other:?}"),
     }
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text(&seats_on_dashboard, "75").await;
+    app.screenshot("e2e-license-dashboard-after-upload").await;
+    app.click("#nav button[data-view='license']").await;
 
     // Restoring the replaced license asks again, and cancelling sends nothing.
     app.click("#license-history-table tr[data-role='replaced'] .history-restore")
@@ -276,5 +297,14 @@ async fn an_organization_is_created_from_a_license_for_this_installation() {
     assert_eq!(opened.collection_names, ["Engineering"]);
     assert!(opened.has_key_pair);
     app.wait_for_text("#license-target", "Acme Teams").await;
+
+    // The new organization is on the dashboard, under this instance.
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text(
+        &format!("#dashboard-rows tr[data-org='{id}'] .dash-name"),
+        "Acme Teams",
+    )
+    .await;
+    app.screenshot("e2e-license-created-dashboard").await;
     scene.close().await;
 }
