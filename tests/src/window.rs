@@ -67,11 +67,14 @@ impl Launch {
         env.extend(self.env.iter().map(|(k, v)| (k.as_str(), v.as_os_str())));
         let driver = Driver::start_with_env(4444, &env, Some(&log)).expect("tauri-driver");
         let app = paths::built_binary("license-companion");
-        let client = ClientBuilder::rustls()
-            .expect("TLS roots for the WebDriver client")
-            .capabilities(Driver::capabilities(&app, &[]))
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
+        let mut builder = ClientBuilder::rustls().expect("TLS roots for the WebDriver client");
+        builder.capabilities(Driver::capabilities(&app, &[]));
+        let url = format!("http://127.0.0.1:{}", driver.port);
+        let connect = builder.connect(&url);
+        // An app that dies at start leaves WebKitWebDriver waiting forever: fail instead.
+        let client = tokio::time::timeout(PATIENCE * 2, connect)
             .await
+            .unwrap_or_else(|_| panic!("the app window never opened; see {}", log.display()))
             .expect("WebDriver session on the app window");
         let window = AppWindow {
             client,
