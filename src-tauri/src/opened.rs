@@ -108,22 +108,30 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, BitwardenError> {
     Ok(bytes)
 }
 
-/// Writes a file readable only by the user, in a folder only the user can enter.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), BitwardenError> {
-    let folder = path.parent().unwrap_or(Path::new("."));
+/// Creates a folder (and its parents) only the user can enter.
+pub fn create_private_dir(folder: &Path) -> Result<(), BitwardenError> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(folder)
+        .map_err(|e| BitwardenError::file("create", folder, e))
+}
+
+/// Writes a file readable only by the user, in a folder only the user can enter.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), BitwardenError> {
+    create_private_dir(path.parent().unwrap_or(Path::new(".")))?;
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-        builder.mode(0o700);
+        use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    builder
-        .create(folder)
-        .map_err(|e| BitwardenError::file("create", folder, e))?;
     let mut file = options
         .open(path)
         .map_err(|e| BitwardenError::file("write", path, e))?;

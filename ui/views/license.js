@@ -402,7 +402,7 @@ function renderReport(r) {
 
 /** `use_sso` -> `SSO`, `use_password_manager` -> `Password manager`. */
 function featureName(name) {
-  const words = name.replace(/^use_?/, "").replace(/_/g, " ").trim();
+  const words = name.replace(/^use_/, "").replace(/_/g, " ").trim();
   if (words.length <= 4) return words.toUpperCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -27,7 +27,7 @@ use tauri_plugin_dialog::DialogExt;
 use uuid::Uuid;
 
 use crate::error::CommandError;
-use crate::opened::OpenedLicenses;
+use crate::opened::{create_private_dir, OpenedLicenses};
 use crate::state::AppState;
 
 /// Sent while an organization is being created: `{ step }` = `checking`, `sending`.
@@ -154,7 +154,9 @@ pub async fn license_download(
             )
         }
     };
-    let path = state.folders.data.join("downloads").join(name);
+    let folder = state.folders.data.join("downloads");
+    create_private_dir(&folder)?;
+    let path = folder.join(name);
     save_keeping_old(&path, &downloaded.bytes, Utc::now())?;
     let id = opened.keep(name.to_owned(), path, downloaded.bytes)?;
     report(&state, &opened, &id, instance_id.as_deref()).await
