@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod notify;
 mod opened;
+mod picker;
 mod reminders;
 mod state;
 mod tray;
@@ -23,12 +24,15 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
-    tauri::Builder::default()
-        // Registered first so a second launch is stopped before it builds anything.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+    // Registered first so a second launch is stopped before it builds anything.
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::show_main(app);
-        }))
-        .plugin(tauri_plugin_dialog::init())
+        }));
+    // The license chooser: GTK's own on Linux, the dialog plugin elsewhere (see picker.rs).
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(tauri_plugin_dialog::init());
+    builder
         .on_window_event(opened::on_window_event)
         .plugin(tauri_plugin_notification::init())
         .plugin(

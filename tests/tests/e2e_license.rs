@@ -1,15 +1,18 @@
 //! End-to-end: the License screen of the real app window against the Bitwarden-compatible
 //! test server. The instance and the cloud account are signed in beforehand the way
 //! `bwlicense login` keeps them (the app's config folder and the OS keychain), then a
-//! person's steps are replayed: download a license from the cloud, read its report, apply it after the confirmation, see it in the
+//! person's steps are replayed: open a license through the real GTK file chooser, read
+//! its report, download one from the cloud, apply it after the confirmation, see it in the
 //! history, and create an organization from a license.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use companion_core::bitwarden::{
-    AppKind, CloudUrls, Credentials, Device, Endpoints, Folders, Http, HttpOptions, Login,
-    LoginStep, Session, SessionStore,
+    download_organization_license, AppKind, CloudUrls, Credentials, Device, Endpoints, Folders,
+    Http, HttpOptions, Login, LoginStep, Session, SessionStore,
 };
 use companion_core::installation::Region;
 use companion_core::license::{parse, License};
@@ -29,13 +32,14 @@ const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
 /// A cloud organization the server has no organization for yet.
 const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
 const INSTANCE: &str = "0f0f0f0f-0000-4000-8000-000000000001";
+/// The title the app gives the native file chooser.
+const CHOOSER_TITLE: &str = "Open a Bitwarden license file";
 
 /// A test server, the app signed in to it and to its cloud, and a folder for files.
 struct Scene {
     server: Running,
     app: AppWindow,
-    /// Holds the instance's bwdata folder for the test's length.
-    _files: tempfile::TempDir,
+    files: tempfile::TempDir,
 }
 
 impl Scene {
@@ -67,11 +71,7 @@ impl Scene {
             }))
             .open(name)
             .await;
-        let scene = Scene {
-            server,
-            app,
-            _files: files,
-        };
+        let scene = Scene { server, app, files };
         scene
             .sign_in(
                 Endpoints::self_hosted(&scene.server.self_hosted_url).unwrap(),
@@ -160,6 +160,143 @@ fn bwdata_of(server: &Running, dir: &Path) -> PathBuf {
     .unwrap();
     std::os::unix::fs::symlink(server.state.license_dir(), bwdata.join("core/licenses")).unwrap();
     bwdata
+}
+
+/// A fresh license of a cloud organization for the server's installation, as a file.
+async fn org_license_file(server: &Running, org: &str, dir: &Path) -> PathBuf {
+    let http = Http::new(
+        HttpOptions::default(),
+        Device::with_identifier(AppKind::Cli, Uuid::new_v4()),
+    )
+    .unwrap();
+    let session = api_key_session(
+        http,
+        cloud_endpoints(server),
+        OWNER_CLOUD_ID,
+        OWNER_CLOUD_SECRET,
+    )
+    .await;
+    let license = download_organization_license(
+        &session,
+        Uuid::parse_str(org).unwrap(),
+        server.installation_id(),
+    )
+    .await
+    .unwrap();
+    let path = dir.join("org.json");
+    std::fs::write(&path, &license.bytes).unwrap();
+    path
+}
+
+fn xdotool(args: &[&str]) -> Option<String> {
+    let out = Command::new("xdotool").args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The visible windows of the GTK file chooser (none when it is closed).
+fn chooser_windows() -> Vec<String> {
+    xdotool(&["search", "--onlyvisible", "--name", CHOOSER_TITLE])
+        .map(|found| found.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The visible window of the GTK file chooser, once it is up.
+fn chooser_window(patience: Duration) -> Option<String> {
+    let deadline = Instant::now() + patience;
+    while Instant::now() < deadline {
+        if let Some(id) = chooser_windows().into_iter().next() {
+            return Some(id);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    None
+}
+
+/// Waits until the file chooser is gone; false when it is still up after `patience`.
+fn chooser_closed(patience: Duration) -> bool {
+    let deadline = Instant::now() + patience;
+    while !chooser_windows().is_empty() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    true
+}
+
+/// Puts `text` on the clipboard (xclip keeps serving it in the background).
+fn set_clipboard(text: &str) {
+    let mut xclip = Command::new("xclip")
+        .args(["-selection", "clipboard", "-i"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("xclip");
+    std::io::Write::write_all(xclip.stdin.as_mut().unwrap(), text.as_bytes()).unwrap();
+    drop(xclip.stdin.take());
+    xclip.wait().unwrap();
+}
+
+/// Drives the real GTK "Open" dialog as a person would: location bar (ctrl+L), the whole
+/// path pasted at once (typing races the bar's completion), Enter. The chooser looks the
+/// path up before it closes, so each try waits for that before typing again: keys sent
+/// after it closed would land in the app window (Enter there opens a second chooser).
+fn choose_file(path: &Path) {
+    let window = chooser_window(Duration::from_secs(30)).expect("the file chooser opened");
+    let main = xdotool(&["search", "--onlyvisible", "--name", "^License"])
+        .and_then(|found| found.lines().next().map(str::to_owned));
+    set_clipboard(&path.display().to_string());
+    for _attempt in 0..4 {
+        let _ = xdotool(&["windowfocus", "--sync", &window]);
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = xdotool(&["key", "--clearmodifiers", "ctrl+l"]);
+        std::thread::sleep(Duration::from_millis(400));
+        let _ = xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+        let _ = xdotool(&["key", "--clearmodifiers", "ctrl+v"]);
+        std::thread::sleep(Duration::from_millis(700));
+        let _ = xdotool(&["key", "--clearmodifiers", "Return"]);
+        if chooser_closed(Duration::from_secs(5)) {
+            // Keyboard focus goes back to the app window, as a window manager would do.
+            if let Some(main) = &main {
+                let _ = xdotool(&["windowfocus", main]);
+            }
+            return;
+        }
+    }
+    panic!("the file chooser did not take {}", path.display());
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus, xdotool and tauri-driver: run `make test`"]
+async fn a_license_opened_in_the_native_file_chooser_shows_its_full_report() {
+    let scene = Scene::open("e2e-license-open").await;
+    let file = org_license_file(&scene.server, ACME_CLOUD, scene.files.path()).await;
+
+    scene.app.click("#license-open").await;
+    let chosen = file.clone();
+    tokio::task::spawn_blocking(move || choose_file(&chosen))
+        .await
+        .unwrap();
+
+    let app = &scene.app;
+    app.wait_for_text("#license-verdict", "The server would accept this license.")
+        .await;
+    let summary = app.text("#license-summary").await;
+    assert!(summary.contains("Organization license"), "{summary}");
+    assert!(summary.contains("Acme Corp"), "{summary}");
+    assert!(summary.contains("50"), "{summary}");
+    let installation = app.text("#license-installation").await;
+    assert!(
+        installation.contains(&scene.server.installation_id().to_string()),
+        "{installation}"
+    );
+    let checks = app.text("#license-checks").await;
+    assert!(checks.contains("Passed"), "{checks}");
+    assert!(!checks.contains("Failed"), "{checks}");
+    assert!(app.text("#license-source").await.contains("org.json"));
+    app.screenshot("e2e-license-open").await;
+    scene.close().await;
 }
 
 #[tokio::test]

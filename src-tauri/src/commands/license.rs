@@ -22,12 +22,12 @@ use companion_core::license::{
     inspect, ExpectedInstallation, InspectOptions, Inspection, LicenseKind,
 };
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, Emitter, State, WebviewWindow};
 use uuid::Uuid;
 
 use crate::error::CommandError;
 use crate::opened::{create_private_dir, OpenedLicenses};
+use crate::picker::pick_license_file;
 use crate::state::AppState;
 
 /// Sent while an organization is being created: `{ step }` = `checking`, `sending`.
@@ -65,29 +65,19 @@ struct InstallationRef {
     origin: String,
 }
 
-/// Opens a license with the native file picker; `None` when the user cancelled.
+/// Opens a license with the native file picker (modal to the window that asked);
+/// `None` when the user cancelled.
 #[tauri::command]
 pub async fn license_pick(
-    app: AppHandle,
+    window: WebviewWindow,
     state: State<'_, AppState>,
     opened: State<'_, OpenedLicenses>,
     instance_id: Option<String>,
     title: String,
 ) -> Result<Option<OpenedReport>, CommandError> {
-    let dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .add_filter("Bitwarden license (JSON)", &["json"]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
-        .await
-        .map_err(|_| CommandError::interrupted())?;
-    let Some(picked) = picked else {
+    let Some(path) = pick_license_file(&window, title).await? else {
         return Ok(None);
     };
-    let path = picked
-        .into_path()
-        .map_err(|e| CommandError::invalid(format!("The chosen file has no local path: {e}")))?;
     let id = opened.open_file(&path)?;
     report(&state, &opened, &id, instance_id.as_deref())
         .await
