@@ -65,6 +65,7 @@ window.addEventListener("DOMContentLoaded", async () => {
     tab.addEventListener("click", () => navigate(tab.dataset.view));
   }
   document.addEventListener("keydown", closeOnEscape);
+  document.addEventListener("keydown", submitOnEnter);
   // The tray's "Open …" items ask for a view.
   listen("navigate", (payload) => navigate(payload.view, payload.params || {}));
 
@@ -90,6 +91,31 @@ function closeOnEscape(event) {
   } else if (!banner.hidden) {
     event.preventDefault();
     banner.hidden = true;
+  }
+}
+
+/** Text fields in which Enter means "do it", as in a form. */
+const ENTER_FIELDS = new Set(["text", "password", "email", "url", "search", "number", "tel"]);
+
+/**
+ * Enter in a text field outside a <form> presses the panel's main button, as a form would:
+ * the first visible, enabled, non-secondary button after the field in the closest panel
+ * that has one (`data-enter` marks it when that guess is wrong).
+ */
+function submitOnEnter(event) {
+  const field = event.target;
+  if (event.key !== "Enter" || event.defaultPrevented || event.isComposing) return;
+  if (!(field instanceof HTMLInputElement) || !ENTER_FIELDS.has(field.type) || field.form) return;
+  for (let box = field.parentElement; box && box.tagName !== "MAIN"; box = box.parentElement) {
+    const button = [...box.querySelectorAll("button[data-enter], button:not(.secondary)")]
+      .find((b) => (b.dataset.enter !== undefined
+        || field.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)
+        && !b.disabled && b.getClientRects().length > 0);
+    if (button) {
+      event.preventDefault();
+      button.click();
+      return;
+    }
   }
 }
 

@@ -140,6 +140,30 @@ async fn the_window_works_by_keyboard_alone() {
         .unwrap();
     assert_eq!(outline, "solid", "no visible focus on the language list");
 
+    // Enter in a field outside a <form> presses the panel's main button, not a secondary one.
+    app.client
+        .execute(
+            "const box = document.createElement('div');
+             box.innerHTML = '<input id=\"kb-field\"><button class=\"secondary\" id=\"kb-other\">no</button><button id=\"kb-main\">go</button>';
+             document.getElementById('view-settings').append(box);
+             document.getElementById('kb-other').onclick = () => { box.dataset.pressed = 'other'; };
+             document.getElementById('kb-main').onclick = () => { box.dataset.pressed = 'main'; };
+             document.getElementById('kb-field').focus();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    press(&app, Key::Enter).await;
+    let pressed = app
+        .client
+        .execute(
+            "return document.getElementById('kb-field').parentElement.dataset.pressed;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(pressed, "main");
+
     // Escape dismisses the banner.
     app.client
         .execute(
