@@ -32,7 +32,8 @@ test: tools lint
 ## Only the end-to-end tests of the real window (rebuilds the app first).
 e2e: tools
 	$(CARGO) test --locked --workspace --no-run
-	scripts/with-desktop.sh $(CARGO) test --locked --workspace --test e2e_window -- --include-ignored
+	scripts/with-desktop.sh $(CARGO) test --locked --workspace \
+		$(foreach f,$(wildcard tests/tests/e2e_*.rs),--test $(basename $(notdir $(f)))) -- --include-ignored
 
 lint: deps
 	$(CARGO) fmt --all --check

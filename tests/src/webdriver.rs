@@ -52,6 +52,11 @@ impl Driver {
             .ok()
             .and_then(|p| p.parse().ok())
             .unwrap_or(port);
+        anyhow::ensure!(
+            TcpStream::connect(("127.0.0.1", port)).is_err(),
+            "port {port} is already taken (a tauri-driver left over from a killed run?); \
+             stop it or set LC_WEBDRIVER_PORT"
+        );
         let native_port = port + 1;
         // Its own process group, so WebKitWebDriver and the app go down with it on drop.
         let child = Command::new(tauri_driver())
