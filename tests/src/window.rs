@@ -201,3 +201,23 @@ fn sanitize(css: &str) -> String {
 pub fn read_log(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
+
+/// Runs the built `bwlicense` signed in with a personal API key (`(client_id, secret)`)
+/// and with the config and data folders of the app living in `home`, so what it keeps
+/// (sessions, keychain entries) is what the app finds. Fails the test when it fails.
+pub async fn bwlicense(home: &Path, (id, secret): (&str, &str), args: &[&str]) {
+    let out = tokio::process::Command::new(paths::built_binary("bwlicense"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("BW_CLIENTID", id)
+        .env("BW_CLIENTSECRET", secret)
+        .output()
+        .await
+        .expect("bwlicense runs");
+    assert!(
+        out.status.success(),
+        "bwlicense {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

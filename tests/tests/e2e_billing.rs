@@ -5,11 +5,8 @@
 //! syncs, and sees the last sync time. The server got the token in a new connection and
 //! one sync, and the token never came back to the page.
 
-use std::path::Path;
-
 use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
-use companion_tests::paths;
-use companion_tests::window::Launch;
+use companion_tests::window::{bwlicense, Launch};
 use uuid::Uuid;
 
 const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
@@ -18,45 +15,13 @@ const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
 /// The token Bitwarden cloud holds for Acme (the seed's), pasted in the window.
 const ACME_TOKEN: &str = "AcmeBillingSyncToken0123456789";
 
-/// Runs `bwlicense` against the server as the owner (API key), with the app's config and
-/// data folders, so what it keeps is what the app finds.
-async fn bwlicense(home: &Path, server: &Running, args: &[&str]) {
-    let out = tokio::process::Command::new(paths::built_binary("bwlicense"))
-        .args(args)
-        .args(["--server", &server.self_hosted_url])
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("BW_CLIENTID", OWNER_SELF_HOSTED_ID)
-        .env("BW_CLIENTSECRET", OWNER_SELF_HOSTED_SECRET)
-        .output()
-        .await
-        .expect("bwlicense runs");
-    assert!(
-        out.status.success(),
-        "bwlicense {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The token the server keeps in Acme's billing sync connection.
 fn server_token(server: &Running) -> String {
-    let org = Uuid::parse_str(ACME_SELF_HOSTED).unwrap();
-    server.state.read(|world| {
-        let connection = world
-            .self_hosted_org(org)
-            .and_then(|o| o.connection.clone())
-            .expect("Acme has a billing sync connection");
-        connection
-            .config
-            .as_object()
-            .and_then(|c| {
-                c.iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("billingSyncKey"))
-            })
-            .and_then(|(_, v)| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    })
+    let acme = Uuid::parse_str(ACME_SELF_HOSTED).unwrap();
+    server
+        .state
+        .connection_field(acme, "BillingSyncKey")
+        .expect("Acme has a billing sync connection")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -77,9 +42,16 @@ async fn a_pasted_token_is_saved_masked_and_the_sync_shows_its_time() {
         )
         .open("e2e-billing")
         .await;
-    bwlicense(app.home.path(), &server, &["login"]).await;
+    let owner = (OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET);
+    let at_server = ["--server", server.self_hosted_url.as_str()];
+    bwlicense(
+        app.home.path(),
+        owner,
+        &[&["login"][..], &at_server].concat(),
+    )
+    .await;
     let clear = ["token", "clear", "--no-keychain", "--org", ACME_SELF_HOSTED];
-    bwlicense(app.home.path(), &server, &clear).await;
+    bwlicense(app.home.path(), owner, &[&clear[..], &at_server].concat()).await;
 
     app.click("#nav button[data-view='billing']").await;
     let card = format!(".billing-org[data-org='{ACME_SELF_HOSTED}']");

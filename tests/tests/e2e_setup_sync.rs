@@ -7,16 +7,15 @@
 //! server and in the keychain, step 3 runs the first sync. The token and the password never
 //! reach the page or the app's log.
 
-use std::path::Path;
 use std::time::Duration;
 
 use companion_core::bitwarden::{token_account, Endpoints};
 use companion_core::secrets::{OsKeychain, SecretStore};
 use companion_tests::fake::{FakeBitwarden, FaultRule, Region, Role, Running, Seed};
 use companion_tests::paths;
-use companion_tests::window::{read_log, AppWindow, Launch};
+use companion_tests::window::{bwlicense, read_log, AppWindow, Launch};
 use secrecy::ExposeSecret;
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 const OWNER_PASSWORD: &str = "correct horse battery staple";
@@ -105,50 +104,10 @@ async fn start(name: &str, cloud_communication: bool, clear_connection: bool) ->
     }
 }
 
-/// Runs `bwlicense` with an API key and the app's config and data folders, so what it
-/// keeps is what the app finds.
-async fn bwlicense(home: &Path, (id, secret): (&str, &str), args: &[&str]) {
-    let out = tokio::process::Command::new(paths::built_binary("bwlicense"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("BW_CLIENTID", id)
-        .env("BW_CLIENTSECRET", secret)
-        .output()
-        .await
-        .expect("bwlicense runs");
-    assert!(
-        out.status.success(),
-        "bwlicense {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Acme's billing sync connection config on the self-hosted server, if it has one.
-fn connection_config(server: &Running) -> Option<Value> {
-    let org = Uuid::parse_str(ACME_SELF_HOSTED).unwrap();
-    server.state.read(|world| {
-        world
-            .self_hosted_org(org)
-            .and_then(|o| o.connection.as_ref())
-            .map(|c| c.config.clone())
-    })
-}
-
-/// A field of the connection config, read case-insensitively as the server stores it
-/// PascalCase (contract §4.3).
-fn config_field(config: &Value, name: &str) -> Option<String> {
-    config
-        .as_object()?
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .and_then(|(_, v)| v.as_str())
-        .map(str::to_owned)
-}
-
 /// The token the server keeps for Acme.
 fn server_token(server: &Running) -> Option<String> {
-    connection_config(server).and_then(|c| config_field(&c, "BillingSyncKey"))
+    let acme = Uuid::parse_str(ACME_SELF_HOSTED).unwrap();
+    server.state.connection_field(acme, "BillingSyncKey")
 }
 
 /// The token the app keeps in the keychain for Acme on this server.
@@ -356,10 +315,13 @@ async fn the_owner_gets_the_token_with_the_master_password_and_the_first_sync_re
         .requests_to(Role::SelfHosted, "POST", &sync_route);
     assert_eq!(syncs.len(), 1);
     assert_eq!(syncs[0].status, 200);
-    let config = connection_config(&server).unwrap();
+    let acme = Uuid::parse_str(ACME_SELF_HOSTED).unwrap();
     assert!(
-        config_field(&config, "LastLicenseSync").is_some(),
-        "{config}"
+        server
+            .state
+            .connection_field(acme, "LastLicenseSync")
+            .is_some(),
+        "the server recorded the sync"
     );
     let last_sync = app.text(&format!("{card} .billing-last-sync")).await;
     assert!(last_sync.contains(&year), "{last_sync}");

@@ -7,13 +7,13 @@
 
 use std::collections::HashMap;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
+use companion_tests::fake::{FakeBitwarden, Role, Seed};
 use companion_tests::paths;
+use companion_tests::window::bwlicense;
 use serde_json::Value;
 
 const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
@@ -69,23 +69,6 @@ impl Drop for App {
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.wait();
     }
-}
-
-async fn sign_in(home: &Path, server: &Running) {
-    let out = tokio::process::Command::new(paths::built_binary("bwlicense"))
-        .args(["login", "--server", &server.self_hosted_url])
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("BW_CLIENTID", OWNER_SELF_HOSTED_ID)
-        .env("BW_CLIENTSECRET", OWNER_SELF_HOSTED_SECRET)
-        .output()
-        .await
-        .expect("bwlicense runs");
-    assert!(
-        out.status.success(),
-        "bwlicense login failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// `busctl --user --json=short ARGS`, parsed; `None` when it fails (a connection that
@@ -196,7 +179,13 @@ async fn sync_from_the_tray_works_without_a_window_and_notifies() {
         "instances": [{ "id": "office", "name": "Office vault", "url": server.self_hosted_url }]
     });
     std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
-    sign_in(home.path(), &server).await;
+    let owner = (OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET);
+    bwlicense(
+        home.path(),
+        owner,
+        &["login", "--server", &server.self_hosted_url],
+    )
+    .await;
 
     let caught = Caught::default();
     let _bus = zbus::connection::Builder::session()

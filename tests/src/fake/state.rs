@@ -434,4 +434,18 @@ impl State {
             .join("organization")
             .join(format!("{}.json", id.hyphenated()))
     }
+
+    /// A field of a self-hosted organization's billing sync connection config, read
+    /// case-insensitively (the server stores it PascalCase, contract §4.3).
+    pub fn connection_field(&self, org: Uuid, name: &str) -> Option<String> {
+        self.read(|world| {
+            let config = &world.self_hosted_org(org)?.connection.as_ref()?.config;
+            config
+                .as_object()?
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .and_then(|(_, v)| v.as_str())
+                .map(str::to_owned)
+        })
+    }
 }
