@@ -40,6 +40,15 @@ impl Launch {
         self
     }
 
+    /// Points the app's cloud account at the test server's cloud role.
+    pub fn cloud_of(self, server: &crate::fake::Running) -> Self {
+        self.env("LICENSE_COMPANION_CLOUD_API", &server.cloud_api_url)
+            .env(
+                "LICENSE_COMPANION_CLOUD_IDENTITY",
+                &server.cloud_identity_url,
+            )
+    }
+
     /// A `settings.json` the app finds at start.
     pub fn settings(mut self, json: serde_json::Value) -> Self {
         self.config = Some(json.to_string());

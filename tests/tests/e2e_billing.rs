@@ -35,11 +35,7 @@ async fn a_pasted_token_is_saved_masked_and_the_sync_shows_its_time() {
     });
     let app = Launch::default()
         .settings(settings)
-        .env("LICENSE_COMPANION_CLOUD_API", &server.cloud_api_url)
-        .env(
-            "LICENSE_COMPANION_CLOUD_IDENTITY",
-            &server.cloud_identity_url,
-        )
+        .cloud_of(&server)
         .open("e2e-billing")
         .await;
     let owner = (OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET);

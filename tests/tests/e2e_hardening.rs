@@ -201,11 +201,7 @@ async fn an_api_key_and_a_billing_sync_token_never_reach_the_page_or_the_log() {
     });
     let app = Launch::default()
         .settings(settings)
-        .env("LICENSE_COMPANION_CLOUD_API", &server.cloud_api_url)
-        .env(
-            "LICENSE_COMPANION_CLOUD_IDENTITY",
-            &server.cloud_identity_url,
-        )
+        .cloud_of(&server)
         .env("RUST_LOG", "debug")
         .open("e2e-hardening-secrets")
         .await;

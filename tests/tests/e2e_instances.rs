@@ -26,9 +26,7 @@ async fn fake() -> Running {
 
 /// The app, talking to the fake cloud instead of Bitwarden's.
 fn launch(fake: &Running) -> Launch {
-    Launch::default()
-        .env("LICENSE_COMPANION_CLOUD_API", &fake.cloud_api_url)
-        .env("LICENSE_COMPANION_CLOUD_IDENTITY", &fake.cloud_identity_url)
+    Launch::default().cloud_of(fake)
 }
 
 /// The text of every dashboard row, in the order shown.

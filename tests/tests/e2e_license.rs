@@ -56,11 +56,7 @@ impl Scene {
                 "LICENSE_COMPANION_TRUST_CERT",
                 &server.licensing_cert_pem_path,
             )
-            .env("LICENSE_COMPANION_CLOUD_API", &server.cloud_api_url)
-            .env(
-                "LICENSE_COMPANION_CLOUD_IDENTITY",
-                &server.cloud_identity_url,
-            )
+            .cloud_of(&server)
             .settings(json!({
                 "instances": [{
                     "id": INSTANCE,

@@ -72,11 +72,7 @@ async fn start(name: &str, cloud_communication: bool, clear_connection: bool) ->
     });
     let app = Launch::default()
         .settings(settings)
-        .env("LICENSE_COMPANION_CLOUD_API", &server.cloud_api_url)
-        .env(
-            "LICENSE_COMPANION_CLOUD_IDENTITY",
-            &server.cloud_identity_url,
-        )
+        .cloud_of(&server)
         .open(name)
         .await;
     let home = app.home.path();
