@@ -1,16 +1,19 @@
 //! `bwlicense upload`: replace an organization's license or add/replace your premium
-//! license on a self-hosted server, safely: the file is checked as the server will check
-//! it (and not sent if it would be refused, unless --force), the change is summarised,
-//! and the replaced and new licenses are archived before the file's bytes are sent.
+//! license on a self-hosted server, safely: another organization's license is never sent,
+//! the file is checked as the server will check it (and not sent if it would be refused,
+//! unless --force), the change is summarised, a downgrade or an organization whose cloud
+//! organization is unknown is sent only once its name is confirmed, and the replaced and
+//! new licenses are archived before the file's bytes are sent.
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::Utc;
 use clap::Args;
 use companion_core::bitwarden::{
-    plan_upload, send_upload, Archive, BitwardenError, UploadOutcome, UploadPlan, UploadRequest,
-    UploadTarget,
+    plan_upload, send_upload, Archive, Belonging, BitwardenError, LinkSource, UploadOutcome,
+    UploadPlan, UploadRequest, UploadTarget,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -40,9 +43,14 @@ pub struct UploadArgs {
     premium: bool,
     /// The license file, as downloaded.
     file: PathBuf,
-    /// Send it even if the checks say the server will refuse it.
+    /// Send it even if the checks say the server will refuse it (never another
+    /// organization's license).
     #[arg(long)]
     force: bool,
+    /// The organization's name, confirming a downgrade or an organization whose cloud
+    /// organization cannot be read here (asked for on a terminal when missing).
+    #[arg(long, value_name = "NAME")]
+    confirm_organization: Option<String>,
     #[command(flatten)]
     checks: CheckArgs,
     #[command(flatten)]
@@ -62,7 +70,12 @@ pub fn run(args: UploadArgs) -> ExitCode {
         if !json {
             print!("{}", render_plan(&plan, &style));
         }
-        let outcome = send_upload(&session, &archive, &plan, args.force).await;
+        let confirmed = args
+            .confirm_organization
+            .clone()
+            .or_else(|| ask_name(&plan, json));
+        let outcome =
+            send_upload(&session, &archive, &plan, args.force, confirmed.as_deref()).await;
         Ok::<_, BitwardenError>((plan, outcome))
     })
     .and_then(|r| r);
@@ -75,7 +88,12 @@ pub fn run(args: UploadArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Ok((plan, Err(e))) => fail(json, &e, Some(("plan", json!(plan)))),
+        Ok((plan, Err(e))) => {
+            if let (false, BitwardenError::ConfirmationRequired { organization, .. }) = (json, &e) {
+                eprintln!("To send it, run again with --confirm-organization \"{organization}\".");
+            }
+            fail(json, &e, Some(("plan", json!(plan))))
+        }
         Err(e) => fail(json, &e, None),
     }
 }
@@ -100,8 +118,43 @@ fn request(args: &UploadArgs) -> Result<UploadRequest, BitwardenError> {
     })
 }
 
+/// Asks for the organization's name on a terminal when the plan needs it and nothing
+/// stops it from being sent otherwise.
+fn ask_name(plan: &UploadPlan, json: bool) -> Option<String> {
+    let name = plan.confirm_by_name.as_deref()?;
+    let blocked =
+        plan.would_be_refused || matches!(plan.belonging, Some(Belonging::Another { .. }));
+    if json || blocked || !std::io::stdin().is_terminal() {
+        return None;
+    }
+    eprint!("Type the organization's name ({name}) to apply the license: ");
+    std::io::stderr().flush().ok()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).ok()?;
+    Some(line.trim().to_owned())
+}
+
 fn render_plan(plan: &UploadPlan, s: &Style) -> String {
-    let mut out = format!("{}\n", s.bold(&format!("Uploading {}", plan.file)));
+    let title = match &plan.organization_name {
+        Some(name) => format!("Uploading {} to {name}", plan.file),
+        None => format!("Uploading {}", plan.file),
+    };
+    let mut out = format!("{}\n", s.bold(&title));
+    match &plan.belonging {
+        Some(Belonging::Same { source }) => out.push_str(&format!(
+            "  The license is this organization's (checked against {}).\n",
+            describe_source(source)
+        )),
+        Some(Belonging::Another { .. }) => out.push_str(&format!(
+            "{}\n",
+            s.bad("This is another organization's license; it will not be sent.")
+        )),
+        Some(Belonging::Unknown) => out.push_str(&format!(
+            "{} Nothing here says which cloud organization this one belongs to (no license file of the server, no earlier upload, no billing sync).\n",
+            s.warn("Check:")
+        )),
+        None => {}
+    }
     for change in &plan.changes {
         let current = change.current.as_deref().unwrap_or("-");
         let new = change.new.as_deref().unwrap_or("-");
@@ -114,6 +167,9 @@ fn render_plan(plan: &UploadPlan, s: &Style) -> String {
         } else {
             out.push_str(&format!("  {:<18} {current} (unchanged)\n", change.what));
         }
+    }
+    for loss in &plan.losses {
+        out.push_str(&format!("{} {}\n", s.warn("Downgrade:"), loss.describe()));
     }
     for note in &plan.notes {
         out.push_str(&format!("{} {note}\n", s.warn("Note:")));
@@ -134,6 +190,14 @@ fn render_plan(plan: &UploadPlan, s: &Style) -> String {
         }
     }
     out
+}
+
+fn describe_source(source: &LinkSource) -> String {
+    match source {
+        LinkSource::ServerFile { path } => format!("the server's license file {}", path.display()),
+        LinkSource::Archive { path } => format!("the license applied earlier, {}", path.display()),
+        LinkSource::BillingSync => "the billing sync connection".to_owned(),
+    }
 }
 
 fn render_outcome(outcome: &UploadOutcome, s: &Style) -> String {

@@ -11,7 +11,8 @@ use client_support::*;
 use companion_core::bitwarden::{
     billing_sync_connection, delete_billing_sync_connection, download_organization_license,
     download_premium_license, plan_upload, save_billing_sync_token, send_upload, subscription,
-    trigger_sync, Archive, BitwardenError, Session, UploadRequest, UploadTarget,
+    trigger_sync, Archive, Belonging, BitwardenError, LinkSource, Loss, Session, UploadRequest,
+    UploadTarget,
 };
 use companion_core::error::Explain;
 use companion_core::license::{ExpectedInstallation, License, TrustSet};
@@ -180,7 +181,9 @@ async fn an_upload_is_summarised_archived_and_applied_and_survives_an_expired_to
 
     server.state.expire_access_tokens();
     server.faults.clear_log();
-    let outcome = send_upload(&session, &archive, &plan, false).await.unwrap();
+    let outcome = send_upload(&session, &archive, &plan, false, None)
+        .await
+        .unwrap();
 
     let route = format!("/api/organizations/licenses/self-hosted/{org}");
     let statuses: Vec<u16> = server
@@ -231,7 +234,7 @@ async fn a_license_the_server_would_refuse_is_not_sent_unless_forced() {
     assert!(plan.would_be_refused);
     let route = format!("/api/organizations/licenses/self-hosted/{ACME_SELF_HOSTED}");
 
-    let err = send_upload(&session, &archive, &plan, false)
+    let err = send_upload(&session, &archive, &plan, false, None)
         .await
         .unwrap_err();
     assert_eq!(err.code(), "license_refused");
@@ -243,7 +246,7 @@ async fn a_license_the_server_would_refuse_is_not_sent_unless_forced() {
         .requests_to(Role::SelfHosted, "POST", &route)
         .is_empty());
 
-    let err = send_upload(&session, &archive, &plan, true)
+    let err = send_upload(&session, &archive, &plan, true, None)
         .await
         .unwrap_err();
     assert_eq!(err.code(), "server_refused");
@@ -304,7 +307,9 @@ async fn a_first_premium_upload_falls_back_to_the_old_route_on_404() {
         "{:?}",
         plan.inspection.server_message
     );
-    let outcome = send_upload(&session, &archive, &plan, false).await.unwrap();
+    let outcome = send_upload(&session, &archive, &plan, false, None)
+        .await
+        .unwrap();
     assert_eq!(outcome.route, "/accounts/license");
     let log: Vec<(String, u16)> = server
         .faults
@@ -337,7 +342,9 @@ async fn a_first_premium_upload_uses_the_vnext_route_where_it_exists() {
     let plan = plan_upload(&session, &archive, premium_request(&server, file))
         .await
         .unwrap();
-    let outcome = send_upload(&session, &archive, &plan, false).await.unwrap();
+    let outcome = send_upload(&session, &archive, &plan, false, None)
+        .await
+        .unwrap();
     assert_eq!(outcome.route, "/account/billing/vnext/self-host/license");
 }
 
@@ -444,4 +451,175 @@ async fn sync_with_cloud_communication_off_says_how_to_turn_it_on() {
         "Cloud communication is disabled in global settings"
     );
     assert!(err.advice().contains("enable-cloud-communication"));
+}
+
+const ACME_TEAMS_CLOUD: &str = "a0000000-0000-4000-8000-000000000002";
+
+/// A fresh license of a cloud organization for the self-hosted installation.
+async fn cloud_license(server: &Running, dir: &Path, cloud_org: &str) -> PathBuf {
+    let cloud = cloud_owner(server).await;
+    let downloaded =
+        download_organization_license(&cloud, uuid(cloud_org), server.installation_id())
+            .await
+            .unwrap();
+    let path = dir.join(format!("{cloud_org}.json"));
+    std::fs::write(&path, &downloaded.bytes).unwrap();
+    path
+}
+
+fn upload_posts(server: &Running) -> usize {
+    server
+        .faults
+        .requests_to(
+            Role::SelfHosted,
+            "POST",
+            &format!("/api/organizations/licenses/self-hosted/{ACME_SELF_HOSTED}"),
+        )
+        .len()
+}
+
+#[tokio::test]
+async fn another_organizations_license_is_never_sent_not_even_forced() {
+    let server = start(false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let teams = cloud_license(&server, dir.path(), ACME_TEAMS_CLOUD).await;
+    let bwdata = bwdata_of(&server, dir.path());
+    let session = self_hosted_owner(&server).await;
+    let archive = Archive::new(dir.path().join("archive"));
+    let plan = plan_upload(
+        &session,
+        &archive,
+        org_request(&server, teams, Some(bwdata)),
+    )
+    .await
+    .unwrap();
+    let Some(Belonging::Another {
+        license_organization,
+        current_organization,
+        source: LinkSource::ServerFile { .. },
+        ..
+    }) = &plan.belonging
+    else {
+        panic!("{:?}", plan.belonging);
+    };
+    assert_eq!(
+        (*license_organization, *current_organization),
+        (uuid(ACME_TEAMS_CLOUD), uuid(ACME_CLOUD))
+    );
+    for force in [false, true] {
+        let err = send_upload(&session, &archive, &plan, force, Some("Acme Corp"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "license_for_another_organization");
+        assert_eq!(
+            err.to_string(),
+            format!("Acme Teams ({ACME_TEAMS_CLOUD}) is the license of another organization than Acme Corp on this server, which belongs to Acme Corp ({ACME_CLOUD})")
+        );
+        assert!(err.advice().contains("Download the license of Acme Corp"));
+    }
+    assert_eq!(upload_posts(&server), 0, "nothing reached the server");
+    assert!(archive.history(&session.endpoints().server).is_empty());
+}
+
+#[tokio::test]
+async fn without_a_license_copy_the_billing_sync_connection_tells_the_organization() {
+    let server = start(false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let teams = cloud_license(&server, dir.path(), ACME_TEAMS_CLOUD).await;
+    let session = self_hosted_owner(&server).await;
+    let archive = Archive::new(dir.path().join("archive"));
+    let plan = plan_upload(&session, &archive, org_request(&server, teams, None))
+        .await
+        .unwrap();
+    assert!(matches!(
+        plan.belonging,
+        Some(Belonging::Another {
+            source: LinkSource::BillingSync,
+            ..
+        })
+    ));
+    let acme = acme_license(&server, dir.path()).await;
+    let plan = plan_upload(&session, &archive, org_request(&server, acme, None))
+        .await
+        .unwrap();
+    assert_eq!(
+        plan.belonging,
+        Some(Belonging::Same {
+            source: LinkSource::BillingSync
+        })
+    );
+    assert_eq!(plan.confirm_by_name, None);
+}
+
+#[tokio::test]
+async fn an_organization_nothing_links_is_sent_only_once_confirmed_by_name() {
+    let server = start(false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = self_hosted_owner(&server).await;
+    delete_billing_sync_connection(&session, uuid(ACME_SELF_HOSTED))
+        .await
+        .unwrap();
+    let acme = acme_license(&server, dir.path()).await;
+    let archive = Archive::new(dir.path().join("archive"));
+    let plan = plan_upload(&session, &archive, org_request(&server, acme, None))
+        .await
+        .unwrap();
+    assert_eq!(plan.belonging, Some(Belonging::Unknown));
+    assert_eq!(plan.confirm_by_name.as_deref(), Some("Acme Corp"));
+    for typed in [None, Some("Acme Teams")] {
+        let err = send_upload(&session, &archive, &plan, false, typed)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "confirmation_required");
+        assert!(
+            err.to_string()
+                .contains("nothing here says which cloud organization Acme Corp belongs to"),
+            "{err}"
+        );
+    }
+    assert_eq!(upload_posts(&server), 0);
+    send_upload(&session, &archive, &plan, false, Some(" acme corp "))
+        .await
+        .unwrap();
+    assert_eq!(upload_posts(&server), 1);
+}
+
+#[tokio::test]
+async fn a_downgrade_is_spelled_out_and_needs_the_organizations_name() {
+    let server = start(false).await;
+    server.state.edit(|w| {
+        if let Some(org) = w.cloud_orgs.iter_mut().find(|o| o.id == uuid(ACME_CLOUD)) {
+            org.seats = Some(10);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let acme = acme_license(&server, dir.path()).await;
+    let bwdata = bwdata_of(&server, dir.path());
+    let session = self_hosted_owner(&server).await;
+    let archive = Archive::new(dir.path().join("archive"));
+    let plan = plan_upload(&session, &archive, org_request(&server, acme, Some(bwdata)))
+        .await
+        .unwrap();
+    assert!(matches!(plan.belonging, Some(Belonging::Same { .. })));
+    let described: Vec<String> = plan.losses.iter().map(Loss::describe).collect();
+    assert_eq!(described, ["Seats 50 -> 10"]);
+    let err = send_upload(&session, &archive, &plan, false, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "confirmation_required");
+    assert_eq!(
+        err.to_string(),
+        "Applying this license to Acme Corp needs your confirmation: Seats 50 -> 10"
+    );
+    assert_eq!(upload_posts(&server), 0);
+    send_upload(&session, &archive, &plan, false, Some("Acme Corp"))
+        .await
+        .unwrap();
+    assert_eq!(
+        subscription(&session, uuid(ACME_SELF_HOSTED))
+            .await
+            .unwrap()
+            .seats,
+        Some(10)
+    );
 }

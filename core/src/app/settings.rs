@@ -74,6 +74,19 @@ pub enum InstallationPlace {
 }
 
 impl InstallationPlace {
+    /// The local bwdata folder (or the folder above it), where the server keeps its license
+    /// files: the folder itself, or two levels above `bwdata/env/global.override.env`.
+    /// `None` over SSH.
+    pub fn bwdata(&self) -> Option<PathBuf> {
+        match self {
+            InstallationPlace::Folder { path } => Some(path.clone()),
+            InstallationPlace::EnvFile { path } => {
+                path.parent().and_then(Path::parent).map(Path::to_path_buf)
+            }
+            InstallationPlace::Ssh { .. } => None,
+        }
+    }
+
     /// The core's installation source for this place.
     pub fn source(&self) -> Result<Source, crate::installation::InstallationError> {
         Ok(match self {

@@ -93,6 +93,22 @@ pub enum BitwardenError {
         message: String,
         advice: String,
     },
+    #[error("{license} is the license of another organization than {target} on this server, which belongs to {current}")]
+    LicenseForAnotherOrganization {
+        /// The license's organization (name and cloud ID).
+        license: String,
+        /// The self-hosted organization it was to be applied to.
+        target: String,
+        /// The cloud organization `target` belongs to.
+        current: String,
+        /// The cloud organization is the same but the license key differs.
+        only_the_key_differs: bool,
+    },
+    #[error("Applying this license to {organization} needs your confirmation: {}", reasons.join("; "))]
+    ConfirmationRequired {
+        organization: String,
+        reasons: Vec<String>,
+    },
     #[error("{cause}; the request may have been carried out all the same")]
     OutcomeUnknown {
         cause: Box<BitwardenError>,
@@ -186,6 +202,10 @@ impl Explain for BitwardenError {
             BitwardenError::LicenseRefused { .. } => "license_refused",
             BitwardenError::RequestTooLarge { .. } => "request_too_large",
             BitwardenError::LicenseUnsuitable { .. } => "license_refused",
+            BitwardenError::LicenseForAnotherOrganization { .. } => {
+                "license_for_another_organization"
+            }
+            BitwardenError::ConfirmationRequired { .. } => "confirmation_required",
             BitwardenError::OutcomeUnknown { .. } => "outcome_unknown",
             BitwardenError::SecretRejected { otp: false, .. } => "invalid_password",
             BitwardenError::SecretRejected { otp: true, .. } => "invalid_otp",
@@ -223,6 +243,9 @@ impl Explain for BitwardenError {
             BitwardenError::LicenseRefused { .. } => "Run `bwlicense inspect FILE` to see every check. To send the file anyway, add --force.".into(),
             BitwardenError::RequestTooLarge { .. } => "Upload the license file exactly as downloaded; a file this large is not a Bitwarden license.".into(),
             BitwardenError::LicenseUnsuitable { advice, .. } => advice.clone(),
+            BitwardenError::LicenseForAnotherOrganization { only_the_key_differs: false, current, .. } => format!("Download the license of {current} for this installation and apply that one; apply this license to the organization it was made for, or create a new organization from it."),
+            BitwardenError::LicenseForAnotherOrganization { only_the_key_differs: true, .. } => "The license key differs from the one in force, so this is not a renewal of the same subscription. Download the organization's license again from the cloud account that owns it.".into(),
+            BitwardenError::ConfirmationRequired { organization, .. } => format!("Check the changes, then confirm by typing the organization's name, {organization}."),
             BitwardenError::OutcomeUnknown { check, .. } => format!("Do not simply run the command again: first check with `{check}` whether it took effect."),
             BitwardenError::SecretRejected { otp: false, .. } => "Check the master password of this account on this server (a cloud account's password can differ from the self-hosted one's), or use an e-mailed code instead (--otp).".into(),
             BitwardenError::SecretRejected { otp: true, .. } => "Run the command again and type the newest code from the e-mail, or use the master password instead of --otp.".into(),

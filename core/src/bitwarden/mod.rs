@@ -10,6 +10,7 @@
 //! with the [`Session`]. Every failure is a [`BitwardenError`] with a stable code.
 
 mod archive;
+mod belonging;
 mod billing_token;
 mod connections;
 mod device;
@@ -17,6 +18,7 @@ mod errors;
 mod folders;
 mod http;
 mod identity;
+mod in_force;
 mod licenses;
 mod login;
 mod multipart;
@@ -29,6 +31,10 @@ mod upload;
 mod urls;
 
 pub use archive::{Archive, ArchivedLicense, ArchivedRole, LicenseOwner};
+pub use belonging::{
+    cloud_link, feature_label, find_cloud_link, losses, place, Belonging, Candidate, CloudLink,
+    LinkSource, Loss, Placement,
+};
 pub use billing_token::{
     billing_sync_token, billing_sync_token_info, keep_billing_sync_token, request_otp,
     rotate_billing_sync_token, CloudToken, KeptToken, Verification,
@@ -42,6 +48,7 @@ pub use device::{AppKind, Device, CLIENT_VERSION};
 pub use errors::{BitwardenError, ExitClass};
 pub use folders::Folders;
 pub use http::{Http, HttpOptions};
+pub use in_force::{license_in_force, server_license_files, ReplacedCopy};
 pub use licenses::{
     download_organization_license, download_premium_license, save_keeping_old, Downloaded, Saved,
     ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
@@ -58,7 +65,6 @@ pub use organizations::{
 pub use session::{LoginKind, Session, SessionFacts};
 pub use store::SessionStore;
 pub use upload::{
-    plan_upload, send_upload, Change, ReplacedCopy, UploadOutcome, UploadPlan, UploadRequest,
-    UploadTarget,
+    plan_upload, send_upload, Change, UploadOutcome, UploadPlan, UploadRequest, UploadTarget,
 };
 pub use urls::{check_transport, is_loopback, CloudUrls, Endpoints, ServerKind};

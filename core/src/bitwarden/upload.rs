@@ -1,10 +1,12 @@
 //! Replacing a license on the self-hosted server safely. Planning reads the file, asks the
 //! server for the current state, inspects the file exactly as the server will, summarises
-//! what changes, and finds the license being replaced. Sending refuses what the server
-//! would refuse (unless forced), archives both licenses first, then sends the file's
-//! original bytes (contract §4.2).
+//! what changes, finds the license being replaced and which cloud organization the target
+//! belongs to. Sending refuses another organization's license (always), what the server
+//! would refuse (unless forced), and a downgrade or an unknown target the admin has not
+//! confirmed by name; it archives both licenses first, then sends the file's original
+//! bytes (contract §4.2).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use reqwest::Method;
@@ -12,15 +14,17 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::archive::{Archive, LicenseOwner};
+use super::belonging::{cloud_link, comparable, feature_label, losses, Belonging, Loss};
 use super::errors::BitwardenError;
 use super::http::Body;
+use super::in_force::{license_in_force, ReplacedCopy};
 use super::multipart::{license_form, FilePart};
 use super::organizations::{self, Profile, Subscription};
 use super::replies::api_error;
 use super::session::Session;
 use crate::license::{
-    inspect_parsed, parse, ExpectedInstallation, InspectOptions, Inspection, LicenseKind, TrustSet,
-    MAX_LICENSE_BYTES,
+    inspect_parsed, parse, ExpectedInstallation, InspectOptions, Inspection, License, LicenseKind,
+    TrustSet, MAX_LICENSE_BYTES,
 };
 
 /// Where a license goes.
@@ -53,14 +57,6 @@ pub struct Change {
     pub changed: bool,
 }
 
-/// The license being replaced, and where its copy was found.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReplacedCopy {
-    pub source: PathBuf,
-    #[serde(skip)]
-    bytes: Vec<u8>,
-}
-
 /// Everything known before sending.
 #[derive(Debug, Clone, Serialize)]
 pub struct UploadPlan {
@@ -72,6 +68,15 @@ pub struct UploadPlan {
     pub notes: Vec<String>,
     pub changes: Vec<Change>,
     pub replaced: Option<ReplacedCopy>,
+    /// The target organization's name on the server (or its ID when it has none).
+    pub organization_name: Option<String>,
+    /// Whether an organization license belongs to the target organization.
+    pub belonging: Option<Belonging>,
+    /// What the target has now that the license takes away.
+    pub losses: Vec<Loss>,
+    /// The name the admin must type before it is sent: set for a downgrade and when the
+    /// target's cloud organization is unknown.
+    pub confirm_by_name: Option<String>,
     /// The size of the whole request body.
     pub request_bytes: usize,
     #[serde(skip)]
@@ -137,13 +142,40 @@ pub async fn plan_upload(
         }
     };
     let inspection = inspect_parsed(&parsed, &options);
-    let replaced = find_replaced(
+    let replaced = license_in_force(
         archive,
         server,
         owner,
         request.bwdata.as_deref(),
         &mut notes,
     );
+    if replaced.is_none() {
+        notes.push("No copy of the license being replaced was found (neither the server's license file nor an earlier upload from here); the new one is archived before it is sent.".to_owned());
+    }
+    let (organization_name, belonging, losses) = match (&current, &parsed.license) {
+        (Current::Organization(sub), License::Organization(license)) => {
+            let UploadTarget::Organization(org) = request.target else {
+                unreachable!("an organization's subscription is read for an organization target");
+            };
+            let link = cloud_link(session, replaced.as_ref(), org).await;
+            (
+                Some(
+                    sub.name
+                        .clone()
+                        .unwrap_or_else(|| org.hyphenated().to_string()),
+                ),
+                Some(Belonging::of(link.as_ref(), license)),
+                losses(sub, &inspection.license),
+            )
+        }
+        (Current::Organization(sub), License::User(_)) => (sub.name.clone(), None, Vec::new()),
+        (Current::Premium(_), _) => (None, None, Vec::new()),
+    };
+    let confirm_by_name = match &belonging {
+        Some(Belonging::Unknown) => organization_name.clone(),
+        _ if !losses.is_empty() => organization_name.clone(),
+        _ => None,
+    };
     let file_name = request.path.file_name().map_or_else(
         || "license.json".to_owned(),
         |n| n.to_string_lossy().into_owned(),
@@ -162,6 +194,10 @@ pub async fn plan_upload(
         inspection,
         notes,
         replaced,
+        organization_name,
+        belonging,
+        losses,
+        confirm_by_name,
         request_bytes: form.bytes.len(),
         owner,
         already_premium,
@@ -170,20 +206,67 @@ pub async fn plan_upload(
     })
 }
 
-/// Archives the replaced and the new license, then sends the new one. A file the server
-/// would refuse is not sent unless `force`.
+impl UploadPlan {
+    /// Whether the plan may be sent: never another organization's license; a file the
+    /// server would refuse only when `force`; a downgrade or an organization whose cloud
+    /// organization is unknown only with its name typed as `confirmed`.
+    pub fn consent(&self, force: bool, confirmed: Option<&str>) -> Result<(), BitwardenError> {
+        if let Some(Belonging::Another {
+            license_organization,
+            license_name,
+            current_organization,
+            current_name,
+            only_the_key_differs,
+            ..
+        }) = &self.belonging
+        {
+            let named = |name: &Option<String>, id: &Uuid| match name {
+                Some(name) => format!("{name} ({})", id.hyphenated()),
+                None => format!("cloud organization {}", id.hyphenated()),
+            };
+            return Err(BitwardenError::LicenseForAnotherOrganization {
+                license: named(license_name, license_organization),
+                target: self.organization_name.clone().unwrap_or_default(),
+                current: named(current_name, current_organization),
+                only_the_key_differs: *only_the_key_differs,
+            });
+        }
+        if self.would_be_refused && !force {
+            return Err(BitwardenError::LicenseRefused {
+                path: self.file.clone(),
+                message: self.inspection.server_message.clone().unwrap_or_default(),
+            });
+        }
+        if let Some(name) = &self.confirm_by_name {
+            let typed = confirmed.map(str::trim).unwrap_or_default();
+            if !typed.eq_ignore_ascii_case(name.trim()) {
+                let mut reasons: Vec<String> = self.losses.iter().map(Loss::describe).collect();
+                if self.belonging == Some(Belonging::Unknown) {
+                    reasons.insert(
+                        0,
+                        format!("nothing here says which cloud organization {name} belongs to"),
+                    );
+                }
+                return Err(BitwardenError::ConfirmationRequired {
+                    organization: name.clone(),
+                    reasons,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Archives the replaced and the new license, then sends the new one, once the plan has
+/// the admin's consent ([`UploadPlan::consent`]).
 pub async fn send_upload(
     session: &Session,
     archive: &Archive,
     plan: &UploadPlan,
     force: bool,
+    confirmed: Option<&str>,
 ) -> Result<UploadOutcome, BitwardenError> {
-    if plan.would_be_refused && !force {
-        return Err(BitwardenError::LicenseRefused {
-            path: plan.file.clone(),
-            message: plan.inspection.server_message.clone().unwrap_or_default(),
-        });
-    }
+    plan.consent(force, confirmed)?;
     let server = &session.endpoints().server;
     let now = Utc::now();
     let archived_replaced = match &plan.replaced {
@@ -272,61 +355,6 @@ enum Current {
     Premium(Profile),
 }
 
-/// The license the upload replaces: the server's own copy when its folder is known, else
-/// the last one applied through this tool.
-fn find_replaced(
-    archive: &Archive,
-    server: &str,
-    owner: LicenseOwner,
-    bwdata: Option<&Path>,
-    notes: &mut Vec<String>,
-) -> Option<ReplacedCopy> {
-    if let Some(bwdata) = bwdata {
-        let relative = match owner {
-            LicenseOwner::Organization(id) => format!("organization/{}.json", id.hyphenated()),
-            LicenseOwner::Premium(id) => format!("user/{}.json", id.hyphenated()),
-        };
-        let candidates = [
-            bwdata.join("core/licenses").join(&relative),
-            bwdata.join("bwdata/core/licenses").join(&relative),
-        ];
-        for candidate in &candidates {
-            match std::fs::read(candidate) {
-                Ok(bytes) => {
-                    return Some(ReplacedCopy {
-                        source: candidate.clone(),
-                        bytes,
-                    })
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => notes.push(format!(
-                    "The server's current license {} could not be read ({e}); run with sudo to keep a copy of it.",
-                    candidate.display()
-                )),
-            }
-        }
-    }
-    match archive.last_applied(server, owner) {
-        Some(path) => match std::fs::read(&path) {
-            Ok(bytes) => Some(ReplacedCopy {
-                source: path,
-                bytes,
-            }),
-            Err(e) => {
-                notes.push(format!(
-                    "The last applied license {} could not be read ({e}).",
-                    path.display()
-                ));
-                None
-            }
-        },
-        None => {
-            notes.push("No copy of the license being replaced is available (pass --bwdata DIR to keep the server's copy).".to_owned());
-            None
-        }
-    }
-}
-
 /// Current server state against the new license.
 fn changes(current: &Current, inspection: &Inspection) -> Vec<Change> {
     let l = &inspection.license;
@@ -362,7 +390,11 @@ fn changes(current: &Current, inspection: &Inspection) -> Vec<Change> {
                     .find(|(k, _)| comparable(k) == comparable(name))
                     .map(|(_, v)| *v);
                 if now != Some(*on) {
-                    rows.push(change(name, now.map(switch), Some(switch(*on))));
+                    rows.push(change(
+                        &feature_label(name),
+                        now.map(switch),
+                        Some(switch(*on)),
+                    ));
                 }
             }
         }
@@ -398,12 +430,4 @@ fn day(t: DateTime<Utc>) -> String {
 
 fn switch(on: bool) -> String {
     if on { "on" } else { "off" }.to_owned()
-}
-
-/// `useSso`, `UseSso` and `use_sso` compare equal.
-fn comparable(name: &str) -> String {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
 }

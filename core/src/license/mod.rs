@@ -24,7 +24,10 @@ pub use certs::{CertificateKind, TrustError, TrustSet};
 pub use checks::{Check, ExpectedInstallation, ValidationPath, SERVER_PREFIX};
 pub use dates::NetDateTime;
 pub use error::{LicenseError, MAX_LICENSE_BYTES};
-pub use model::{FieldSpec, License, LicenseKind, OrganizationLicense, PlanType, UserLicense};
+pub use model::{
+    FieldSpec, License, LicenseKind, OrganizationLicense, PlanType, UserLicense,
+    LICENSE_TYPE_ORGANIZATION, LICENSE_TYPE_USER,
+};
 pub use parse::{parse, KindSource, ParsedLicense};
 pub use report::{
     inspect, inspect_parsed, Dates, HashReport, InspectOptions, Inspection, LicenseSummary,

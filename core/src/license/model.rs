@@ -79,6 +79,25 @@ impl PlanType {
             .map(|i| PlanType(i as u8))
     }
 
+    /// The product tier, to tell a downgrade from an upgrade: Free 0, Families 1, Teams
+    /// Starter 2, Teams 3, Enterprise 4; `None` for Custom and unknown values.
+    pub fn tier(self) -> Option<u8> {
+        let name = self.name()?;
+        Some(if name.starts_with("Enterprise") {
+            4
+        } else if name.starts_with("TeamsStarter") {
+            2
+        } else if name.starts_with("Teams") {
+            3
+        } else if name.starts_with("Families") {
+            1
+        } else if name == "Free" {
+            0
+        } else {
+            return None;
+        })
+    }
+
     /// The value as it appears in canonical data: a legacy name for 0..6, else the number.
     pub fn canonical_name(self) -> String {
         LEGACY_PLAN_NAMES

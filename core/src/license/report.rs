@@ -85,7 +85,7 @@ pub struct Dates {
 }
 
 /// The license the server uses (claims applied), in snake_case for the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LicenseSummary {
     pub id: Uuid,
     pub name: Option<String>,

@@ -2,14 +2,14 @@
 //! own row), reads each installation's settings off the async threads (SSH blocks), and
 //! hands the facts to `companion_core::app::dashboard`, which computes rows and problems.
 
-use std::path::{Path, PathBuf};
-
 use chrono::Utc;
 use companion_core::app::dashboard::{
     Dashboard, InstallationFacts, InstanceFacts, PremiumFacts, ServerFacts,
 };
 use companion_core::app::{InstallationPlace, Instance};
-use companion_core::bitwarden::{owned_organizations, profile, Archive, LicenseOwner};
+use companion_core::bitwarden::{
+    license_in_force, owned_organizations, profile, Archive, LicenseOwner,
+};
 use companion_core::error::{Explain, Problem};
 use companion_core::installation;
 use companion_core::license::{inspect, InspectOptions, Inspection, TrustSet};
@@ -100,8 +100,9 @@ async fn server_facts(state: &AppState, instance: &Instance) -> Result<ServerFac
     // The server reports no premium dates; they come from the license file when known.
     let premium = me.premium.then(|| PremiumFacts {
         expires: state.trust().ok().and_then(|trust| {
-            let path = license_file(state, instance, LicenseOwner::Premium(me.id))?;
-            inspect_file(&path, trust)?.dates.expires
+            inspect_in_force(state, instance, LicenseOwner::Premium(me.id), trust)?
+                .dates
+                .expires
         }),
     });
     Ok(ServerFacts {
@@ -124,42 +125,32 @@ fn licenses_on_disk(state: &AppState, instance: &Instance, server: &mut ServerFa
         .organizations
         .iter()
         .filter_map(|org| {
-            let path = license_file(state, instance, LicenseOwner::Organization(org.id))?;
-            let found = inspect_file(&path, trust.clone())?;
+            let found = inspect_in_force(
+                state,
+                instance,
+                LicenseOwner::Organization(org.id),
+                trust.clone(),
+            )?;
             Some((org.id, found.license.installation_id?))
         })
         .collect();
 }
 
-fn license_file(state: &AppState, instance: &Instance, owner: LicenseOwner) -> Option<PathBuf> {
-    let relative = match owner {
-        LicenseOwner::Organization(id) => format!("organization/{}.json", id.hyphenated()),
-        LicenseOwner::Premium(id) => format!("user/{}.json", id.hyphenated()),
-    };
-    // A local bwdata folder (or the folder above it), or `bwdata/env/global.override.env`.
-    let bwdata = match &instance.installation {
-        Some(InstallationPlace::Folder { path }) => Some(path.clone()),
-        Some(InstallationPlace::EnvFile { path }) => {
-            path.parent().and_then(Path::parent).map(Path::to_path_buf)
-        }
-        _ => None,
-    };
-    if let Some(bwdata) = bwdata {
-        let on_server = [
-            bwdata.join("core/licenses").join(&relative),
-            bwdata.join("bwdata/core/licenses").join(&relative),
-        ];
-        if let Some(found) = on_server.into_iter().find(|p| p.is_file()) {
-            return Some(found);
-        }
-    }
+/// The license in force for `owner` (`license_in_force`), inspected.
+fn inspect_in_force(
+    state: &AppState,
+    instance: &Instance,
+    owner: LicenseOwner,
+    trust: TrustSet,
+) -> Option<Inspection> {
     let server = companion_core::bitwarden::Endpoints::self_hosted(&instance.url)
         .ok()?
         .server;
-    Archive::new(state.folders.licenses()).last_applied(&server, owner)
-}
-
-fn inspect_file(path: &Path, trust: TrustSet) -> Option<Inspection> {
-    let bytes = std::fs::read(path).ok()?;
-    inspect(&bytes, &InspectOptions::new(Utc::now(), trust)).ok()
+    let bwdata = instance
+        .installation
+        .as_ref()
+        .and_then(InstallationPlace::bwdata);
+    let archive = Archive::new(state.folders.licenses());
+    let copy = license_in_force(&archive, &server, owner, bwdata.as_deref(), &mut Vec::new())?;
+    inspect(copy.bytes(), &InspectOptions::new(Utc::now(), trust)).ok()
 }

@@ -10,17 +10,18 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use companion_core::app::Instance;
 use companion_core::bitwarden::{
-    create_organization, download_organization_license, download_premium_license, plan_upload,
-    prepare_organization, profile, save_keeping_old, send_upload, Archive, ArchivedRole,
-    CreatedOrganization, LicenseOwner, OrganizationRequest, UploadOutcome, UploadPlan,
-    UploadRequest, UploadTarget, DEFAULT_COLLECTION, ORGANIZATION_LICENSE_FILE,
-    PREMIUM_LICENSE_FILE,
+    create_organization, download_organization_license, download_premium_license, find_cloud_link,
+    place, plan_upload, prepare_organization, profile, save_keeping_old, send_upload, Archive,
+    ArchivedRole, BitwardenError, Candidate, CreatedOrganization, LicenseOwner,
+    OrganizationRequest, UploadOutcome, UploadPlan, UploadRequest, UploadTarget,
+    DEFAULT_COLLECTION, ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
 };
 use companion_core::error::{Explain, Problem};
 use companion_core::installation;
 use companion_core::license::{
-    inspect, ExpectedInstallation, InspectOptions, Inspection, LicenseKind,
+    inspect, parse, ExpectedInstallation, InspectOptions, Inspection, LicenseKind,
 };
+use futures_util::future::join_all;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, WebviewWindow};
 use uuid::Uuid;
@@ -156,24 +157,17 @@ pub async fn license_download(
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Targets {
-    /// The organizations the signed-in account owns there.
-    organizations: Vec<OrganizationChoice>,
+    /// The organizations the signed-in account owns there, each with whether the license
+    /// belongs to it (`belonging.verdict`: `same`, `another`, `unknown`).
+    organizations: Vec<Candidate>,
     /// The signed-in account (its premium license is replaced by a premium upload).
     account_email: String,
     account_premium: bool,
-    /// The organization whose name matches an organization license, or `premium`.
+    /// The organization the license belongs to, or `premium`.
     suggested: Option<String>,
-    /// The license can make a new organization here: an organization license the server
-    /// would accept, and no owned organization of that name yet.
+    /// The license can make a new organization here.
     can_create: bool,
     default_collection: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OrganizationChoice {
-    id: Uuid,
-    name: String,
 }
 
 /// The organizations and account an opened license may be applied to.
@@ -184,36 +178,34 @@ pub async fn license_targets(
     instance_id: String,
     id: String,
 ) -> Result<Targets, CommandError> {
+    let license = opened.get(&id).ok_or_else(unknown_license)?;
     let report = report(&state, &opened, &id, Some(&instance_id)).await?;
+    let instance = state.instance(&instance_id)?;
     let session = state.instance_session(&instance_id).await?;
     let me = profile(&session).await?;
-    let organizations: Vec<OrganizationChoice> = me
-        .organizations
-        .iter()
-        .filter(|m| m.is_owner())
-        .map(|m| OrganizationChoice {
-            id: m.id,
-            name: m.name.clone(),
-        })
-        .collect();
-    let inspection = &report.inspection;
-    let same_name = inspection.license.name.as_deref().and_then(|name| {
-        organizations
-            .iter()
-            .find(|o| o.name.trim().eq_ignore_ascii_case(name.trim()))
-    });
-    let suggested = match inspection.kind {
-        LicenseKind::Organization => same_name.map(|o| o.id.hyphenated().to_string()),
+    let archive = archive(&state);
+    let bwdata = bwdata_of(&instance);
+    let owned = join_all(me.organizations.iter().filter(|m| m.is_owner()).map(|m| {
+        let (archive, bwdata, session) = (&archive, bwdata.as_deref(), &session);
+        async move {
+            let link = find_cloud_link(session, archive, m.id, bwdata).await;
+            (m.id, m.name.clone(), link)
+        }
+    }))
+    .await;
+    let parsed = parse(&license.bytes).map_err(|source| BitwardenError::LicenseUnreadable {
+        path: license.source.display().to_string(),
+        source,
+    })?;
+    let placement = place(&parsed, report.inspection.valid, owned);
+    let suggested = match report.inspection.kind {
+        LicenseKind::Organization => placement.suggested.map(|id| id.hyphenated().to_string()),
         LicenseKind::User => Some("premium".to_owned()),
     };
-    let can_create = inspection.kind == LicenseKind::Organization
-        && inspection.valid
-        && inspection.license.license_type == Some(1)
-        && same_name.is_none();
     Ok(Targets {
         suggested,
-        can_create,
-        organizations,
+        can_create: placement.can_create,
+        organizations: placement.organizations,
         account_email: me.email,
         account_premium: me.premium,
         default_collection: DEFAULT_COLLECTION,
@@ -282,13 +274,15 @@ pub async fn license_plan_upload(
 }
 
 /// Sends a reviewed upload once: the plan is used up whatever the answer, so a failure
-/// is never retried blindly (the user reviews again).
+/// is never retried blindly (the user reviews again). `confirmed` is the organization name
+/// the user typed when the review asked for it (a downgrade, an unknown organization).
 #[tauri::command]
 pub async fn license_send_upload(
     app: AppHandle,
     state: State<'_, AppState>,
     pending: State<'_, PendingUploads>,
     plan_id: String,
+    confirmed: Option<String>,
 ) -> Result<UploadOutcome, CommandError> {
     let PendingUpload { instance_id, plan } = pending
         .0
@@ -299,7 +293,14 @@ pub async fn license_send_upload(
             CommandError::invalid("This upload was already sent or cancelled; review it again.")
         })?;
     let session = state.instance_session(&instance_id).await?;
-    let outcome = send_upload(&session, &archive(&state), &plan, false).await?;
+    let outcome = send_upload(
+        &session,
+        &archive(&state),
+        &plan,
+        false,
+        confirmed.as_deref(),
+    )
+    .await?;
     // New dates and seats: the tray icon and the reminders follow.
     crate::reminders::check_now(&app, false);
     Ok(outcome)
@@ -444,12 +445,11 @@ async fn report(
     };
     let mut options = InspectOptions::new(Utc::now(), state.trust()?);
     options.expected_installation = installation.clone();
-    let inspection = inspect(&license.bytes, &options).map_err(|source| {
-        companion_core::bitwarden::BitwardenError::LicenseUnreadable {
+    let inspection =
+        inspect(&license.bytes, &options).map_err(|source| BitwardenError::LicenseUnreadable {
             path: license.source.display().to_string(),
             source,
-        }
-    })?;
+        })?;
     Ok(OpenedReport {
         id: id.to_owned(),
         file: license.name.clone(),
@@ -499,10 +499,7 @@ async fn installation_of(instance: &Instance) -> (Option<ExpectedInstallation>, 
 
 /// The instance's bwdata folder, where the server keeps the license being replaced.
 fn bwdata_of(instance: &Instance) -> Option<PathBuf> {
-    match &instance.installation {
-        Some(companion_core::app::InstallationPlace::Folder { path }) => Some(path.clone()),
-        _ => None,
-    }
+    instance.installation.as_ref().and_then(|p| p.bwdata())
 }
 
 fn archive(state: &AppState) -> Archive {
