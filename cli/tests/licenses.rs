@@ -328,15 +328,27 @@ async fn too_few_seats_for_the_members_brings_the_servers_text() {
     });
     let machine = self_hosted_owner();
     let file = org_license(&server, ACME_CLOUD, machine.home.path()).await;
+    let path = file.display().to_string();
+    let route = format!("/api/organizations/licenses/self-hosted/{ACME_SELF_HOSTED}");
+    let base = ["--org", ACME_SELF_HOSTED, &path[..], "--json"];
+
+    let unconfirmed = upload(&machine, &server, &base).await;
+    assert_eq!(unconfirmed.code, 1);
+    let error = &unconfirmed.json()["error"];
+    assert_eq!(error["code"], "confirmation_required");
+    assert!(
+        error["message"].as_str().unwrap().contains("Seats 50 -> 2"),
+        "{error}"
+    );
+    assert!(server
+        .faults
+        .requests_to(Role::SelfHosted, "POST", &route)
+        .is_empty());
+
     let run = upload(
         &machine,
         &server,
-        &[
-            "--org",
-            ACME_SELF_HOSTED,
-            &file.display().to_string(),
-            "--json",
-        ],
+        &[&base[..], &["--confirm-organization", " acme corp "]].concat(),
     )
     .await;
     assert_eq!(run.code, 1);
@@ -376,7 +388,14 @@ async fn a_license_in_use_by_another_organization_is_refused_by_the_server() {
     let run = upload(
         &machine,
         &server,
-        &["--org", SECOND, &acme.display().to_string(), "--json"],
+        &[
+            "--org",
+            SECOND,
+            &acme.display().to_string(),
+            "--confirm-organization",
+            "Acme Teams",
+            "--json",
+        ],
     )
     .await;
     assert_eq!(run.code, 1, "{}", run.stdout);
@@ -387,6 +406,64 @@ async fn a_license_in_use_by_another_organization_is_refused_by_the_server() {
         "License is already in use by another organization vault."
     );
     assert!(error["advice"].as_str().unwrap().contains("bwlicense orgs"));
+}
+
+/// A license must never land on another organization: no flag sends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn another_organizations_license_is_refused_even_forced_and_confirmed() {
+    let server = start(false).await;
+    let machine = self_hosted_owner();
+    let teams = org_license(
+        &server,
+        "a0000000-0000-4000-8000-000000000002",
+        machine.home.path(),
+    )
+    .await;
+    let bwdata = bwdata_of(&server, machine.home.path());
+    let (teams_arg, bwdata_arg) = (teams.display().to_string(), bwdata.display().to_string());
+    let run = upload(
+        &machine,
+        &server,
+        &[
+            "--org",
+            ACME_SELF_HOSTED,
+            &teams_arg,
+            "--bwdata",
+            &bwdata_arg,
+            "--force",
+            "--confirm-organization",
+            "Acme Corp",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("Acme Teams"), "{}", run.stderr);
+    assert!(run.stderr.contains("Acme Corp"), "{}", run.stderr);
+    let json = upload(
+        &machine,
+        &server,
+        &[
+            "--org",
+            ACME_SELF_HOSTED,
+            &teams_arg,
+            "--bwdata",
+            &bwdata_arg,
+            "--force",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(
+        json.json()["error"]["code"],
+        "license_for_another_organization"
+    );
+    assert_eq!(json.json()["plan"]["belonging"]["verdict"], "another");
+    let route = format!("/api/organizations/licenses/self-hosted/{ACME_SELF_HOSTED}");
+    assert!(server
+        .faults
+        .requests_to(Role::SelfHosted, "POST", &route)
+        .is_empty());
+    assert!(archived(&machine, "-applied.json").is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
