@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: run bench test deps tools build lint e2e clean
+.PHONY: run bench test test-windows deps tools build lint e2e clean
 
 ## Install missing system packages (apt-get as root; otherwise prints the sudo command).
 deps:
@@ -34,6 +34,14 @@ e2e: tools
 	$(CARGO) test --locked --workspace --no-run
 	scripts/with-desktop.sh $(CARGO) test --locked --workspace \
 		$(foreach f,$(wildcard tests/tests/e2e_*.rs),--test $(basename $(notdir $(f)))) -- --include-ignored
+
+## Windows: cross-build bwlicense.exe and the app, run the CLI under Wine against the test
+## server, build the NSIS installer and install/uninstall it under Wine (see README).
+test-windows:
+	scripts/windows/build.sh --app
+	scripts/windows/test-cli.sh
+	scripts/windows/installer.sh
+	scripts/windows/test-installer.sh
 
 lint: deps
 	$(CARGO) fmt --all --check

@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages License Companion needs to build, run and test.
 # As root it runs apt-get; otherwise it prints the exact command to run and stops.
+# `scripts/deps.sh windows` installs instead the Windows cross-build and Wine test packages
+# that only `make test-windows` needs.
 set -euo pipefail
 
+if [[ ${1:-} == windows ]]; then
+  packages=(
+    # cross-compiler and linker for x86_64-pc-windows-gnu, Wine to run the .exe, makensis
+    gcc-mingw-w64-x86-64 wine64 nsis
+  )
+else
 packages=(
   # build: Tauri 2 (WebKitGTK 4.1, GTK 3, tray), D-Bus for the keychain
   build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev
@@ -13,6 +21,7 @@ packages=(
   # a Simplified Chinese font, so screenshots of the Chinese window show the text
   fonts-wqy-microhei
 )
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -11,7 +11,7 @@ use companion_core::bitwarden::{
     profile, BitwardenError, Credentials, Endpoints, Login, LoginAnswer, LoginStep, Session,
     TwoFactorOffer, TwoFactorProvider,
 };
-use companion_core::secrets::SecretString;
+use companion_core::secrets::{OsKeychain, SecretString};
 use serde_json::json;
 
 use crate::net::{block_on, env_api_key, Cloud, Net, NetArgs};
@@ -79,6 +79,10 @@ async fn sign_in(args: &LoginArgs) -> Result<(Session, String), BitwardenError> 
             })
         }
     };
+    // The session will live in the keychain: refuse before the server sees a sign-in.
+    OsKeychain::default()
+        .check()
+        .map_err(BitwardenError::from)?;
     let credentials = credentials(args, &endpoints)?;
     let mut login = Login::new(net.http.clone(), endpoints, credentials);
     let mut session = complete(&mut login).await?;

@@ -116,6 +116,10 @@ async fn act(action: &Action, net_args: &NetArgs) -> Result<Report, BitwardenErr
             token_env,
             no_keychain,
         } => {
+            if !no_keychain {
+                // Before the server takes the token, so a refusal changes nothing anywhere.
+                keychain.check().map_err(BitwardenError::from)?;
+            }
             let token = read_token(token_env.as_deref())?;
             let endpoints = net.self_hosted(&target.server)?;
             let session = net.session(&endpoints).await?;

@@ -152,6 +152,11 @@ async fn fetch_and_keep(
     self_hosted_org: Option<Uuid>,
 ) -> Result<Generated, BitwardenError> {
     let net = Net::new(net_args)?;
+    let keychain = OsKeychain::default();
+    if !args.no_keychain {
+        // Before a token is fetched or rotated that could then not be kept.
+        keychain.check().map_err(BitwardenError::from)?;
+    }
     // The self-hosted session first: a token rotated but not delivered would stop syncs.
     let server = match (&args.server, self_hosted_org) {
         (Some(url), Some(org)) => Some((net.session(&net.self_hosted(url)?).await?, org)),
@@ -165,7 +170,6 @@ async fn fetch_and_keep(
     } else {
         billing_sync_token(&session, cloud_org, &verification).await?
     };
-    let keychain = OsKeychain::default();
     let keychain: Option<&dyn SecretStore> = if args.no_keychain {
         None
     } else {

@@ -35,6 +35,7 @@ async fn orgs_lists_owned_organizations_with_license_state_as_json_and_text() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "login checks the keychain first: needs a Secret Service, run `make test`"]
 async fn a_bad_api_key_exits_1_with_invalid_credentials() {
     let server = start(false).await;
     let machine =
@@ -200,6 +201,7 @@ async fn a_failing_server_is_asked_three_times_for_a_get() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "login checks the keychain first: needs a Secret Service, run `make test`"]
 async fn two_step_login_without_a_code_on_stdin_is_two_factor_required() {
     let server = start(false).await;
     let run = Machine::new()

@@ -9,6 +9,8 @@ pub use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::Explain;
 
+mod platform;
+
 /// Keychain service name under which every secret of the app is stored.
 pub const SERVICE: &str = "license-companion";
 
@@ -61,7 +63,7 @@ impl Explain for KeychainError {
 
     fn advice(&self) -> String {
         match self {
-            KeychainError::Unavailable(_) => "Start a Secret Service provider (GNOME Keyring or KWallet) in your desktop session and unlock it. On a headless server run the command inside `dbus-run-session` with an unlocked gnome-keyring-daemon.".into(),
+            KeychainError::Unavailable(_) => platform::unavailable_advice().into(),
             KeychainError::Denied(_) => "Unlock the keychain (log in to the desktop session) and try again.".into(),
             KeychainError::Other(_) => "Try again; if it persists, remove the entry with your keychain manager (service \"license-companion\").".into(),
         }
@@ -107,9 +109,19 @@ impl OsKeychain {
     }
 
     fn entry(&self, account: &str) -> Result<keyring::Entry, KeychainError> {
-        Ok(keyring::Entry::new(&self.service, account)?)
+        let credential = platform::builder()?.build(None, &self.service, account)?;
+        Ok(keyring::Entry::new_with_credential(credential))
+    }
+
+    /// Fails unless the keychain can be reached now, so a command refuses before it
+    /// changes anything rather than after a server already took the secret.
+    pub fn check(&self) -> Result<(), KeychainError> {
+        self.get(PROBE_ACCOUNT).map(drop)
     }
 }
+
+/// An account never written, read only to see whether the keychain answers.
+const PROBE_ACCOUNT: &str = "availability-check";
 
 impl SecretStore for OsKeychain {
     fn get(&self, account: &str) -> Result<Option<SecretString>, KeychainError> {

@@ -59,6 +59,9 @@ impl AppState {
         } else {
             OsKeychain::default()
         };
+        // A keychain that cannot be reached is said at start, not at the first lost secret.
+        let startup_problem =
+            startup_problem.or_else(|| keychain.check().err().map(|e| e.problem()));
         Ok(AppState {
             folders,
             keychain: Arc::new(keychain),

@@ -12,9 +12,34 @@ use super::lite;
 use super::resolve::{ConfigInput, Loaded};
 
 /// Where `bitwarden.sh install` puts bwdata when run from /opt/bitwarden (Bitwarden's docs).
+/// Also the remote default over SSH, since servers are Linux.
 pub const DEFAULT_BWDATA: &str = "/opt/bitwarden/bwdata";
 
 const ENV_FILE: &str = "env/global.override.env";
+
+/// The installer scripts that sit beside `bwdata` (Linux/macOS and Windows).
+const INSTALLER_SCRIPTS: [&str; 2] = ["bitwarden.sh", "bitwarden.ps1"];
+
+/// The system-wide installs of this OS, standard layout first. Windows installs go where
+/// Bitwarden's Windows guide runs `bitwarden.ps1` (`C:\Bitwarden`).
+#[cfg(target_os = "windows")]
+fn system_places() -> [PathBuf; 3] {
+    let root = PathBuf::from(r"C:\Bitwarden");
+    [
+        root.join("bwdata"),
+        PathBuf::from(r"C:\bitwarden-lite").join(lite::FILE_NAME),
+        root.join(lite::FILE_NAME),
+    ]
+}
+
+#[cfg(not(target_os = "windows"))]
+fn system_places() -> [PathBuf; 3] {
+    [
+        PathBuf::from(DEFAULT_BWDATA),
+        Path::new("/opt/bitwarden-lite").join(lite::FILE_NAME),
+        Path::new("/opt/bitwarden").join(lite::FILE_NAME),
+    ]
+}
 
 /// The env file and config.yml of a local installation.
 pub(crate) struct Located {
@@ -33,17 +58,18 @@ pub fn usual_places() -> Vec<PathBuf> {
 }
 
 fn places(cwd: &Path, home: Option<&Path>) -> Vec<PathBuf> {
+    let [system_bwdata, system_lite, system_lite_beside] = system_places();
     let mut list = vec![cwd.join("bwdata"), cwd.join(lite::FILE_NAME)];
     if let Some(home) = home {
         list.push(home.join("bwdata"));
     }
-    list.push(PathBuf::from(DEFAULT_BWDATA));
+    list.push(system_bwdata);
     if let Some(home) = home {
         list.push(home.join("bitwarden-lite").join(lite::FILE_NAME));
         list.push(home.join("bitwarden").join(lite::FILE_NAME));
     }
-    list.push(Path::new("/opt/bitwarden-lite").join(lite::FILE_NAME));
-    list.push(Path::new("/opt/bitwarden").join(lite::FILE_NAME));
+    list.push(system_lite);
+    list.push(system_lite_beside);
     list
 }
 
@@ -65,6 +91,9 @@ pub(crate) fn discover() -> Result<Loaded, InstallationError> {
 /// Works out which files `path` means.
 pub(crate) fn locate(path: &Path) -> Result<Located, InstallationError> {
     let meta = fs::metadata(path).map_err(|e| io_error(path, &e))?;
+    if let Some(folder) = installer_folder(path, &meta) {
+        return locate(folder);
+    }
     if !meta.is_dir() {
         return Ok(Located {
             env: path.to_path_buf(),
@@ -89,6 +118,17 @@ pub(crate) fn locate(path: &Path) -> Result<Located, InstallationError> {
     Err(InstallationError::NotAnInstallation {
         path: path.display().to_string(),
     })
+}
+
+/// The folder of a named `bitwarden.sh`/`bitwarden.ps1`, whose `bwdata` is beside it.
+fn installer_folder<'a>(path: &'a Path, meta: &fs::Metadata) -> Option<&'a Path> {
+    let name = path.file_name()?.to_str()?;
+    let is_script = INSTALLER_SCRIPTS
+        .iter()
+        .any(|script| name.eq_ignore_ascii_case(script));
+    (meta.is_file() && is_script)
+        .then(|| path.parent())
+        .flatten()
 }
 
 /// `bwdata/config.yml` for an env file inside `bwdata/env/`.
@@ -150,8 +190,24 @@ mod tests {
         assert_eq!(list[0], Path::new("/srv/site/bwdata"));
         assert_eq!(list[1], Path::new("/srv/site/settings.env"));
         assert_eq!(list[2], Path::new("/home/admin/bwdata"));
-        assert_eq!(list[3], Path::new(DEFAULT_BWDATA));
-        assert!(list.contains(&PathBuf::from("/opt/bitwarden-lite/settings.env")));
+        assert_eq!(list[3], system_places()[0]);
+        assert!(list.contains(&system_places()[1]));
+    }
+
+    #[cfg(not(target_os = "windows"))]
+    #[test]
+    fn unix_system_installs_are_under_opt() {
+        assert_eq!(system_places()[0], Path::new(DEFAULT_BWDATA));
+        assert_eq!(
+            system_places()[1],
+            Path::new("/opt/bitwarden-lite/settings.env")
+        );
+    }
+
+    #[cfg(target_os = "windows")]
+    #[test]
+    fn windows_system_install_is_where_bitwarden_ps1_puts_it() {
+        assert_eq!(system_places()[0], Path::new(r"C:\Bitwarden\bwdata"));
     }
 
     #[test]

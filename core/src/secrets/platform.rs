@@ -1,0 +1,52 @@
+//! Which keychain each operating system uses, chosen here and nowhere else. `keyring` falls
+//! back to an in-memory mock on a platform whose backend feature is missing, so a "saved"
+//! secret would vanish at exit; the builder is therefore picked explicitly, and a platform
+//! without one is refused.
+
+use std::sync::OnceLock;
+
+use keyring::credential::CredentialBuilder;
+
+use super::KeychainError;
+
+/// The platform's credential builder, made once.
+pub(super) fn builder() -> Result<&'static CredentialBuilder, KeychainError> {
+    static BUILDER: OnceLock<Option<Box<CredentialBuilder>>> = OnceLock::new();
+    BUILDER
+        .get_or_init(native)
+        .as_deref()
+        .ok_or_else(|| KeychainError::Unavailable("this system has no supported keychain".into()))
+}
+
+#[cfg(target_os = "linux")]
+fn native() -> Option<Box<CredentialBuilder>> {
+    Some(keyring::secret_service::default_credential_builder())
+}
+
+#[cfg(target_os = "macos")]
+fn native() -> Option<Box<CredentialBuilder>> {
+    Some(keyring::macos::default_credential_builder())
+}
+
+#[cfg(target_os = "windows")]
+fn native() -> Option<Box<CredentialBuilder>> {
+    Some(keyring::windows::default_credential_builder())
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+fn native() -> Option<Box<CredentialBuilder>> {
+    None
+}
+
+/// What to do when the keychain cannot be reached, in this system's words.
+pub(super) fn unavailable_advice() -> &'static str {
+    if cfg!(target_os = "linux") {
+        "No Secret Service is running: install and start gnome-keyring (or enable KeePassXC's Secret Service integration) in your desktop session and unlock it. On a headless server, run the command inside `dbus-run-session` with an unlocked gnome-keyring-daemon, or pass --no-keychain where offered."
+    } else if cfg!(target_os = "macos") {
+        "The login keychain could not be used: open Keychain Access, make sure the login keychain exists and is unlocked, and try again."
+    } else if cfg!(target_os = "windows") {
+        "Windows Credential Manager could not be used: sign in with a user profile that has one (not a temporary or service profile) and try again."
+    } else {
+        "This system has no keychain License Companion supports (Secret Service, macOS Keychain or Windows Credential Manager)."
+    }
+}
