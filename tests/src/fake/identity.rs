@@ -4,7 +4,7 @@
 //! Sign-in runs the server's checks in its order: credentials (2 s delay when wrong), the
 //! `Bitwarden-Client-Version` header, two-step login, then the device and new-device
 //! verification. Errors are Duende's `{"error","error_description"}` plus the PascalCase
-//! `ErrorModel` the clients read. Access tokens are opaque random strings.
+//! `ErrorModel` the clients read. Access tokens are RS256 JWTs (see `jwt`).
 //!
 //! Grants: `password` (static clients `web`, `browser`, `desktop`, `mobile`, `cli`,
 //! `connector`; a refresh token when `offline_access` is asked for), `client_credentials`
@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::auth::Ctx;
+use super::jwt::{self, UserGrant};
 use super::keys::{random_string, secret_eq};
 use super::state::{AccessToken, MailPurpose, Realm, RefreshGrant, Subject, User, World};
 use super::totp;
@@ -292,7 +293,14 @@ async fn password_grant(ctx: &Ctx, headers: &HeaderMap, form: &TokenForm) -> Res
             u.remember_tokens.insert(token.clone());
         }
     }
-    let issued = issue_user_token(ctx, &mut world, &user, scopes.clone());
+    let device = form.filled("deviceIdentifier").map(str::to_owned);
+    let grant = Grant {
+        client_id: &client_id,
+        scopes: &scopes,
+        device: device.as_deref(),
+        amr: "Application",
+    };
+    let issued = issue_user_token(ctx, &mut world, &user, &grant);
     let refresh_token = refresh.then(|| {
         let token = random_string(64);
         world.refresh_tokens.insert(
@@ -300,8 +308,9 @@ async fn password_grant(ctx: &Ctx, headers: &HeaderMap, form: &TokenForm) -> Res
             RefreshGrant {
                 realm: ctx.realm,
                 user_id: user.id,
-                client_id,
+                client_id: client_id.clone(),
                 scopes: scopes.clone(),
+                device: device.clone(),
                 expires: Instant::now() + REFRESH_LIFETIME,
             },
         );
@@ -511,17 +520,52 @@ fn device_error(description: &str, message: &str) -> Response {
     grant_error("device_error", Some(description), error_model(message))
 }
 
-/// Issues an access token for a user, with the organizations it owns as claims.
-fn issue_user_token(ctx: &Ctx, world: &mut World, user: &User, scopes: Vec<String>) -> String {
-    let token = random_string(64);
+/// Who a user token is for, besides the account.
+struct Grant<'a> {
+    client_id: &'a str,
+    scopes: &'a [String],
+    device: Option<&'a str>,
+    amr: &'a str,
+}
+
+/// The identity server's own URL (`iss` of its tokens).
+fn issuer(ctx: &Ctx) -> String {
+    let urls = &ctx.shared.config.urls;
+    match ctx.realm {
+        Realm::SelfHosted => format!("{}/identity", urls.self_hosted),
+        Realm::Cloud(region) => urls
+            .cloud(region)
+            .map(|(_, identity)| identity.to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// Issues an access token (a signed JWT) for a user, with its organization roles as claims.
+fn issue_user_token(ctx: &Ctx, world: &mut World, user: &User, grant: &Grant<'_>) -> String {
+    let lifetime = ctx.shared.config.token_lifetime;
+    let issuer = issuer(ctx);
+    let token = jwt::user_token(
+        &ctx.shared.config.jwt,
+        world,
+        ctx.realm,
+        user,
+        &UserGrant {
+            issuer: &issuer,
+            client_id: grant.client_id,
+            scopes: grant.scopes,
+            device: grant.device,
+            lifetime,
+            amr: grant.amr,
+        },
+    );
     let owner_of = world.owned_orgs(ctx.realm, user.id);
     world.tokens.insert(
         token.clone(),
         AccessToken {
             realm: ctx.realm,
             subject: Subject::User(user.id),
-            scopes,
-            expires: Instant::now() + ctx.shared.config.token_lifetime,
+            scopes: grant.scopes.to_vec(),
+            expires: Instant::now() + lifetime,
             owner_of,
         },
     );
@@ -622,7 +666,14 @@ async fn api_key_grant(ctx: &Ctx, headers: &HeaderMap, form: &TokenForm) -> Resp
     if let Some(response) = check_device(ctx, &user, form, false) {
         return after_delay(ctx, response).await;
     }
-    let issued = issue_user_token(ctx, &mut ctx.shared.world(), &user, scopes.clone());
+    let client_id = form.get("client_id").unwrap_or_default().to_owned();
+    let grant = Grant {
+        client_id: &client_id,
+        scopes: &scopes,
+        device: form.filled("deviceIdentifier"),
+        amr: "Api",
+    };
+    let issued = issue_user_token(ctx, &mut ctx.shared.world(), &user, &grant);
     let body = user_token_response(ctx, &user, &issued, None, &scopes, None);
     (StatusCode::OK, Json(body)).into_response()
 }
@@ -653,7 +704,13 @@ fn installation_grant(ctx: &Ctx, form: &TokenForm) -> Response {
     if scopes.is_empty() || scopes.iter().any(|s| !allowed.contains(&s.as_str())) {
         return grant_error("invalid_scope", None, Map::new());
     }
-    let token = random_string(64);
+    let token = jwt::installation_token(
+        &ctx.shared.config.jwt,
+        &issuer(ctx),
+        id,
+        &scopes,
+        INSTALLATION_TOKEN_LIFETIME,
+    );
     world.tokens.insert(
         token.clone(),
         AccessToken {
@@ -693,7 +750,17 @@ fn refresh_grant(ctx: &Ctx, form: &TokenForm) -> Response {
     if let Some(g) = world.refresh_tokens.get_mut(&presented) {
         g.expires = now + REFRESH_LIFETIME;
     }
-    let issued = issue_user_token(ctx, &mut world, &user, grant.scopes.clone());
+    let issued = issue_user_token(
+        ctx,
+        &mut world,
+        &user,
+        &Grant {
+            client_id: &grant.client_id,
+            scopes: &grant.scopes,
+            device: grant.device.as_deref(),
+            amr: "Application",
+        },
+    );
     drop(world);
     let body = user_token_response(ctx, &user, &issued, Some(presented), &grant.scopes, None);
     (StatusCode::OK, Json(body)).into_response()

@@ -21,6 +21,7 @@ mod envelope;
 mod faults;
 mod identity;
 mod issue;
+mod jwt;
 mod keys;
 mod license_files;
 mod models;
@@ -236,11 +237,13 @@ fn build_shared(
             cursor: &mut cursor,
         },
     )?;
+    let jwt = jwt::Signer::new(&cursor.next_rsa()?)?;
     let config = Config {
         version: seed.server_version.clone(),
         token_lifetime: Duration::from_secs(seed.access_token_lifetime_seconds),
         failure_delay: Duration::from_millis(seed.auth_failure_delay_ms),
         licensing_key,
+        jwt,
         trust,
         license_dir: license_dir.to_path_buf(),
         urls,

@@ -305,7 +305,7 @@ pub(crate) fn profile(world: &World, user: &User) -> Value {
         "twoFactorEnabled": user.totp_secret.is_some() || user.email_two_factor,
         "key": user.keys.key,
         "privateKey": user.keys.private_key,
-        "securityStamp": Uuid::new_v5(&user.id, b"security-stamp"),
+        "securityStamp": super::jwt::security_stamp(user),
         "forcePasswordReset": false,
         "usesKeyConnector": false,
         "organizations": organizations,

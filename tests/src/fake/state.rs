@@ -223,6 +223,8 @@ pub(crate) struct RefreshGrant {
     pub user_id: Uuid,
     pub client_id: String,
     pub scopes: Vec<String>,
+    /// The device identifier signed in with (the `device` claim of refreshed tokens).
+    pub device: Option<String>,
     pub expires: Instant,
 }
 
@@ -364,6 +366,8 @@ pub(crate) struct Config {
     pub token_lifetime: Duration,
     pub failure_delay: Duration,
     pub licensing_key: RsaPrivateKey,
+    /// Signs the identity roles' access tokens.
+    pub jwt: super::jwt::Signer,
     /// The keys uploads are checked against; only the test key counts (see `upload`).
     pub trust: TrustSet,
     pub license_dir: PathBuf,
