@@ -20,6 +20,7 @@ fn main() {
         "license_pick",
         "license_report",
         "license_download",
+        "license_cloud_orgs",
         "license_targets",
         "license_plan_upload",
         "license_send_upload",

@@ -307,10 +307,16 @@ async fn a_license_for_another_installation_is_not_sent_unless_forced() {
             .len(),
         1
     );
-    assert_eq!(
-        archived(&machine, "-new.json").len(),
-        1,
-        "kept though not applied"
+    let refused = archived(&machine, "-refused.json");
+    assert_eq!(refused.len(), 1, "kept though not applied");
+    let answer = std::fs::read_to_string(refused[0].with_extension("txt")).unwrap();
+    assert!(
+        answer.contains("The installation ID does not match"),
+        "{answer}"
+    );
+    assert!(
+        archived(&machine, "-replaced.json").is_empty(),
+        "nothing was replaced"
     );
 }
 

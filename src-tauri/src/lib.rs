@@ -59,6 +59,7 @@ pub fn run() {
             commands::license::license_pick,
             commands::license::license_report,
             commands::license::license_download,
+            commands::license::license_cloud_orgs,
             commands::license::license_targets,
             commands::license::license_plan_upload,
             commands::license::license_send_upload,

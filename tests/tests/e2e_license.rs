@@ -113,6 +113,27 @@ impl Scene {
     }
 }
 
+/// Picks a cloud organization in the License screen's list and downloads its license.
+async fn download(app: &AppWindow, cloud_org: &str) {
+    app.find(&format!("#license-cloud-org option[value='{cloud_org}']"))
+        .await;
+    app.select("#license-cloud-org", cloud_org).await;
+    app.click("#license-download-org").await;
+}
+
+/// Invokes `cmd` straight through Tauri, as a page that skipped the screen's checks would.
+async fn invoke(app: &AppWindow, cmd: &str, args: serde_json::Value) -> serde_json::Value {
+    app.client
+        .execute_async(
+            "const [cmd, args, done] = arguments;
+             window.__TAURI__.core.invoke(cmd, args).then(
+               (ok) => done({ ok }), (err) => done({ err }));",
+            vec![json!(cmd), args],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("invoke {cmd}: {e}"))
+}
+
 fn cloud_endpoints(server: &Running) -> Endpoints {
     Endpoints::cloud(
         Region::Us,
@@ -330,8 +351,7 @@ async fn a_downloaded_license_is_applied_after_confirmation_and_listed_in_the_hi
             .seats = Some(75);
     });
     app.click("#nav button[data-view='license']").await;
-    app.fill("#license-cloud-org", ACME_CLOUD).await;
-    app.click("#license-download-org").await;
+    download(app, ACME_CLOUD).await;
     app.wait_for_text("#license-verdict", "accept").await;
     app.wait_for_text("#license-target", "Acme Corp").await;
     let target = app
@@ -397,8 +417,7 @@ async fn an_organization_is_created_from_a_license_for_this_installation() {
     let scene = Scene::open("e2e-license-create").await;
     let app = &scene.app;
 
-    app.fill("#license-cloud-org", ACME_TEAMS).await;
-    app.click("#license-download-org").await;
+    download(app, ACME_TEAMS).await;
     app.wait_for_text("#license-verdict", "accept").await;
     app.find("#license-create:not([hidden])").await;
     let collection = app
@@ -439,5 +458,208 @@ async fn an_organization_is_created_from_a_license_for_this_installation() {
     )
     .await;
     app.screenshot("e2e-license-created-dashboard").await;
+    scene.close().await;
+}
+
+/// The number of uploads the server got for Acme Corp.
+fn acme_uploads(scene: &Scene) -> usize {
+    let route = format!("/api/organizations/licenses/self-hosted/{ACME_SELF_HOSTED}");
+    scene
+        .server
+        .faults
+        .requests_to(Role::SelfHosted, "POST", &route)
+        .len()
+}
+
+/// Sets the seats of Acme Corp's subscription in the cloud (its next license carries them).
+fn cloud_seats(scene: &Scene, seats: i32) {
+    scene.server.state.edit(|w| {
+        let acme = Uuid::parse_str(ACME_CLOUD).unwrap();
+        w.cloud_orgs
+            .iter_mut()
+            .find(|o| o.id == acme)
+            .unwrap()
+            .seats = Some(seats);
+    });
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn another_organizations_license_is_not_offered_for_it_and_never_sent() {
+    let scene = Scene::open("e2e-license-wrong-org").await;
+    let app = &scene.app;
+
+    download(app, ACME_TEAMS).await;
+    app.wait_for_text("#license-verdict", "accept").await;
+    app.wait_for_text(
+        "#license-target",
+        "Acme Corp · belongs to another cloud organization",
+    )
+    .await;
+    let option = app
+        .find(&format!(
+            "#license-target option[value='{ACME_SELF_HOSTED}']"
+        ))
+        .await;
+    assert!(option.attr("disabled").await.unwrap().is_some());
+    let why = app.text("#license-belonging").await;
+    assert!(
+        why.contains("belongs to the cloud organization Acme Corp")
+            && why.contains("this license is for Acme Teams")
+            && why.contains("cannot be applied there"),
+        "{why}"
+    );
+    assert!(app
+        .find("#license-review")
+        .await
+        .attr("disabled")
+        .await
+        .unwrap()
+        .is_some());
+    app.screenshot("e2e-license-wrong-org").await;
+
+    // A page that asks anyway, even with the organization's name, is refused by core.
+    let opened = invoke(
+        app,
+        "license_download",
+        json!({ "instanceId": INSTANCE, "cloudOrgId": ACME_TEAMS }),
+    )
+    .await;
+    let planned = invoke(
+        app,
+        "license_plan_upload",
+        json!({
+            "instanceId": INSTANCE,
+            "id": opened["ok"]["id"],
+            "target": { "kind": "organization", "id": ACME_SELF_HOSTED },
+        }),
+    )
+    .await;
+    assert_eq!(
+        planned["ok"]["plan"]["belonging"]["verdict"], "another",
+        "{planned}"
+    );
+    let sent = invoke(
+        app,
+        "license_send_upload",
+        json!({ "planId": planned["ok"]["planId"], "confirmed": "Acme Corp" }),
+    )
+    .await;
+    assert_eq!(
+        sent["err"]["code"], "license_for_another_organization",
+        "{sent}"
+    );
+    assert_eq!(acme_uploads(&scene), 0);
+    scene.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn a_downgrade_is_spelled_out_and_sent_only_once_the_organizations_name_is_typed() {
+    let scene = Scene::open("e2e-license-downgrade").await;
+    let app = &scene.app;
+    cloud_seats(&scene, 10);
+
+    download(app, ACME_CLOUD).await;
+    app.wait_for_text("#license-verdict", "accept").await;
+    app.wait_for_text(
+        "#license-belonging",
+        "is the license of the cloud organization",
+    )
+    .await;
+    app.click("#license-review").await;
+    let heading = app
+        .wait_for_text("#license-confirm-heading", "Acme Corp")
+        .await;
+    assert_eq!(heading, "Apply this license to Acme Corp on Office vault?");
+    let losses = app.text("#license-confirm-losses").await;
+    assert!(losses.contains("Seats 50 → 10"), "{losses}");
+    // Only what changes is listed; "Now" comes from the server or the license in force.
+    let changes = app.text("#license-changes").await;
+    assert!(!changes.contains("—"), "{changes}");
+    assert!(
+        !changes.contains("SSO"),
+        "unchanged rows are folded away: {changes}"
+    );
+    let send = app.find("#license-confirm-send").await;
+    assert!(send.attr("disabled").await.unwrap().is_some());
+    app.fill("#license-confirm-name", "Acme").await;
+    assert!(send.attr("disabled").await.unwrap().is_some());
+    app.screenshot("e2e-license-downgrade").await;
+    app.fill("#license-confirm-name", " acme corp ").await;
+    assert!(send.attr("disabled").await.unwrap().is_none());
+    assert_eq!(
+        acme_uploads(&scene),
+        0,
+        "nothing is sent before the confirmation"
+    );
+
+    app.click("#license-confirm-send").await;
+    app.wait_for_text("#license-apply-status", "The server accepted the license.")
+        .await;
+    app.wait_for_text("#license-history-table", "Replaced")
+        .await;
+    assert_eq!(acme_uploads(&scene), 1);
+    scene.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn a_refused_upload_is_its_own_history_row_with_the_servers_answer_and_no_restore() {
+    let scene = Scene::open("e2e-license-refused").await;
+    let app = &scene.app;
+    // Five seats are in use on the server: a two-seat license is refused there.
+    cloud_seats(&scene, 2);
+
+    download(app, ACME_CLOUD).await;
+    app.wait_for_text(
+        "#license-belonging",
+        "is the license of the cloud organization",
+    )
+    .await;
+    app.click("#license-review").await;
+    app.wait_for_text("#license-confirm-losses", "Seats 50 → 2")
+        .await;
+    app.fill("#license-confirm-name", "Acme Corp").await;
+    app.click("#license-confirm-send").await;
+    app.wait_for_text(
+        "#license-apply-status",
+        "Your organization currently has 5 seats filled. Your new license only has (2) seats.",
+    )
+    .await;
+    let refused = app
+        .wait_for_text(
+            "#license-history-table tr[data-role='refused']",
+            "Refused by the server",
+        )
+        .await;
+    assert!(refused.contains("5 seats filled"), "{refused}");
+    assert!(!app
+        .find("#license-confirm")
+        .await
+        .is_displayed()
+        .await
+        .unwrap());
+    let history = app.text("#license-history-table").await;
+    assert!(!history.contains("Replaced"), "{history}");
+    let restore_buttons = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#license-history-table tr')]
+               .filter(r => r.querySelector('.history-restore')).map(r => r.dataset.role);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(restore_buttons, json!(["before"]), "{history}");
+    app.client
+        .execute(
+            "document.getElementById('license-history-card').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.screenshot("e2e-license-refused").await;
+    assert_eq!(acme_uploads(&scene), 1);
     scene.close().await;
 }

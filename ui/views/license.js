@@ -15,8 +15,17 @@ export const strings = {
     "license.pick.title": "Open a Bitwarden license file",
     "license.drop": "Or drop a license file anywhere on this window.",
     "license.download.heading": "Download from Bitwarden cloud",
-    "license.download.org": "Cloud organization ID",
+    "license.download.org": "Cloud organization",
     "license.download.orgButton": "Download organization license",
+    "license.download.reload": "Reload",
+    "license.download.loading": "Reading the organizations of your cloud account…",
+    "license.download.account": "Cloud account {email}",
+    "license.download.choice": "{name} · {plan}",
+    "license.download.noSelfHost": "{name} · {plan} · this plan cannot be self-hosted",
+    "license.download.none": "Your cloud account owns no organization.",
+    "license.download.signIn": "Sign in to your Bitwarden cloud account (Billing) to pick one of its organizations here.",
+    "license.download.linked": "Chosen for {name}: the cloud organization it belongs to.",
+    "license.download.working": "Downloading from Bitwarden cloud…",
     "license.download.premium": "Download my premium license",
     "license.download.saved": "Downloaded and saved in the app's data folder.",
     "license.report.heading": "What this license says",
@@ -56,7 +65,27 @@ export const strings = {
     "license.apply.keptOld": "The license it replaced is kept in {path}.",
     "license.apply.keptNew": "The uploaded license is kept in {path}.",
     "license.apply.signIn": "Sign in to this instance (Instances) to apply licenses to it.",
+    "license.apply.planning": "Reading what the server holds now…",
+    "license.target.same": "{name} · this license's organization",
+    "license.target.another": "{name} · belongs to another cloud organization",
+    "license.target.unknown": "{name} · cloud organization unknown",
+    "license.belonging.same": "This is the license of the cloud organization {name} belongs to.",
+    "license.belonging.another": "{name} belongs to the cloud organization {current}; this license is for {license}. It cannot be applied there: choose the organization it belongs to, or create a new one from it.",
+    "license.belonging.anotherKey": "{name} has the same cloud organization but another license key: this is not a renewal of its subscription. Download its license again from the cloud account that owns it.",
+    "license.belonging.unknown": "Nothing here says which cloud organization {name} belongs to: the review will ask you to type its name.",
+    "license.belonging.cloudOrg": "cloud organization {id}",
     "license.confirm.heading": "Apply this license?",
+    "license.confirm.headingOrg": "Apply this license to {name} on {instance}?",
+    "license.confirm.headingPremium": "Apply this premium license to {email} on {instance}?",
+    "license.confirm.losses": "This license takes something away:",
+    "license.loss.seats": "Seats {current} → {new}",
+    "license.loss.collections": "Collections {current} → {new}",
+    "license.loss.plan": "Plan {current} → {new}",
+    "license.loss.feature": "Loses: {label}",
+    "license.loss.unlimited": "unlimited",
+    "license.confirm.unknown": "Nothing on this computer or the server says which cloud organization {name} belongs to.",
+    "license.confirm.typeName": "To apply it, type the organization's name, {name}:",
+    "license.confirm.unchangedRows": "{count} unchanged",
     "license.confirm.what": "What",
     "license.confirm.now": "Now",
     "license.confirm.after": "After",
@@ -84,7 +113,9 @@ export const strings = {
     "license.history.premium": "Premium (account)",
     "license.history.applied": "Applied",
     "license.history.replaced": "Replaced",
-    "license.history.new": "Sent, not accepted",
+    "license.history.new": "Sent, no answer from the server",
+    "license.history.refused": "Refused by the server",
+    "license.history.before": "In force (kept before a send)",
     "license.history.restore": "Restore",
     "license.history.noInstance": "Choose an instance to see its history.",
   },
@@ -96,8 +127,17 @@ export const strings = {
     "license.pick.title": "打开 Bitwarden 许可证文件",
     "license.drop": "也可以把许可证文件拖放到本窗口的任意位置。",
     "license.download.heading": "从 Bitwarden 云端下载",
-    "license.download.org": "云端组织 ID",
+    "license.download.org": "云端组织",
     "license.download.orgButton": "下载组织许可证",
+    "license.download.reload": "重新加载",
+    "license.download.loading": "正在读取您云端账户的组织…",
+    "license.download.account": "云端账户 {email}",
+    "license.download.choice": "{name} · {plan}",
+    "license.download.noSelfHost": "{name} · {plan} · 此套餐不能自托管",
+    "license.download.none": "您的云端账户没有拥有任何组织。",
+    "license.download.signIn": "请先登录您的 Bitwarden 云端账户（计费同步页面），才能在此选择其组织。",
+    "license.download.linked": "已为 {name} 选择其所属的云端组织。",
+    "license.download.working": "正在从 Bitwarden 云端下载…",
     "license.download.premium": "下载我的高级版许可证",
     "license.download.saved": "已下载并保存到应用的数据文件夹。",
     "license.report.heading": "许可证内容",
@@ -137,7 +177,27 @@ export const strings = {
     "license.apply.keptOld": "被替换的许可证保存在 {path}。",
     "license.apply.keptNew": "上传的许可证保存在 {path}。",
     "license.apply.signIn": "请先在“实例”中登录此实例，才能向其应用许可证。",
+    "license.apply.planning": "正在读取服务器当前持有的许可证…",
+    "license.target.same": "{name} · 此许可证所属的组织",
+    "license.target.another": "{name} · 属于另一个云端组织",
+    "license.target.unknown": "{name} · 所属云端组织未知",
+    "license.belonging.same": "此许可证属于 {name} 所关联的云端组织。",
+    "license.belonging.another": "{name} 属于云端组织 {current}；此许可证是 {license} 的，不能应用到该组织：请选择它所属的组织，或用它创建新组织。",
+    "license.belonging.anotherKey": "{name} 的云端组织相同，但许可证密钥不同：这不是其订阅的续期。请从拥有它的云端账户重新下载其许可证。",
+    "license.belonging.unknown": "这里没有信息说明 {name} 属于哪个云端组织：确认时需要输入它的名称。",
+    "license.belonging.cloudOrg": "云端组织 {id}",
     "license.confirm.heading": "应用此许可证？",
+    "license.confirm.headingOrg": "将此许可证应用到 {instance} 上的 {name}？",
+    "license.confirm.headingPremium": "将此高级版许可证应用到 {instance} 上的 {email}？",
+    "license.confirm.losses": "此许可证会减少以下内容：",
+    "license.loss.seats": "席位 {current} → {new}",
+    "license.loss.collections": "集合 {current} → {new}",
+    "license.loss.plan": "套餐 {current} → {new}",
+    "license.loss.feature": "失去：{label}",
+    "license.loss.unlimited": "不限",
+    "license.confirm.unknown": "本机和服务器上都没有信息说明 {name} 属于哪个云端组织。",
+    "license.confirm.typeName": "如需应用，请输入组织名称 {name}：",
+    "license.confirm.unchangedRows": "{count} 项不变",
     "license.confirm.what": "项目",
     "license.confirm.now": "当前",
     "license.confirm.after": "应用后",
@@ -165,7 +225,9 @@ export const strings = {
     "license.history.premium": "高级版（账户）",
     "license.history.applied": "已应用",
     "license.history.replaced": "被替换",
-    "license.history.new": "已发送，未被接受",
+    "license.history.new": "已发送，服务器未答复",
+    "license.history.refused": "被服务器拒绝",
+    "license.history.before": "生效中（发送前保存）",
     "license.history.restore": "恢复",
     "license.history.noInstance": "请选择一个实例以查看其历史记录。",
   },
@@ -177,6 +239,9 @@ const ui = {};
 let report = null;
 let targets = null;
 let planId = null;
+let instances = [];
+// The plan in the review: the name it must be confirmed with, if any.
+let confirmName = null;
 
 export function mount(section) {
   ui.instance = el("select", { id: "license-instance" });
@@ -185,22 +250,27 @@ export function mount(section) {
   ui.open.addEventListener("click", () => whileBusy(ui.open, pick));
   ui.openStatus = el("div", { id: "license-open-status", role: "status", "aria-live": "polite" });
 
-  ui.cloudOrg = el("input", { id: "license-cloud-org", type: "text", autocomplete: "off", spellcheck: "false" });
+  ui.cloudOrg = el("select", { id: "license-cloud-org" });
   ui.downloadOrg = el("button", { id: "license-download-org", type: "button", class: "secondary", "data-i18n": "license.download.orgButton" });
   ui.downloadOrg.addEventListener("click", () => whileBusy(ui.downloadOrg, () => download(ui.cloudOrg.value)));
+  ui.cloudLoad = el("button", { id: "license-cloud-load", type: "button", class: "secondary", "data-i18n": "license.download.reload" });
+  ui.cloudLoad.addEventListener("click", () => whileBusy(ui.cloudLoad, () => loadCloudOrgs()));
+  ui.cloudStatus = el("div", { id: "license-cloud-status", role: "status", "aria-live": "polite" });
   ui.downloadPremium = el("button", { id: "license-download-premium", type: "button", class: "secondary", "data-i18n": "license.download.premium" });
   ui.downloadPremium.addEventListener("click", () => whileBusy(ui.downloadPremium, () => download(null)));
 
   ui.report = el("div", { id: "license-report", class: "card", hidden: true });
 
   ui.target = el("select", { id: "license-target" });
+  ui.target.addEventListener("change", showBelonging);
+  ui.belonging = el("div", { id: "license-belonging" });
   ui.review = el("button", { id: "license-review", type: "button", "data-i18n": "license.apply.review" });
   ui.review.addEventListener("click", () => whileBusy(ui.review, review));
   ui.applyStatus = el("div", { id: "license-apply-status", role: "status", "aria-live": "polite" });
   ui.apply = el("div", { id: "license-apply", class: "card", hidden: true },
     el("h3", { "data-i18n": "license.apply.heading" }),
     el("label", { for: "license-target", "data-i18n": "license.apply.target" }), " ", ui.target, " ", ui.review,
-    ui.applyStatus);
+    ui.belonging, ui.applyStatus);
 
   ui.collection = el("input", { id: "license-collection", type: "text", maxlength: "200" });
   ui.createButton = el("button", { id: "license-create-btn", type: "button", "data-i18n": "license.create.button" });
@@ -216,6 +286,12 @@ export function mount(section) {
   ui.history = el("div", { id: "license-history" });
 
   ui.changes = el("tbody");
+  ui.unchanged = el("details", { id: "license-unchanged" });
+  ui.confirmLosses = el("div", { id: "license-confirm-losses" });
+  ui.confirmName = el("input", { id: "license-confirm-name", type: "text", autocomplete: "off", spellcheck: "false" });
+  ui.confirmName.addEventListener("input", updateSend);
+  ui.confirmNameLabel = el("label", { for: "license-confirm-name", id: "license-confirm-name-label" });
+  ui.confirmNameBox = el("div", { id: "license-confirm-name-box", hidden: true }, ui.confirmNameLabel, " ", ui.confirmName);
   ui.confirmKept = el("p", { id: "license-confirm-kept" });
   ui.confirmNotes = el("ul", { id: "license-confirm-notes", class: "notes" });
   ui.confirmRefused = el("div", { id: "license-confirm-refused" });
@@ -224,15 +300,17 @@ export function mount(section) {
   const cancel = el("button", { id: "license-confirm-cancel", type: "button", class: "secondary", "data-i18n": "license.confirm.cancel" });
   cancel.addEventListener("click", () => ui.confirm.close());
   ui.confirm = el("dialog", { id: "license-confirm", "aria-labelledby": "license-confirm-heading" },
-    el("h3", { id: "license-confirm-heading", "data-i18n": "license.confirm.heading" }),
-    el("p", { id: "license-confirm-file" }),
+    el("h3", { id: "license-confirm-heading" }),
+    el("p", { id: "license-confirm-file", class: "hint" }),
+    ui.confirmLosses,
     el("table", { id: "license-changes" },
       el("thead", {}, el("tr", {},
         el("th", { scope: "col", "data-i18n": "license.confirm.what" }),
         el("th", { scope: "col", "data-i18n": "license.confirm.now" }),
         el("th", { scope: "col", "data-i18n": "license.confirm.after" }))),
       ui.changes),
-    ui.confirmKept, ui.confirmNotes, ui.confirmRefused,
+    ui.unchanged,
+    ui.confirmKept, ui.confirmNotes, ui.confirmRefused, ui.confirmNameBox,
     el("div", { class: "actions" }, ui.confirmSend, " ", cancel));
   // Closing by Escape, Cancel or after sending: an unsent plan is forgotten.
   ui.confirm.addEventListener("close", () => {
@@ -248,7 +326,7 @@ export function mount(section) {
       el("fieldset", { id: "license-download" },
         el("legend", { "data-i18n": "license.download.heading" }),
         el("label", { for: "license-cloud-org", "data-i18n": "license.download.org" }), " ", ui.cloudOrg, " ",
-        ui.downloadOrg, " ", ui.downloadPremium),
+        ui.downloadOrg, " ", ui.cloudLoad, " ", ui.downloadPremium, ui.cloudStatus),
       ui.openStatus),
     ui.report, ui.apply, ui.create,
     el("div", { class: "card", id: "license-history-card" },
@@ -263,12 +341,16 @@ export function mount(section) {
 }
 
 export async function show(params = {}) {
+  // What an earlier attempt said no longer holds once the screen is shown again.
+  ui.openStatus.replaceChildren();
+  ui.applyStatus.replaceChildren();
   let settings = { instances: [] };
   try {
     settings = await call("settings_get");
   } catch (error) {
     ui.openStatus.replaceChildren(problemBox(error));
   }
+  instances = settings.instances;
   const wanted = params.instanceId ?? ui.instance.value;
   ui.instance.replaceChildren(
     el("option", { value: "" }, t("license.instance.none")),
@@ -276,8 +358,39 @@ export async function show(params = {}) {
   const ids = settings.instances.map((i) => i.id);
   ui.instance.value = ids.includes(wanted) ? wanted : (ids[0] ?? "");
   if (report) renderReport(report);
-  await refreshTargets();
-  await refreshHistory();
+  // From a dashboard row: that organization's cloud organization is chosen for download.
+  const orgId = params.open === "newLicense" ? params.orgId : null;
+  await Promise.all([refreshTargets(), refreshHistory(), loadCloudOrgs(orgId)]);
+  if (params.open === "newLicense") ui.downloadOrg.focus();
+}
+
+/** Lists the cloud account's organizations to download from; with `orgId` (a
+ * self-hosted organization of the chosen instance), the one it belongs to is chosen. */
+async function loadCloudOrgs(orgId = null) {
+  const kept = ui.cloudOrg.value;
+  ui.cloudStatus.replaceChildren(el("p", { class: "hint" }, t("license.download.loading")));
+  let cloud;
+  try {
+    cloud = await call("license_cloud_orgs", { instanceId: orgId ? instanceId() : null, orgId });
+  } catch (error) {
+    ui.cloudOrg.replaceChildren();
+    ui.downloadOrg.disabled = true;
+    ui.cloudStatus.replaceChildren(problemBox(error), el("p", { class: "hint" }, t("license.download.signIn")));
+    return;
+  }
+  ui.cloudOrg.replaceChildren(...cloud.organizations.map((o) => {
+    const plan = o.plan || (o.problem ? o.problem.message : "—");
+    const key = o.canSelfHost === false ? "license.download.noSelfHost" : "license.download.choice";
+    return el("option", { value: o.id, disabled: o.canSelfHost === false }, t(key, { name: o.name, plan }));
+  }));
+  const usable = cloud.organizations.filter((o) => o.canSelfHost !== false).map((o) => o.id);
+  ui.cloudOrg.value = [cloud.linked, kept, usable[0]].find((id) => id && usable.includes(id)) ?? "";
+  ui.downloadOrg.disabled = usable.length === 0;
+  const linked = cloud.organizations.find((o) => o.id === cloud.linked);
+  ui.cloudStatus.replaceChildren(
+    el("p", { class: "hint", id: "license-cloud-account" }, t("license.download.account", { email: cloud.email })),
+    cloud.organizations.length ? null : el("p", { class: "hint" }, t("license.download.none")),
+    linked ? el("p", { class: "hint", id: "license-cloud-linked" }, t("license.download.linked", { name: linked.name })) : null);
 }
 
 function instanceId() {
@@ -321,7 +434,7 @@ async function reinspect(id) {
 }
 
 async function download(cloudOrgId) {
-  ui.openStatus.replaceChildren();
+  ui.openStatus.replaceChildren(el("p", { class: "hint" }, t("license.download.working")));
   try {
     const opened = await call("license_download", { instanceId: instanceId(), cloudOrgId });
     await showOpened(opened);
@@ -414,6 +527,9 @@ async function refreshTargets() {
   ui.create.hidden = true;
   if (!report || !instanceId()) return;
   ui.apply.hidden = false;
+  // Nothing to review until the organizations are known.
+  ui.review.disabled = true;
+  ui.belonging.replaceChildren();
   try {
     targets = await call("license_targets", { instanceId: instanceId(), id: report.id });
   } catch (error) {
@@ -422,13 +538,38 @@ async function refreshTargets() {
     ui.applyStatus.replaceChildren(problemBox(error), el("p", { class: "hint" }, t("license.apply.signIn")));
     return;
   }
-  ui.review.disabled = false;
-  ui.target.replaceChildren(
-    ...targets.organizations.map((o) => el("option", { value: o.id }, o.name)),
-    el("option", { value: "premium" }, t("license.apply.premium", { email: targets.accountEmail })));
-  if (targets.suggested) ui.target.value = targets.suggested;
+  const organization = report.inspection.kind === "organization";
+  ui.target.replaceChildren(...(organization
+    ? targets.organizations.map((o) => el("option", {
+      value: o.id, disabled: o.belonging?.verdict === "another", dataset: { verdict: o.belonging?.verdict ?? "" },
+    }, o.belonging ? t(`license.target.${o.belonging.verdict}`, { name: o.name }) : o.name))
+    : [el("option", { value: "premium" }, t("license.apply.premium", { email: targets.accountEmail }))]));
+  const allowed = [...ui.target.options].filter((o) => !o.disabled).map((o) => o.value);
+  ui.target.value = [targets.suggested, allowed[0], ui.target.options[0]?.value].find((v) => v) ?? "";
+  showBelonging();
   ui.create.hidden = !targets.canCreate;
   if (targets.canCreate && !ui.collection.value) ui.collection.value = targets.defaultCollection;
+}
+
+/** Says whether the license belongs to the chosen organization; another's is not offered. */
+function showBelonging() {
+  const org = targets?.organizations.find((o) => o.id === ui.target.value);
+  const b = org?.belonging;
+  ui.review.disabled = !ui.target.value || b?.verdict === "another";
+  if (!b) {
+    ui.belonging.replaceChildren();
+    return;
+  }
+  const named = (name, id) => name || t("license.belonging.cloudOrg", { id });
+  const text = b.verdict === "same" ? t("license.belonging.same", { name: org.name })
+    : b.verdict === "unknown" ? t("license.belonging.unknown", { name: org.name })
+      : b.only_the_key_differs ? t("license.belonging.anotherKey", { name: org.name })
+        : t("license.belonging.another", {
+          name: org.name,
+          current: named(b.current_name, b.current_organization),
+          license: named(b.license_name, b.license_organization),
+        });
+  ui.belonging.replaceChildren(el("p", { class: b.verdict === "another" ? "verdict bad" : "hint", dataset: { verdict: b.verdict } }, text));
 }
 
 function targetArg(value) {
@@ -438,34 +579,78 @@ function targetArg(value) {
 /** Plans the upload and shows the confirmation; nothing is sent yet. */
 async function review() {
   ui.applyStatus.replaceChildren();
+  const slow = setTimeout(() => ui.applyStatus.replaceChildren(
+    el("p", { class: "hint", id: "license-planning" }, t("license.apply.planning"))), 300);
   try {
     const planned = await call("license_plan_upload", {
       instanceId: instanceId(), id: report.id, target: targetArg(ui.target.value),
     });
+    clearTimeout(slow);
+    ui.applyStatus.replaceChildren();
     openConfirmation(planned);
   } catch (error) {
+    clearTimeout(slow);
     ui.applyStatus.replaceChildren(problemBox(error));
   }
+}
+
+/** A loss in the current language ("Seats 50 → 10", "Loses: Single sign-on"). */
+function lossText(loss) {
+  const count = (n) => (n === null || n === undefined ? t("license.loss.unlimited") : n);
+  if (loss.kind === "feature") return t("license.loss.feature", { label: loss.label });
+  return t(`license.loss.${loss.kind}`, { current: count(loss.current), new: count(loss.new) });
 }
 
 function openConfirmation(planned) {
   const plan = planned.plan;
   planId = planned.planId;
+  const instance = instances.find((i) => i.id === instanceId())?.name ?? "";
+  document.getElementById("license-confirm-heading").textContent = plan.target.kind === "premium"
+    ? t("license.confirm.headingPremium", { email: targets?.accountEmail ?? "", instance })
+    : t("license.confirm.headingOrg", { name: plan.organization_name ?? plan.target.id, instance });
   document.getElementById("license-confirm-file").textContent = report.file;
-  ui.changes.replaceChildren(...plan.changes.map((c) => el("tr", { class: c.changed ? "changed" : "same" },
+  const row = (c) => el("tr", { class: c.changed ? "changed" : "same" },
     el("th", { scope: "row" }, c.what),
     el("td", {}, c.current ?? "—"),
-    el("td", {}, c.changed ? (c.new ?? "—") : t("license.confirm.unchanged")))));
+    el("td", {}, c.changed ? (c.new ?? "—") : t("license.confirm.unchanged")));
+  const same = plan.changes.filter((c) => !c.changed);
+  ui.changes.replaceChildren(...plan.changes.filter((c) => c.changed).map(row));
+  ui.unchanged.hidden = same.length === 0;
+  ui.unchanged.replaceChildren(el("summary", {}, t("license.confirm.unchangedRows", { count: same.length })),
+    el("table", {}, el("tbody", {}, same.map(row))));
+  ui.confirmLosses.replaceChildren(...(plan.losses.length
+    ? [el("div", { class: "verdict bad" }, el("p", {}, t("license.confirm.losses")),
+      el("ul", {}, plan.losses.map((l) => el("li", { dataset: { kind: l.kind } }, lossText(l)))))]
+    : []));
   ui.confirmKept.textContent = plan.replaced
     ? t("license.confirm.kept", { source: plan.replaced.source })
     : t("license.confirm.notKept");
   ui.confirmNotes.replaceChildren(...plan.notes.map((n) => el("li", {}, n)));
-  ui.confirmRefused.replaceChildren(...(plan.would_be_refused
-    ? [el("p", {}, t("license.confirm.refused")), el("pre", { class: "server-message" }, plan.inspection.server_message || "")]
-    : []));
-  ui.confirmSend.disabled = plan.would_be_refused;
+  const another = plan.belonging?.verdict === "another";
+  const org = { name: plan.organization_name ?? "" };
+  ui.confirmRefused.replaceChildren(...(another
+    ? [el("p", { class: "verdict bad" }, t(plan.belonging.only_the_key_differs ? "license.belonging.anotherKey" : "license.belonging.another", {
+      ...org,
+      current: plan.belonging.current_name || t("license.belonging.cloudOrg", { id: plan.belonging.current_organization }),
+      license: plan.belonging.license_name || t("license.belonging.cloudOrg", { id: plan.belonging.license_organization }),
+    }))]
+    : plan.would_be_refused
+      ? [el("p", {}, t("license.confirm.refused")), el("pre", { class: "server-message" }, plan.inspection.server_message || "")]
+      : plan.belonging?.verdict === "unknown" ? [el("p", { class: "hint" }, t("license.confirm.unknown", org))] : []));
+  confirmName = another || plan.would_be_refused ? null : plan.confirm_by_name;
+  ui.confirmNameBox.hidden = !confirmName;
+  ui.confirmName.value = "";
+  ui.confirmNameLabel.textContent = confirmName ? t("license.confirm.typeName", { name: confirmName }) : "";
+  ui.confirmSend.disabled = another || plan.would_be_refused;
+  updateSend();
   ui.confirm.showModal();
-  (plan.would_be_refused ? document.getElementById("license-confirm-cancel") : ui.confirmSend).focus();
+  (ui.confirmSend.disabled ? (confirmName ? ui.confirmName : document.getElementById("license-confirm-cancel")) : ui.confirmSend).focus();
+}
+
+/** The send button waits for the organization's name when the plan asks for it. */
+function updateSend() {
+  if (!confirmName) return;
+  ui.confirmSend.disabled = ui.confirmName.value.trim().toLowerCase() !== confirmName.trim().toLowerCase();
 }
 
 /** Sends the confirmed upload once and shows the answer. */
@@ -473,7 +658,7 @@ async function send() {
   const sending = planId;
   planId = null;
   try {
-    const outcome = await call("license_send_upload", { planId: sending });
+    const outcome = await call("license_send_upload", { planId: sending, confirmed: confirmName ? ui.confirmName.value : null });
     ui.applyStatus.replaceChildren(el("div", { class: "success", id: "license-applied" },
       el("p", {}, t("license.apply.done")),
       outcome.archived_replaced ? el("p", { class: "hint" }, t("license.apply.keptOld", { path: outcome.archived_replaced })) : null,
@@ -535,22 +720,24 @@ async function refreshHistory() {
     return;
   }
   const ownerName = (e) => {
-    if (e.ownerKind === "premium") return t("license.history.premium");
+    if (e.ownerKind === "premium") return e.licensedTo ? `${t("license.history.premium")} · ${e.licensedTo}` : t("license.history.premium");
     const org = targets?.organizations.find((o) => o.id === e.ownerId);
-    return org ? org.name : e.ownerId;
+    return org?.name ?? e.licensedTo ?? e.ownerId;
   };
   const lang = language();
   ui.history.replaceChildren(el("table", { id: "license-history-table" },
     el("thead", {}, el("tr", {},
       ["when", "owner", "role", "action"].map((k) => el("th", { scope: "col" }, t(`license.history.${k}`))))),
     el("tbody", {}, entries.map((e) => {
-      const restore = el("button", { type: "button", class: "secondary history-restore", dataset: { key: e.key } },
-        t("license.history.restore"));
-      restore.addEventListener("click", () => whileBusy(restore, () => restoreEntry(e.key)));
+      const restore = e.restorable
+        ? el("button", { type: "button", class: "secondary history-restore", dataset: { key: e.key } }, t("license.history.restore"))
+        : null;
+      restore?.addEventListener("click", () => whileBusy(restore, () => restoreEntry(e.key)));
       return el("tr", { dataset: { role: e.role, owner: e.ownerId } },
         el("td", { title: e.file }, `${formatDate(e.at, lang)} ${new Date(e.at).toLocaleTimeString(lang)}`),
         el("td", {}, ownerName(e)),
-        el("td", {}, t(`license.history.${e.role}`)),
+        el("td", {}, t(`license.history.${e.role}`),
+          e.answer ? el("p", { class: "server-message history-answer" }, e.answer) : null),
         el("td", {}, restore));
     }))));
 }

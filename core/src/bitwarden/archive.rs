@@ -1,7 +1,10 @@
 //! Every license this tool replaces or sends is kept, with a timestamp, in the data folder
-//! (`licenses/<server>/<organization or premium>/`), so no license is ever lost: the one
-//! being replaced (`…-replaced.json`), the one being sent (`…-new.json`, renamed
-//! `…-applied.json` once the server accepted it).
+//! (`licenses/<server>/<organization or premium>/`), so no license is ever lost. Before a
+//! send, the license in force is kept as `…-before.json` and the one being sent as
+//! `…-new.json`; the server's answer then names them: accepted, they become `…-replaced`
+//! and `…-applied`; refused, the new one becomes `…-refused` with the server's answer
+//! beside it (`…-refused.txt`) and the one in force stays `…-before`; with no answer at
+//! all, both keep their names.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -38,14 +41,49 @@ impl LicenseOwner {
     }
 }
 
-/// What an archived copy was: the license replaced, one sent (and not accepted), or one
-/// the server accepted.
+/// What an archived copy was, as far as the server's answer tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ArchivedRole {
+    /// The license in force when a send that was not accepted began (still in force).
+    Before,
+    /// The license in force until the server accepted another one.
     Replaced,
+    /// Sent, with no answer from the server: it may or may not be in force.
     New,
+    /// Sent and refused by the server (its answer is kept beside it).
+    Refused,
+    /// Accepted by the server.
     Applied,
+}
+
+impl ArchivedRole {
+    const ALL: [ArchivedRole; 5] = [
+        ArchivedRole::Before,
+        ArchivedRole::Replaced,
+        ArchivedRole::New,
+        ArchivedRole::Refused,
+        ArchivedRole::Applied,
+    ];
+
+    /// The role's part of a file name (`…-applied.json`).
+    fn suffix(self) -> &'static str {
+        match self {
+            ArchivedRole::Before => "before",
+            ArchivedRole::Replaced => "replaced",
+            ArchivedRole::New => "new",
+            ArchivedRole::Refused => "refused",
+            ArchivedRole::Applied => "applied",
+        }
+    }
+
+    /// Whether the server held this license at some point, so restoring it makes sense.
+    pub fn was_in_force(self) -> bool {
+        matches!(
+            self,
+            ArchivedRole::Before | ArchivedRole::Replaced | ArchivedRole::Applied
+        )
+    }
 }
 
 /// One archived license of one server.
@@ -56,6 +94,8 @@ pub struct ArchivedLicense {
     /// When it was kept (from its file name, to the millisecond).
     pub at: DateTime<Utc>,
     pub path: PathBuf,
+    /// The server's answer to a refused send.
+    pub answer: Option<String>,
 }
 
 /// The license archive.
@@ -104,11 +144,16 @@ impl Archive {
             for file in files.filter_map(Result::ok) {
                 let name = file.file_name().to_string_lossy().into_owned();
                 if let Some((at, role)) = parse_kept_name(&name) {
+                    let path = file.path();
+                    let answer = (role == ArchivedRole::Refused)
+                        .then(|| fs::read_to_string(answer_file(&path)).ok())
+                        .flatten();
                     found.push(ArchivedLicense {
                         owner,
                         role,
                         at,
-                        path: file.path(),
+                        path,
+                        answer,
                     });
                 }
             }
@@ -117,18 +162,20 @@ impl Archive {
         found
     }
 
-    /// Keeps a copy; `role` is `replaced` or `new`.
+    /// Keeps a copy as `role` (a license is kept as [`ArchivedRole::Before`] or
+    /// [`ArchivedRole::New`]; the answer renames it).
     pub fn keep(
         &self,
         server: &str,
         owner: LicenseOwner,
         at: DateTime<Utc>,
-        role: &str,
+        role: ArchivedRole,
         bytes: &[u8],
     ) -> Result<PathBuf, BitwardenError> {
         let folder = self.folder(server, owner);
         create_private_dir(&folder)?;
         let stamp = at.format("%Y%m%dT%H%M%S%.3fZ");
+        let role = role.suffix();
         let mut path = folder.join(format!("{stamp}-{role}.json"));
         let mut n = 2;
         while path.exists() {
@@ -141,26 +188,50 @@ impl Archive {
 
     /// Marks a kept `…-new.json` as accepted by the server.
     pub fn mark_applied(&self, new: &Path) -> Result<PathBuf, BitwardenError> {
-        let name = new.to_string_lossy();
-        let applied = PathBuf::from(match name.strip_suffix("-new.json") {
-            Some(stem) => format!("{stem}-applied.json"),
-            None => format!("{name}-applied.json"),
-        });
-        fs::rename(new, &applied).map_err(|e| BitwardenError::file("rename", new, e))?;
-        Ok(applied)
+        rename_role(new, ArchivedRole::New, ArchivedRole::Applied)
     }
+
+    /// Marks a kept `…-before.json` as replaced, once the server accepted the new one.
+    pub fn mark_replaced(&self, before: &Path) -> Result<PathBuf, BitwardenError> {
+        rename_role(before, ArchivedRole::Before, ArchivedRole::Replaced)
+    }
+
+    /// Marks a kept `…-new.json` as refused and keeps the server's answer beside it.
+    pub fn mark_refused(&self, new: &Path, answer: &str) -> Result<PathBuf, BitwardenError> {
+        let refused = rename_role(new, ArchivedRole::New, ArchivedRole::Refused)?;
+        write_private_file(&answer_file(&refused), answer.as_bytes())?;
+        Ok(refused)
+    }
+}
+
+/// Renames `…-<from>.json` to `…-<to>.json`.
+fn rename_role(
+    path: &Path,
+    from: ArchivedRole,
+    to: ArchivedRole,
+) -> Result<PathBuf, BitwardenError> {
+    let name = path.to_string_lossy();
+    let suffix = format!("-{}.json", from.suffix());
+    let renamed = PathBuf::from(match name.strip_suffix(&suffix) {
+        Some(stem) => format!("{stem}-{}.json", to.suffix()),
+        None => format!("{name}-{}.json", to.suffix()),
+    });
+    fs::rename(path, &renamed).map_err(|e| BitwardenError::file("rename", path, e))?;
+    Ok(renamed)
+}
+
+/// Where a refused license's server answer is kept (`…-refused.txt`).
+fn answer_file(refused: &Path) -> PathBuf {
+    refused.with_extension("txt")
 }
 
 /// The time and role in a kept file's name (`20250101T000000.000Z[-2]-applied.json`).
 fn parse_kept_name(name: &str) -> Option<(DateTime<Utc>, ArchivedRole)> {
     let stem = name.strip_suffix(".json")?;
-    let (rest, role) = if let Some(rest) = stem.strip_suffix("-applied") {
-        (rest, ArchivedRole::Applied)
-    } else if let Some(rest) = stem.strip_suffix("-replaced") {
-        (rest, ArchivedRole::Replaced)
-    } else {
-        (stem.strip_suffix("-new")?, ArchivedRole::New)
-    };
+    let (rest, role) = ArchivedRole::ALL.iter().find_map(|role| {
+        stem.strip_suffix(&format!("-{}", role.suffix()))
+            .map(|rest| (rest, *role))
+    })?;
     let stamp = rest.split('-').next()?;
     let at = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S%.3fZ").ok()?;
     Some((at.and_utc(), role))
@@ -214,10 +285,12 @@ mod tests {
             .unwrap()
             .to_utc();
         assert!(archive.last_applied(server, owner).is_none());
-        let first = archive.keep(server, owner, t1, "new", b"first").unwrap();
+        let first = archive
+            .keep(server, owner, t1, ArchivedRole::New, b"first")
+            .unwrap();
         let first = archive.mark_applied(&first).unwrap();
         let refused = archive
-            .keep(server, owner, t2, "new", b"never applied")
+            .keep(server, owner, t2, ArchivedRole::New, b"never applied")
             .unwrap();
         assert_eq!(archive.last_applied(server, owner), Some(first.clone()));
         let second = archive.mark_applied(&refused).unwrap();
@@ -238,11 +311,19 @@ mod tests {
         let t2 = DateTime::parse_from_rfc3339("2025-03-01T00:00:00Z")
             .unwrap()
             .to_utc();
-        let replaced = archive.keep(server, org, t1, "replaced", b"old").unwrap();
-        let sent = archive.keep(server, org, t1, "new", b"sent").unwrap();
+        let replaced = archive
+            .keep(server, org, t1, ArchivedRole::Replaced, b"old")
+            .unwrap();
+        let sent = archive
+            .keep(server, org, t1, ArchivedRole::New, b"sent")
+            .unwrap();
         let applied = archive.mark_applied(&sent).unwrap();
-        let refused = archive.keep(server, premium, t2, "new", b"no").unwrap();
-        archive.keep("https://other", org, t2, "new", b"x").unwrap();
+        let refused = archive
+            .keep(server, premium, t2, ArchivedRole::New, b"no")
+            .unwrap();
+        archive
+            .keep("https://other", org, t2, ArchivedRole::New, b"x")
+            .unwrap();
         fs::write(archive.folder(server, org).join("notes.txt"), b"").unwrap();
 
         let history = archive.history(server);
@@ -262,16 +343,46 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_send_keeps_the_answer_and_leaves_the_license_in_force_unreplaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::new(dir.path().to_path_buf());
+        let owner = LicenseOwner::Organization(Uuid::from_u128(3));
+        let server = "https://vault.example.com";
+        let at = Utc::now();
+        let before = archive
+            .keep(server, owner, at, ArchivedRole::Before, b"in force")
+            .unwrap();
+        let new = archive
+            .keep(server, owner, at, ArchivedRole::New, b"sent")
+            .unwrap();
+        archive.mark_refused(&new, "Seats are in use.").unwrap();
+
+        let history = archive.history(server);
+        let roles: Vec<_> = history
+            .iter()
+            .map(|h| (h.role, h.answer.as_deref()))
+            .collect();
+        assert!(roles.contains(&(ArchivedRole::Before, None)), "{roles:?}");
+        assert!(roles.contains(&(ArchivedRole::Refused, Some("Seats are in use."))));
+        assert!(!roles.iter().any(|(r, _)| *r == ArchivedRole::Replaced));
+        assert!(!ArchivedRole::Refused.was_in_force() && !ArchivedRole::New.was_in_force());
+
+        let replaced = archive.mark_replaced(&before).unwrap();
+        assert!(replaced.to_string_lossy().ends_with("-replaced.json"));
+        assert_eq!(fs::read(replaced).unwrap(), b"in force");
+    }
+
+    #[test]
     fn two_copies_in_the_same_millisecond_both_survive() {
         let dir = tempfile::tempdir().unwrap();
         let archive = Archive::new(dir.path().to_path_buf());
         let owner = LicenseOwner::Premium(Uuid::nil());
         let at = Utc::now();
         let a = archive
-            .keep("https://v", owner, at, "replaced", b"a")
+            .keep("https://v", owner, at, ArchivedRole::Replaced, b"a")
             .unwrap();
         let b = archive
-            .keep("https://v", owner, at, "replaced", b"b")
+            .keep("https://v", owner, at, ArchivedRole::Replaced, b"b")
             .unwrap();
         assert_ne!(a, b);
         assert_eq!(fs::read(a).unwrap(), b"a");

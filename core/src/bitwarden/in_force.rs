@@ -85,6 +85,7 @@ pub fn license_in_force(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bitwarden::ArchivedRole;
     use chrono::Utc;
     use uuid::Uuid;
 
@@ -95,7 +96,7 @@ mod tests {
         let owner = LicenseOwner::Organization(org);
         let archive = Archive::new(dir.path().join("archive"));
         let kept = archive
-            .keep("vault", owner, Utc::now(), "new", b"archived")
+            .keep("vault", owner, Utc::now(), ArchivedRole::New, b"archived")
             .unwrap();
         archive.mark_applied(&kept).unwrap();
         let mut notes = Vec::new();

@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::archive::{Archive, LicenseOwner};
+use super::archive::{Archive, ArchivedRole, LicenseOwner};
 use super::errors::BitwardenError;
 use super::http::Body;
 use super::multipart::{license_form_with, FilePart};
@@ -286,14 +286,13 @@ fn keep_applied(
     id: Uuid,
     bytes: &[u8],
 ) -> Result<PathBuf, BitwardenError> {
-    let kept = archive.keep(
+    archive.keep(
         server,
         LicenseOwner::Organization(id),
         Utc::now(),
-        "new",
+        ArchivedRole::Applied,
         bytes,
-    )?;
-    archive.mark_applied(&kept)
+    )
 }
 
 /// Renews the access token, then posts the key pair as the web vault does (crypto §3.3):

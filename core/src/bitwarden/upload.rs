@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::archive::{Archive, LicenseOwner};
+use super::archive::{Archive, ArchivedRole, LicenseOwner};
 use super::belonging::{cloud_link, comparable, feature_label, losses, Belonging, Loss};
 use super::errors::BitwardenError;
 use super::http::Body;
@@ -23,8 +23,8 @@ use super::organizations::{self, Profile, Subscription};
 use super::replies::api_error;
 use super::session::Session;
 use crate::license::{
-    inspect_parsed, parse, ExpectedInstallation, InspectOptions, Inspection, License, LicenseKind,
-    TrustSet, MAX_LICENSE_BYTES,
+    inspect_parsed, parse, summary, ExpectedInstallation, InspectOptions, Inspection, License,
+    LicenseKind, LicenseSummary, TrustSet, MAX_LICENSE_BYTES,
 };
 
 /// Where a license goes.
@@ -125,7 +125,7 @@ pub async fn plan_upload(
             let sub = organizations::subscription(session, org).await?;
             (
                 LicenseOwner::Organization(org),
-                Current::Organization(sub),
+                Current::Organization { id: org, sub },
                 false,
             )
         }
@@ -153,10 +153,8 @@ pub async fn plan_upload(
         notes.push("No copy of the license being replaced was found (neither the server's license file nor an earlier upload from here); the new one is archived before it is sent.".to_owned());
     }
     let (organization_name, belonging, losses) = match (&current, &parsed.license) {
-        (Current::Organization(sub), License::Organization(license)) => {
-            let UploadTarget::Organization(org) = request.target else {
-                unreachable!("an organization's subscription is read for an organization target");
-            };
+        (Current::Organization { id: org, sub }, License::Organization(license)) => {
+            let org = *org;
             let link = cloud_link(session, replaced.as_ref(), org).await;
             (
                 Some(
@@ -168,7 +166,9 @@ pub async fn plan_upload(
                 losses(sub, &inspection.license),
             )
         }
-        (Current::Organization(sub), License::User(_)) => (sub.name.clone(), None, Vec::new()),
+        (Current::Organization { sub, .. }, License::User(_)) => {
+            (sub.name.clone(), None, Vec::new())
+        }
         (Current::Premium(_), _) => (None, None, Vec::new()),
     };
     let confirm_by_name = match &belonging {
@@ -176,6 +176,11 @@ pub async fn plan_upload(
         _ if !losses.is_empty() => organization_name.clone(),
         _ => None,
     };
+    // What the license in force grants: "Now" for what the server's answer leaves out.
+    let in_force = replaced
+        .as_ref()
+        .and_then(|copy| parse(copy.bytes()).ok())
+        .map(|p| summary(&p.license));
     let file_name = request.path.file_name().map_or_else(
         || "license.json".to_owned(),
         |n| n.to_string_lossy().into_owned(),
@@ -190,7 +195,7 @@ pub async fn plan_upload(
         target: request.target,
         file,
         would_be_refused: !inspection.valid,
-        changes: changes(&current, &inspection),
+        changes: changes(&current, &inspection, in_force.as_ref()),
         inspection,
         notes,
         replaced,
@@ -257,8 +262,9 @@ impl UploadPlan {
     }
 }
 
-/// Archives the replaced and the new license, then sends the new one, once the plan has
-/// the admin's consent ([`UploadPlan::consent`]).
+/// Archives the license in force and the new one, then sends the new one, once the plan
+/// has the admin's consent ([`UploadPlan::consent`]). The archive follows the server's
+/// answer: the old license counts as replaced only once the new one was accepted.
 pub async fn send_upload(
     session: &Session,
     archive: &Archive,
@@ -269,28 +275,29 @@ pub async fn send_upload(
     plan.consent(force, confirmed)?;
     let server = &session.endpoints().server;
     let now = Utc::now();
-    let archived_replaced = match &plan.replaced {
-        Some(copy) => Some(archive.keep(server, plan.owner, now, "replaced", &copy.bytes)?),
+    let before = match &plan.replaced {
+        Some(copy) => {
+            Some(archive.keep(server, plan.owner, now, ArchivedRole::Before, &copy.bytes)?)
+        }
         None => None,
     };
+    let new_copy = archive.keep(server, plan.owner, now, ArchivedRole::New, &plan.bytes)?;
     let contents = plan.form.clone();
-    let new_copy = archive.keep(server, plan.owner, now, "new", &plan.bytes)?;
-    let route = match plan.target {
+    let (route, answer) = match plan.target {
         UploadTarget::Organization(org) => {
             let route = format!("/organizations/licenses/self-hosted/{}", org.hyphenated());
-            post_license(
-                session,
-                &route,
-                contents,
-                plan,
-                &format!("organization {}", org.hyphenated()),
-            )
-            .await?;
-            route
+            let what = format!("organization {}", org.hyphenated());
+            let answer = post_license(session, &route, contents, plan, &what).await?;
+            (route, answer)
         }
         UploadTarget::Premium => send_premium(session, contents, plan).await?,
     };
+    if let Err(refusal) = answer {
+        archive.mark_refused(&new_copy, &refusal.to_string())?;
+        return Err(refusal);
+    }
     let archived_new = archive.mark_applied(&new_copy)?;
+    let archived_replaced = before.map(|b| archive.mark_replaced(&b)).transpose()?;
     Ok(UploadOutcome {
         route,
         archived_replaced,
@@ -298,31 +305,29 @@ pub async fn send_upload(
     })
 }
 
+/// The server's answer to a send: accepted, or refused with its reason. A send that got
+/// no answer (or a server error, which may come after the license was stored) is an
+/// `Err` of the call itself.
+type Answer = Result<(), BitwardenError>;
+
 /// Premium: the first-time route, falling back on 404 to the long-standing one, which is
 /// also the only route for an account that is already premium (contract §4.2).
 async fn send_premium(
     session: &Session,
     contents: FilePart,
     plan: &UploadPlan,
-) -> Result<String, BitwardenError> {
+) -> Result<(String, Answer), BitwardenError> {
     const FIRST_TIME: &str = "/account/billing/vnext/self-host/license";
     const UPDATE: &str = "/accounts/license";
+    const WHAT: &str = "the premium license route";
     if !plan.already_premium {
-        match post_license(
-            session,
-            FIRST_TIME,
-            contents.clone(),
-            plan,
-            "the premium license route",
-        )
-        .await
-        {
+        match post_license(session, FIRST_TIME, contents.clone(), plan, WHAT).await? {
             Err(BitwardenError::NotFound { .. }) => {}
-            other => return other.map(|()| FIRST_TIME.to_owned()),
+            answer => return Ok((FIRST_TIME.to_owned(), answer)),
         }
     }
-    post_license(session, UPDATE, contents, plan, "the premium license route").await?;
-    Ok(UPDATE.to_owned())
+    let answer = post_license(session, UPDATE, contents, plan, WHAT).await?;
+    Ok((UPDATE.to_owned(), answer))
 }
 
 async fn post_license(
@@ -331,7 +336,7 @@ async fn post_license(
     contents: FilePart,
     plan: &UploadPlan,
     what: &str,
-) -> Result<(), BitwardenError> {
+) -> Result<Answer, BitwardenError> {
     let reply = session
         .call(
             Method::POST,
@@ -343,25 +348,31 @@ async fn post_license(
         )
         .await?;
     if reply.status.is_success() {
-        Ok(())
-    } else {
-        Err(api_error(&reply, what, Some(&plan.file)))
+        return Ok(Ok(()));
+    }
+    match api_error(&reply, what, Some(&plan.file)) {
+        e @ BitwardenError::ServerError { .. } => Err(e),
+        refusal => Ok(Err(refusal)),
     }
 }
 
 /// The server's state before the upload.
 enum Current {
-    Organization(Subscription),
+    Organization { id: Uuid, sub: Subscription },
     Premium(Profile),
 }
 
 /// Current server state against the new license.
-fn changes(current: &Current, inspection: &Inspection) -> Vec<Change> {
+fn changes(
+    current: &Current,
+    inspection: &Inspection,
+    in_force: Option<&LicenseSummary>,
+) -> Vec<Change> {
     let l = &inspection.license;
     let d = &inspection.dates;
     let mut rows = Vec::new();
     match current {
-        Current::Organization(sub) => {
+        Current::Organization { sub, .. } => {
             rows.push(change("Plan", sub.plan.clone(), l.plan.clone()));
             rows.push(change(
                 "Seats",
@@ -388,7 +399,8 @@ fn changes(current: &Current, inspection: &Inspection) -> Vec<Change> {
                     .features
                     .iter()
                     .find(|(k, _)| comparable(k) == comparable(name))
-                    .map(|(_, v)| *v);
+                    .map(|(_, v)| *v)
+                    .or_else(|| in_force.and_then(|f| f.features.get(name).copied()));
                 if now != Some(*on) {
                     rows.push(change(
                         &feature_label(name),

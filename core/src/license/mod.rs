@@ -30,8 +30,8 @@ pub use model::{
 };
 pub use parse::{parse, KindSource, ParsedLicense};
 pub use report::{
-    inspect, inspect_parsed, Dates, HashReport, InspectOptions, Inspection, LicenseSummary,
-    TokenSection,
+    inspect, inspect_parsed, summary, Dates, HashReport, InspectOptions, Inspection,
+    LicenseSummary, TokenSection,
 };
 pub use signature::{SignatureReport, SignatureStatus};
 pub use token::{TokenReport, TokenStatus};

@@ -98,6 +98,12 @@ impl PlanType {
         })
     }
 
+    /// Whether the plan allows self-hosting: Families, Teams and Enterprise (not Free,
+    /// Teams Starter or Custom).
+    pub fn can_self_host(self) -> bool {
+        matches!(self.tier(), Some(1 | 3 | 4))
+    }
+
     /// The value as it appears in canonical data: a legacy name for 0..6, else the number.
     pub fn canonical_name(self) -> String {
         LEGACY_PLAN_NAMES

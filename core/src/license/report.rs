@@ -328,7 +328,8 @@ fn warnings(
     out
 }
 
-fn summary(license: &License) -> LicenseSummary {
+/// What a license grants, as the report shows it.
+pub fn summary(license: &License) -> LicenseSummary {
     let features = |flags: Vec<(&'static str, bool)>| {
         flags
             .into_iter()

@@ -11,15 +11,16 @@ use chrono::{DateTime, Utc};
 use companion_core::app::Instance;
 use companion_core::bitwarden::{
     create_organization, download_organization_license, download_premium_license, find_cloud_link,
-    place, plan_upload, prepare_organization, profile, save_keeping_old, send_upload, Archive,
-    ArchivedRole, BitwardenError, Candidate, CreatedOrganization, LicenseOwner,
+    place, plan_upload, prepare_organization, profile, save_keeping_old, send_upload, subscription,
+    Archive, ArchivedRole, BitwardenError, Candidate, CreatedOrganization, LicenseOwner,
     OrganizationRequest, UploadOutcome, UploadPlan, UploadRequest, UploadTarget,
     DEFAULT_COLLECTION, ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
 };
 use companion_core::error::{Explain, Problem};
 use companion_core::installation;
 use companion_core::license::{
-    inspect, parse, ExpectedInstallation, InspectOptions, Inspection, LicenseKind,
+    inspect, parse, ExpectedInstallation, InspectOptions, Inspection, License, LicenseKind,
+    PlanType,
 };
 use futures_util::future::join_all;
 use serde::{Deserialize, Serialize};
@@ -151,6 +152,82 @@ pub async fn license_download(
     save_keeping_old(&path, &downloaded.bytes, Utc::now())?;
     let id = opened.keep(name.to_owned(), path, downloaded.bytes)?;
     report(&state, &opened, &id, instance_id.as_deref()).await
+}
+
+/// A cloud organization the signed-in cloud account owns, to download its license.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudChoice {
+    id: Uuid,
+    name: String,
+    plan: Option<String>,
+    /// Whether its plan allows self-hosting (`None` when the plan could not be read).
+    can_self_host: Option<bool>,
+    /// Why its plan could not be read.
+    problem: Option<Problem>,
+}
+
+/// What the cloud account can download licenses for.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudChoices {
+    email: String,
+    premium: bool,
+    organizations: Vec<CloudChoice>,
+    /// The cloud organization the asked-for self-hosted organization belongs to.
+    linked: Option<Uuid>,
+}
+
+/// The cloud organizations the cloud account owns (with plan and whether they can
+/// self-host), and, for `org_id` on the instance, which of them it belongs to.
+#[tauri::command]
+pub async fn license_cloud_orgs(
+    state: State<'_, AppState>,
+    instance_id: Option<String>,
+    org_id: Option<Uuid>,
+) -> Result<CloudChoices, CommandError> {
+    let session = state.cloud_session().await?;
+    let me = profile(&session).await?;
+    let organizations = join_all(me.organizations.iter().filter(|m| m.is_owner()).map(|m| {
+        let session = &session;
+        async move {
+            let (plan, can_self_host, problem) = match subscription(session, m.id).await {
+                Ok(sub) => (
+                    sub.plan,
+                    sub.plan_type
+                        .and_then(|p| u8::try_from(p).ok())
+                        .map(|p| PlanType(p).can_self_host()),
+                    None,
+                ),
+                Err(e) => (None, None, Some(e.problem())),
+            };
+            CloudChoice {
+                id: m.id,
+                name: m.name.clone(),
+                plan,
+                can_self_host,
+                problem,
+            }
+        }
+    }))
+    .await;
+    let linked = match (instance_id, org_id) {
+        (Some(instance_id), Some(org)) => {
+            let instance = state.instance(&instance_id)?;
+            let session = state.instance_session(&instance_id).await?;
+            let bwdata = bwdata_of(&instance);
+            find_cloud_link(&session, &archive(&state), org, bwdata.as_deref())
+                .await
+                .map(|link| link.cloud_organization_id)
+        }
+        _ => None,
+    };
+    Ok(CloudChoices {
+        email: me.email,
+        premium: me.premium,
+        organizations,
+        linked,
+    })
 }
 
 /// Where an opened license can go on an instance.
@@ -326,6 +403,13 @@ pub struct HistoryEntry {
     owner_kind: &'static str,
     owner_id: Uuid,
     role: ArchivedRole,
+    /// The server's answer, for a refused license.
+    answer: Option<String>,
+    /// Whom the license names (organization name or account e-mail), read from the file
+    /// so the history reads the same when the server cannot be reached.
+    licensed_to: Option<String>,
+    /// It was in force at some point, so it can be applied again.
+    restorable: bool,
     at: DateTime<Utc>,
     file: String,
 }
@@ -351,11 +435,23 @@ pub fn license_history(
                 owner_kind,
                 owner_id,
                 role: entry.role,
+                restorable: entry.role.was_in_force(),
+                licensed_to: licensed_to(&entry.path),
+                answer: entry.answer,
                 at: entry.at,
                 file: entry.path.display().to_string(),
             }
         })
         .collect())
+}
+
+/// The organization name or e-mail an archived license names.
+fn licensed_to(path: &std::path::Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    match parse(&bytes).ok()?.license {
+        License::Organization(l) => l.name,
+        License::User(l) => l.email.or(l.name),
+    }
 }
 
 /// An archived license opened again, with the target it was for.
@@ -384,6 +480,11 @@ pub async fn license_restore(
         .ok_or_else(|| {
             CommandError::invalid("That archived license is no longer there; reload the history.")
         })?;
+    if !entry.role.was_in_force() {
+        return Err(CommandError::invalid(
+            "That license was never in force on the server, so there is nothing to restore.",
+        ));
+    }
     let id = opened.open_file(&entry.path)?;
     let target = match entry.owner {
         LicenseOwner::Organization(id) => {
