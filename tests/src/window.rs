@@ -108,18 +108,22 @@ impl AppWindow {
             .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
     }
 
-    /// Clicks the element matching `css` once it is shown.
+    /// Clicks the element matching `css` once it is shown. The element is looked up again
+    /// while waiting, so a view that re-renders (replacing the element) is followed.
     pub async fn click(&self, css: &str) {
-        let element = self.find(css).await;
         let deadline = Instant::now() + PATIENCE;
-        while !element.is_displayed().await.unwrap_or(false) {
+        loop {
+            let element = self.find(css).await;
+            if element.is_displayed().await.unwrap_or(false) {
+                element
+                    .click()
+                    .await
+                    .unwrap_or_else(|e| panic!("click {css}: {e}"));
+                return;
+            }
             assert!(Instant::now() < deadline, "{css} never became visible");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     /// Replaces the value of the input matching `css` with `text`.
