@@ -161,6 +161,87 @@ async fn a_dead_server_is_an_error_row_with_advice_shown_first() {
     app.close().await;
 }
 
+/// Signs in to the instance `id` on the Instances view with the owner's personal API key.
+async fn sign_in_with_api_key(app: &AppWindow, id: &str) {
+    app.click(&format!(".instance[data-id='{id}'] .instance-signin"))
+        .await;
+    app.click("#signin-method-api-key").await;
+    app.fill("#signin-client-id", OWNER_API_CLIENT_ID).await;
+    app.fill("#signin-client-secret", OWNER_API_SECRET).await;
+    app.click("#signin-submit").await;
+    app.wait_for_text(
+        &format!(".instance[data-id='{id}'] .instance-account"),
+        "Signed in",
+    )
+    .await;
+}
+
+/// Whether the text of `css` matches the JavaScript regular expression `pattern`.
+async fn matches(app: &AppWindow, css: &str, pattern: &str) -> (bool, String) {
+    let value = app
+        .client
+        .execute(
+            "const text = document.querySelector(arguments[0]).innerText; return [new RegExp(arguments[1], 'u').test(text), text];",
+            vec![json!(css), json!(pattern)],
+        )
+        .await
+        .expect("run the check");
+    serde_json::from_value(value).expect("a pair")
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn dates_and_times_are_written_one_way_per_language_without_seconds_or_iso() {
+    let office = fake().await;
+    let settings = json!({
+        "instances": [{ "id": "office", "name": "Office vault", "url": office.self_hosted_url }]
+    });
+    let app = launch(&office).settings(settings).open("e2e-dates").await;
+    app.click("#nav button[data-view='instances']").await;
+    sign_in_with_api_key(&app, "office").await;
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text("#dashboard-rows", "Acme Corp").await;
+
+    // "Checked Dec 4, 2026, 9:03 PM": medium date, short time.
+    let (ok, text) = matches(
+        &app,
+        "#dashboard-summary",
+        r"Checked [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M$",
+    )
+    .await;
+    assert!(ok, "{text}");
+    let (ok, text) = matches(
+        &app,
+        "#dashboard-rows tr[data-kind='organization'] .dash-expires",
+        r"^[A-Z][a-z]{2} \d{1,2}, \d{4}",
+    )
+    .await;
+    assert!(ok, "{text}");
+    let (iso, text) = matches(&app, "#content", r"\d{4}-\d{2}-\d{2}|\d:\d{2}:\d{2}").await;
+    assert!(!iso, "no ISO date and no seconds on screen: {text}");
+
+    app.click("#nav button[data-view='settings']").await;
+    app.select("#settings-language", "zh-CN").await;
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text("#dashboard-summary", "检查于").await;
+    let (ok, text) = matches(
+        &app,
+        "#dashboard-summary",
+        r"检查于 \d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}$",
+    )
+    .await;
+    assert!(ok, "{text}");
+    let (ok, text) = matches(
+        &app,
+        "#dashboard-rows tr[data-kind='organization'] .dash-expires",
+        r"^\d{4}年\d{1,2}月\d{1,2}日",
+    )
+    .await;
+    assert!(ok, "{text}");
+    app.screenshot("e2e-dates-zh").await;
+    app.close().await;
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

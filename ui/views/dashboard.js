@@ -2,7 +2,7 @@
 // problems found and one button per problem (computed in core: app/dashboard.rs).
 import { t, language } from "../i18n.js";
 import { call } from "../ipc.js";
-import { el, problemBox, whileBusy, formatDate } from "../kit.js";
+import { el, problemBox, whileBusy, formatDate, formatDateTime } from "../kit.js";
 import { navigate } from "../router.js";
 
 export const strings = {
@@ -129,7 +129,7 @@ function render(dashboard) {
   const lang = language();
   empty.hidden = dashboard.rows.length > 0;
   table.hidden = dashboard.rows.length === 0;
-  const when = new Date(dashboard.checkedAt).toLocaleString(lang);
+  const when = formatDateTime(dashboard.checkedAt, lang);
   summary.dataset.status = dashboard.worst;
   summary.className = `status-${dashboard.worst}`;
   summary.textContent = dashboard.rows.length

@@ -3,7 +3,7 @@
 // before (and restore it), and create an organization from an organization license.
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
-import { el, problemBox, whileBusy, formatDate } from "../kit.js";
+import { el, problemBox, whileBusy, formatDate, formatDateTime } from "../kit.js";
 import { navigate, currentView } from "../router.js";
 
 export const strings = {
@@ -548,7 +548,7 @@ async function refreshHistory() {
         t("license.history.restore"));
       restore.addEventListener("click", () => whileBusy(restore, () => restoreEntry(e.key)));
       return el("tr", { dataset: { role: e.role, owner: e.ownerId } },
-        el("td", { title: e.file }, `${formatDate(e.at, lang)} ${new Date(e.at).toLocaleTimeString(lang)}`),
+        el("td", { title: e.file, class: "history-when" }, formatDateTime(e.at, lang)),
         el("td", {}, ownerName(e)),
         el("td", {}, t(`license.history.${e.role}`)),
         el("td", {}, restore));
