@@ -133,6 +133,7 @@ async fn a_dead_server_is_an_error_row_with_advice_shown_first() {
         )
         .await;
     }
+    let branch_url = branch.self_hosted_url.clone();
     branch.shutdown().await;
 
     app.click("#nav button[data-view='dashboard']").await;
@@ -153,8 +154,17 @@ async fn a_dead_server_is_an_error_row_with_advice_shown_first() {
     );
     assert!(!app.ipc_traffic().await.contains(OWNER_API_SECRET));
 
-    // The row's button opens the server's settings.
+    // The row's button tests the connection there and says why; its settings are a click on.
     app.click("#dashboard-rows tr:first-child .problem-action")
+        .await;
+    let result = app
+        .wait_for_text(
+            "#dashboard-rows tr:first-child .dash-check-result .problem",
+            "Check the URL",
+        )
+        .await;
+    assert!(result.contains(&branch_url), "{result}");
+    app.click("#dashboard-rows tr:first-child .dash-edit-server")
         .await;
     app.wait_for_text("#instance-form-heading", "Edit Branch vault")
         .await;
@@ -176,6 +186,48 @@ async fn sign_in_with_api_key(app: &AppWindow, id: &str) {
     .await;
 }
 
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn testing_the_connection_names_the_server_version_and_a_dead_server_is_not_reachable() {
+    let cloud = fake().await;
+    let branch = fake().await;
+    let settings = json!({
+        "instances": [{ "id": "branch", "name": "Branch vault", "url": branch.self_hosted_url }]
+    });
+    let app = launch(&cloud)
+        .settings(settings)
+        .open("e2e-instances-test-connection")
+        .await;
+    let card = ".instance[data-id='branch']";
+    app.click("#nav button[data-view='instances']").await;
+    sign_in_with_api_key(&app, "branch").await;
+
+    app.click(&format!("{card} .instance-test")).await;
+    app.wait_for_text(
+        &format!("{card} .instance-connection"),
+        "Reachable (server version 2025.12.0)",
+    )
+    .await;
+    let account = app.text(&format!("{card} .instance-account")).await;
+    assert_eq!(account, format!("Signed in as {OWNER}"));
+
+    branch.shutdown().await;
+    app.click(&format!("{card} .instance-test")).await;
+    let problem = app
+        .wait_for_text(
+            &format!("{card} .instance-connection .problem"),
+            "Check the URL",
+        )
+        .await;
+    assert!(!problem.contains("Reachable"), "{problem}");
+    let account = app.text(&format!("{card} .instance-account")).await;
+    assert_eq!(
+        account,
+        format!("Signed in as {OWNER} · server not reachable")
+    );
+    app.screenshot("e2e-instances-test-connection").await;
+    app.close().await;
+}
 /// Whether the text of `css` matches the JavaScript regular expression `pattern`.
 async fn matches(app: &AppWindow, css: &str, pattern: &str) -> (bool, String) {
     let value = app
@@ -241,7 +293,6 @@ async fn dates_and_times_are_written_one_way_per_language_without_seconds_or_iso
     app.screenshot("e2e-dates-zh").await;
     app.close().await;
 }
-
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

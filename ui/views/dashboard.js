@@ -42,6 +42,9 @@ export const strings = {
     "dashboard.action.newLicense": "Get a new license",
     "dashboard.action.billingSync": "Set up billing sync",
     "dashboard.action.installation": "Open installation",
+    "dashboard.action.editServer": "Edit the server",
+    "dashboard.reachable": "Reachable (server version {version})",
+    "dashboard.reachableNoVersion": "Reachable",
   },
   "zh-CN": {
     "dashboard.heading": "概览",
@@ -79,6 +82,9 @@ export const strings = {
     "dashboard.action.newLicense": "获取新许可证",
     "dashboard.action.billingSync": "设置计费同步",
     "dashboard.action.installation": "打开安装信息",
+    "dashboard.action.editServer": "编辑服务器",
+    "dashboard.reachable": "可以连接（服务器版本 {version}）",
+    "dashboard.reachableNoVersion": "可以连接",
   },
 };
 
@@ -176,12 +182,38 @@ function renderProblem(problem) {
   box.classList.add("dash-problem", `status-border-${problem.status}`);
   if (problem.action) {
     const { kind, view, params } = problem.action;
-    box.append(el("button", {
+    const button = el("button", {
       type: "button",
       class: "secondary problem-action",
       dataset: { action: kind },
-      onclick: () => navigate(view, { ...params, open: kind }),
-    }, t(`dashboard.action.${kind}`)));
+    }, t(`dashboard.action.${kind}`));
+    if (kind === "checkServer") {
+      const result = el("div", { class: "dash-check-result", role: "status", "aria-live": "polite" });
+      button.addEventListener("click", () => whileBusy(button, () => checkServer(params.instanceId, result)));
+      box.append(button, result);
+    } else {
+      button.addEventListener("click", () => navigate(view, { ...params, open: kind }));
+      box.append(button);
+    }
   }
   return box;
+}
+
+/** Tests the connection to an instance's server and shows the answer under its problem. */
+async function checkServer(instanceId, result) {
+  result.replaceChildren();
+  const edit = el("button", {
+    type: "button", class: "secondary dash-edit-server",
+    onclick: () => navigate("instances", { instanceId, open: "edit" }),
+  }, t("dashboard.action.editServer"));
+  try {
+    const check = await call("instance_test_connection", { instanceId });
+    result.replaceChildren(check.reachable
+      ? el("p", { class: "status-ok dash-reachable" }, check.version
+        ? t("dashboard.reachable", { version: check.version })
+        : t("dashboard.reachableNoVersion"))
+      : problemBox(check.problem), edit);
+  } catch (error) {
+    result.replaceChildren(problemBox(error), edit);
+  }
 }
