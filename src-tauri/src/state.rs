@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use companion_core::app::dashboard::LastKnown;
 use companion_core::app::{Settings, SettingsError};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -41,6 +42,8 @@ pub struct AppState {
     /// Why the settings file could not be read at start (the app then runs on defaults and
     /// the next save keeps the unreadable file as `settings.json.bak`).
     pub startup_problem: Option<Problem>,
+    /// Each instance's rows from its last successful dashboard check (this run only).
+    pub last_known: Mutex<LastKnown>,
     /// The last connection test of each instance, by id (this run only).
     pub connections: Mutex<HashMap<String, ConnectionCheck>>,
     settings: Mutex<Settings>,
@@ -86,6 +89,7 @@ impl AppState {
             demo,
             trust_cert: env(ENV_TRUST_CERT).map(PathBuf::from),
             startup_problem,
+            last_known: Mutex::default(),
             connections: Mutex::default(),
             settings: Mutex::new(settings),
         })

@@ -228,6 +228,62 @@ async fn testing_the_connection_names_the_server_version_and_a_dead_server_is_no
     app.screenshot("e2e-instances-test-connection").await;
     app.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn an_unreachable_server_keeps_its_last_known_licenses_on_the_dashboard() {
+    let cloud = fake().await;
+    let branch = fake().await;
+    let settings = json!({
+        "instances": [{ "id": "branch", "name": "Branch vault", "url": branch.self_hosted_url }]
+    });
+    let app = launch(&cloud)
+        .settings(settings)
+        .open("e2e-dashboard-last-known")
+        .await;
+    app.click("#nav button[data-view='instances']").await;
+    sign_in_with_api_key(&app, "branch").await;
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text("#dashboard-rows", "Acme Corp").await;
+    let before = dashboard_rows(&app).await;
+    assert!(
+        before.iter().all(|(_, text)| !text.contains("Last known")),
+        "{before:?}"
+    );
+
+    branch.shutdown().await;
+    app.click("#dashboard-refresh").await;
+    app.wait_for_text("#dashboard-rows", "Last known, checked")
+        .await;
+    app.screenshot("e2e-dashboard-last-known").await;
+    let rows = dashboard_rows(&app).await;
+    let (status, acme) = rows
+        .iter()
+        .find(|(_, text)| text.contains("Acme Corp"))
+        .expect("the Acme Corp row is kept");
+    assert_eq!(status, "error", "{acme}");
+    assert!(acme.contains("Enterprise (Annually)"), "plan kept: {acme}");
+    assert!(acme.contains("50"), "seats kept: {acme}");
+    assert!(acme.contains("Last known, checked"), "{acme}");
+    assert!(
+        acme.contains("Check the URL"),
+        "the failure is said: {acme}"
+    );
+    let expires = app
+        .text("#dashboard-rows tr[data-kind='organization'] .dash-expires")
+        .await;
+    assert_ne!(expires, "—", "the expiry date is kept");
+
+    // The instance's card no longer says all is well.
+    app.click("#nav button[data-view='instances']").await;
+    app.wait_for_text(
+        ".instance[data-id='branch'] .instance-account",
+        "server not reachable",
+    )
+    .await;
+    app.close().await;
+}
+
 /// Whether the text of `css` matches the JavaScript regular expression `pattern`.
 async fn matches(app: &AppWindow, css: &str, pattern: &str) -> (bool, String) {
     let value = app

@@ -43,6 +43,7 @@ export const strings = {
     "dashboard.action.billingSync": "Set up billing sync",
     "dashboard.action.installation": "Open installation",
     "dashboard.action.editServer": "Edit the server",
+    "dashboard.lastKnown": "Last known, checked {date}",
     "dashboard.reachable": "Reachable (server version {version})",
     "dashboard.reachableNoVersion": "Reachable",
   },
@@ -83,6 +84,7 @@ export const strings = {
     "dashboard.action.billingSync": "设置计费同步",
     "dashboard.action.installation": "打开安装信息",
     "dashboard.action.editServer": "编辑服务器",
+    "dashboard.lastKnown": "最后已知数据，检查于 {date}",
     "dashboard.reachable": "可以连接（服务器版本 {version}）",
     "dashboard.reachableNoVersion": "可以连接",
   },
@@ -160,7 +162,10 @@ function renderRow(row, lang) {
   },
   el("td", { class: `dash-status status-${row.status}` }, t(`dashboard.status.${row.status}`)),
   el("td", { class: "dash-instance" }, row.instanceName, el("div", { class: "muted" }, row.server)),
-  el("td", { class: "dash-name" }, name),
+  el("td", { class: "dash-name" }, name,
+    row.lastKnownAt
+      ? el("div", { class: "muted dash-last-known" }, t("dashboard.lastKnown", { date: formatDateTime(row.lastKnownAt, lang) }))
+      : null),
   el("td", { class: "dash-plan" }, row.plan ?? "—"),
   el("td", { class: "dash-seats" }, row.seats ?? "—"),
   el("td", { class: "dash-expires" }, expires),

@@ -100,6 +100,11 @@ pub fn instance_save(
             .lock()
             .expect("connections lock")
             .remove(&instance.id);
+        state
+            .last_known
+            .lock()
+            .expect("last known lock")
+            .forget(&instance.id);
     }
     crate::reminders::check_now(&app, false);
     overview(&state)
