@@ -428,6 +428,27 @@ fn is_medium_date_and_short_time(text: &str) -> bool {
 
 #[tokio::test]
 #[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn a_trial_license_is_reported_as_a_trial() {
+    let scene = Scene::open("e2e-license-trial").await;
+    let app = &scene.app;
+    scene.server.state.edit(|w| {
+        let acme = Uuid::parse_str(ACME_CLOUD).unwrap();
+        let org = w.cloud_orgs.iter_mut().find(|o| o.id == acme).unwrap();
+        org.subscription.trial_end = Some(chrono::Utc::now() + chrono::Duration::days(14));
+    });
+    app.fill("#license-cloud-org", ACME_CLOUD).await;
+    app.click("#license-download-org").await;
+    app.wait_for_text("#license-verdict", "accept").await;
+    let kind = app
+        .wait_for_text("#license-summary dd[data-field='kind']", "Trial license")
+        .await;
+    assert_eq!(kind, "Organization license · Trial license");
+    app.screenshot("e2e-license-trial").await;
+    scene.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
 async fn an_organization_is_created_from_a_license_for_this_installation() {
     let scene = Scene::open("e2e-license-create").await;
     let app = &scene.app;

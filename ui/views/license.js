@@ -24,6 +24,7 @@ export const strings = {
     "license.kind": "Kind",
     "license.kind.organization": "Organization license",
     "license.kind.user": "Premium license",
+    "license.kind.trial": "Trial license",
     "license.owner": "Owner",
     "license.plan": "Plan",
     "license.seats": "Seats",
@@ -105,6 +106,7 @@ export const strings = {
     "license.kind": "类型",
     "license.kind.organization": "组织许可证",
     "license.kind.user": "高级版许可证",
+    "license.kind.trial": "试用许可证",
     "license.owner": "所有者",
     "license.plan": "套餐",
     "license.seats": "席位",
@@ -354,7 +356,7 @@ function renderReport(r) {
   };
   const enabled = Object.entries(l.features || {}).filter(([, on]) => on).map(([name]) => featureName(name));
   const rows = [
-    ["license.kind", t(`license.kind.${i.kind}`)],
+    ["license.kind", l.trial ? `${t(`license.kind.${i.kind}`)} · ${t("license.kind.trial")}` : t(`license.kind.${i.kind}`)],
     ["license.owner", i.kind === "organization" ? (l.name || l.business_name || "—") : (l.email || l.name || "—")],
     ["license.plan", [l.plan, l.plan_type_name].filter(Boolean).filter((v, n, a) => a.indexOf(v) === n).join(" · ") || "—"],
     ["license.seats", i.kind === "organization" ? (l.seats ?? t("license.seats.unlimited")) : "—"],
