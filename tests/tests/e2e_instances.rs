@@ -349,6 +349,41 @@ async fn dates_and_times_are_written_one_way_per_language_without_seconds_or_iso
     app.screenshot("e2e-dates-zh").await;
     app.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn the_sign_in_form_opens_with_its_heading_in_view() {
+    let instances: Vec<_> = (1..=8)
+        .map(|n| json!({ "id": format!("vault{n}"), "name": format!("Vault {n}"), "url": format!("https://vault{n}.example.org") }))
+        .collect();
+    let app = Launch::default()
+        .settings(json!({ "instances": instances }))
+        .open("e2e-signin-in-view")
+        .await;
+    app.click("#nav button[data-view='instances']").await;
+    app.click(".instance[data-id='vault8'] .instance-signin")
+        .await;
+    app.wait_for_text("#signin-heading", "Sign in to Vault 8")
+        .await;
+    // Smooth scrolling, if any, has settled by the time the form is filled in.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let value = app
+        .client
+        .execute(
+            "const r = document.getElementById('signin-heading').getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (top, bottom, height): (f64, f64, f64) = serde_json::from_value(value).unwrap();
+    assert!(
+        top >= 0.0 && bottom <= height,
+        "the heading is in view: top {top}, bottom {bottom}, window {height}"
+    );
+    app.screenshot("e2e-signin-in-view").await;
+    app.close().await;
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

@@ -531,7 +531,7 @@ function openSignIn(instanceId) {
   nodes.signinStatus.replaceChildren();
   clearSecrets();
   nodes.signin.hidden = false;
-  nodes.signin.scrollIntoView({ block: "start" });
+  nodes.signinHeading.scrollIntoView({ block: "start" });
   (method() === "password" ? nodes.signinEmail : nodes.signinClientId).focus();
 }
 
