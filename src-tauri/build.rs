@@ -12,6 +12,7 @@ fn main() {
         "cloud_region_set",
         "installation_read",
         "installation_fix",
+        "instance_test_connection",
         "signin_start",
         "signin_continue",
         "signin_send_email_code",

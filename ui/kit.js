@@ -1,5 +1,5 @@
 // Small DOM helpers shared by the views.
-import { t } from "./i18n.js";
+import { t, language } from "./i18n.js";
 
 /** Creates an element: el("button", { type: "button", class: "x", onclick }, "text", child). */
 export function el(tag, attrs = {}, ...children) {
@@ -21,8 +21,8 @@ export function el(tag, attrs = {}, ...children) {
 /** A problem box: what happened and what to do, with the stable code for support. */
 export function problemBox(error) {
   return el("div", { class: "problem", role: "alert", dataset: { code: error.code || "" } },
-    el("p", { class: "problem-message" }, error.message || String(error)),
-    error.advice ? el("p", { class: "problem-advice" }, error.advice) : null,
+    el("p", { class: "problem-message" }, localizeDates(error.message || String(error))),
+    error.advice ? el("p", { class: "problem-advice" }, localizeDates(error.advice)) : null,
   );
 }
 
@@ -55,9 +55,36 @@ export async function whileBusy(button, task) {
   }
 }
 
-/** Formats an ISO date for the current language. */
-export function formatDate(iso, lang) {
+// One date format and one date-and-time format per language, everywhere in the window.
+const DATE = { dateStyle: "medium" };
+const DATE_TIME = { dateStyle: "medium", timeStyle: "short" };
+
+function formatWith(iso, lang, options) {
   if (!iso) return "—";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString(lang, { year: "numeric", month: "short", day: "numeric" });
+  // A bare date ("2026-12-13") is a calendar day, not midnight somewhere: shown as is.
+  const day = typeof iso === "string" && /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  const date = new Date(day ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(lang, day ? { ...options, timeZone: "UTC" } : options).format(date);
+}
+
+/** An ISO date (or date and time) as a date in `lang`: "Dec 3, 2027", "2027年12月3日". */
+export function formatDate(iso, lang) {
+  return formatWith(iso, lang, DATE);
+}
+
+/** An ISO date and time in `lang`, without seconds: "Dec 3, 2027, 2:27 PM". */
+export function formatDateTime(iso, lang) {
+  return formatWith(iso, lang, DATE_TIME);
+}
+
+// RFC 3339 dates and times inside texts from the app ("expires 2027-12-03T14:27:29+00:00").
+const ISO_IN_TEXT = /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g;
+
+/** `text` with every ISO date or date and time in it written the way `lang` writes them. */
+export function localizeDates(text, lang = language()) {
+  if (typeof text !== "string") return text;
+  return text.replace(ISO_IN_TEXT, (found) => (found.length > 10
+    ? formatDateTime(found.replace(" ", "T"), lang)
+    : formatDate(found, lang)));
 }

@@ -51,6 +51,7 @@ pub fn run() {
             commands::instances::cloud_region_set,
             commands::instances::installation_read,
             commands::instances::installation_fix,
+            commands::instances::instance_test_connection,
             commands::signin::signin_start,
             commands::signin::signin_continue,
             commands::signin::signin_send_email_code,

@@ -1,8 +1,11 @@
 //! What the running app holds: its folders, the keychain, the settings, and the network
 //! options. Commands receive it as `State<AppState>`.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Utc};
+use companion_core::app::dashboard::LastKnown;
 use companion_core::app::{Settings, SettingsError};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,7 +42,21 @@ pub struct AppState {
     /// Why the settings file could not be read at start (the app then runs on defaults and
     /// the next save keeps the unreadable file as `settings.json.bak`).
     pub startup_problem: Option<Problem>,
+    /// Each instance's rows from its last successful dashboard check (this run only).
+    pub last_known: Mutex<LastKnown>,
+    /// The last connection test of each instance, by id (this run only).
+    pub connections: Mutex<HashMap<String, ConnectionCheck>>,
     settings: Mutex<Settings>,
+}
+
+/// The outcome of testing whether a server answers: its version, or why it did not.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionCheck {
+    pub reachable: bool,
+    pub version: Option<String>,
+    pub problem: Option<Problem>,
+    pub checked_at: DateTime<Utc>,
 }
 
 impl AppState {
@@ -72,6 +89,8 @@ impl AppState {
             demo,
             trust_cert: env(ENV_TRUST_CERT).map(PathBuf::from),
             startup_problem,
+            last_known: Mutex::default(),
+            connections: Mutex::default(),
             settings: Mutex::new(settings),
         })
     }
@@ -120,6 +139,28 @@ impl AppState {
             ..HttpOptions::default()
         };
         Ok(Http::new(options, device)?)
+    }
+
+    /// The HTTP client for a connection test: short timeouts and no retry, so a dead
+    /// server is said within seconds.
+    pub fn probe_http(&self, ca_file: Option<PathBuf>) -> Result<Http, CommandError> {
+        let device = Device::load_or_create(&self.folders, AppKind::Desktop)?;
+        let options = HttpOptions {
+            ca_cert: ca_file,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(10),
+            get_attempts: 1,
+            ..HttpOptions::default()
+        };
+        Ok(Http::new(options, device)?)
+    }
+
+    /// Records the outcome of a connection test (or a check that found the server gone).
+    pub fn record_connection(&self, instance_id: &str, check: ConnectionCheck) {
+        self.connections
+            .lock()
+            .expect("connections lock")
+            .insert(instance_id.to_owned(), check);
     }
 
     /// Sessions kept in the OS keychain (refresh tokens and API keys never leave it).

@@ -39,6 +39,10 @@ struct TrayState {
 /// Builds the tray with an "unknown" icon; the first check fills in the rest.
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(TrayState::default());
+    // The tray item's title (what tray hosts list it as) is the application name, which
+    // GLib otherwise takes from the program file: `license-companion`.
+    #[cfg(target_os = "linux")]
+    gtk::glib::set_application_name("License Companion");
     let menu = menu(app, &[])?;
     TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("License Companion")

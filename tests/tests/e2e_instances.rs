@@ -133,6 +133,7 @@ async fn a_dead_server_is_an_error_row_with_advice_shown_first() {
         )
         .await;
     }
+    let branch_url = branch.self_hosted_url.clone();
     branch.shutdown().await;
 
     app.click("#nav button[data-view='dashboard']").await;
@@ -153,11 +154,233 @@ async fn a_dead_server_is_an_error_row_with_advice_shown_first() {
     );
     assert!(!app.ipc_traffic().await.contains(OWNER_API_SECRET));
 
-    // The row's button opens the server's settings.
+    // The row's button tests the connection there and says why; its settings are a click on.
     app.click("#dashboard-rows tr:first-child .problem-action")
+        .await;
+    let result = app
+        .wait_for_text(
+            "#dashboard-rows tr:first-child .dash-check-result .problem",
+            "Check the URL",
+        )
+        .await;
+    assert!(result.contains(&branch_url), "{result}");
+    app.click("#dashboard-rows tr:first-child .dash-edit-server")
         .await;
     app.wait_for_text("#instance-form-heading", "Edit Branch vault")
         .await;
+    app.close().await;
+}
+
+/// Signs in to the instance `id` on the Instances view with the owner's personal API key.
+async fn sign_in_with_api_key(app: &AppWindow, id: &str) {
+    app.click(&format!(".instance[data-id='{id}'] .instance-signin"))
+        .await;
+    app.click("#signin-method-api-key").await;
+    app.fill("#signin-client-id", OWNER_API_CLIENT_ID).await;
+    app.fill("#signin-client-secret", OWNER_API_SECRET).await;
+    app.click("#signin-submit").await;
+    app.wait_for_text(
+        &format!(".instance[data-id='{id}'] .instance-account"),
+        "Signed in",
+    )
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn testing_the_connection_names_the_server_version_and_a_dead_server_is_not_reachable() {
+    let cloud = fake().await;
+    let branch = fake().await;
+    let settings = json!({
+        "instances": [{ "id": "branch", "name": "Branch vault", "url": branch.self_hosted_url }]
+    });
+    let app = launch(&cloud)
+        .settings(settings)
+        .open("e2e-instances-test-connection")
+        .await;
+    let card = ".instance[data-id='branch']";
+    app.click("#nav button[data-view='instances']").await;
+    sign_in_with_api_key(&app, "branch").await;
+
+    app.click(&format!("{card} .instance-test")).await;
+    app.wait_for_text(
+        &format!("{card} .instance-connection"),
+        "Reachable (server version 2025.12.0)",
+    )
+    .await;
+    let account = app.text(&format!("{card} .instance-account")).await;
+    assert_eq!(account, format!("Signed in as {OWNER}"));
+
+    branch.shutdown().await;
+    app.click(&format!("{card} .instance-test")).await;
+    let problem = app
+        .wait_for_text(
+            &format!("{card} .instance-connection .problem"),
+            "Check the URL",
+        )
+        .await;
+    assert!(!problem.contains("Reachable"), "{problem}");
+    let account = app.text(&format!("{card} .instance-account")).await;
+    assert_eq!(
+        account,
+        format!("Signed in as {OWNER} · server not reachable")
+    );
+    app.screenshot("e2e-instances-test-connection").await;
+    app.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn an_unreachable_server_keeps_its_last_known_licenses_on_the_dashboard() {
+    let cloud = fake().await;
+    let branch = fake().await;
+    let settings = json!({
+        "instances": [{ "id": "branch", "name": "Branch vault", "url": branch.self_hosted_url }]
+    });
+    let app = launch(&cloud)
+        .settings(settings)
+        .open("e2e-dashboard-last-known")
+        .await;
+    app.click("#nav button[data-view='instances']").await;
+    sign_in_with_api_key(&app, "branch").await;
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text("#dashboard-rows", "Acme Corp").await;
+    let before = dashboard_rows(&app).await;
+    assert!(
+        before.iter().all(|(_, text)| !text.contains("Last known")),
+        "{before:?}"
+    );
+
+    branch.shutdown().await;
+    app.click("#dashboard-refresh").await;
+    app.wait_for_text("#dashboard-rows", "Last known, checked")
+        .await;
+    app.screenshot("e2e-dashboard-last-known").await;
+    let rows = dashboard_rows(&app).await;
+    let (status, acme) = rows
+        .iter()
+        .find(|(_, text)| text.contains("Acme Corp"))
+        .expect("the Acme Corp row is kept");
+    assert_eq!(status, "error", "{acme}");
+    assert!(acme.contains("Enterprise (Annually)"), "plan kept: {acme}");
+    assert!(acme.contains("50"), "seats kept: {acme}");
+    assert!(acme.contains("Last known, checked"), "{acme}");
+    assert!(
+        acme.contains("Check the URL"),
+        "the failure is said: {acme}"
+    );
+    let expires = app
+        .text("#dashboard-rows tr[data-kind='organization'] .dash-expires")
+        .await;
+    assert_ne!(expires, "—", "the expiry date is kept");
+
+    // The instance's card no longer says all is well.
+    app.click("#nav button[data-view='instances']").await;
+    app.wait_for_text(
+        ".instance[data-id='branch'] .instance-account",
+        "server not reachable",
+    )
+    .await;
+    app.close().await;
+}
+
+/// Whether the text of `css` matches the JavaScript regular expression `pattern`.
+async fn matches(app: &AppWindow, css: &str, pattern: &str) -> (bool, String) {
+    let value = app
+        .client
+        .execute(
+            "const text = document.querySelector(arguments[0]).innerText; return [new RegExp(arguments[1], 'u').test(text), text];",
+            vec![json!(css), json!(pattern)],
+        )
+        .await
+        .expect("run the check");
+    serde_json::from_value(value).expect("a pair")
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn dates_and_times_are_written_one_way_per_language_without_seconds_or_iso() {
+    let office = fake().await;
+    let settings = json!({
+        "instances": [{ "id": "office", "name": "Office vault", "url": office.self_hosted_url }]
+    });
+    let app = launch(&office).settings(settings).open("e2e-dates").await;
+    app.click("#nav button[data-view='instances']").await;
+    sign_in_with_api_key(&app, "office").await;
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text("#dashboard-rows", "Acme Corp").await;
+
+    // "Checked Dec 4, 2026, 9:03 PM": medium date, short time.
+    let (ok, text) = matches(
+        &app,
+        "#dashboard-summary",
+        r"Checked [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M$",
+    )
+    .await;
+    assert!(ok, "{text}");
+    let (ok, text) = matches(
+        &app,
+        "#dashboard-rows tr[data-kind='organization'] .dash-expires",
+        r"^[A-Z][a-z]{2} \d{1,2}, \d{4}",
+    )
+    .await;
+    assert!(ok, "{text}");
+    let (iso, text) = matches(&app, "#content", r"\d{4}-\d{2}-\d{2}|\d:\d{2}:\d{2}").await;
+    assert!(!iso, "no ISO date and no seconds on screen: {text}");
+
+    app.click("#nav button[data-view='settings']").await;
+    app.select("#settings-language", "zh-CN").await;
+    app.click("#nav button[data-view='dashboard']").await;
+    app.wait_for_text("#dashboard-summary", "检查于").await;
+    let (ok, text) = matches(
+        &app,
+        "#dashboard-summary",
+        r"检查于 \d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}$",
+    )
+    .await;
+    assert!(ok, "{text}");
+    let (ok, text) = matches(
+        &app,
+        "#dashboard-rows tr[data-kind='organization'] .dash-expires",
+        r"^\d{4}年\d{1,2}月\d{1,2}日",
+    )
+    .await;
+    assert!(ok, "{text}");
+    app.screenshot("e2e-dates-zh").await;
+    app.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn the_sign_in_form_opens_with_its_heading_in_view() {
+    let instances: Vec<_> = (1..=8)
+        .map(|n| json!({ "id": format!("vault{n}"), "name": format!("Vault {n}"), "url": format!("https://vault{n}.example.org") }))
+        .collect();
+    let app = Launch::default()
+        .settings(json!({ "instances": instances }))
+        .open("e2e-signin-in-view")
+        .await;
+    app.click("#nav button[data-view='instances']").await;
+    app.click(".instance[data-id='vault8'] .instance-signin")
+        .await;
+    app.wait_for_text("#signin-heading", "Sign in to Vault 8")
+        .await;
+    // Smooth scrolling, if any, has settled by the time the form is filled in.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let value = app
+        .client
+        .execute(
+            "const r = document.getElementById('signin-heading').getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (top, bottom, height): (f64, f64, f64) = serde_json::from_value(value).unwrap();
+    assert!(
+        top >= 0.0 && bottom <= height,
+        "the heading is in view: top {top}, bottom {bottom}, window {height}"
+    );
+    app.screenshot("e2e-signin-in-view").await;
     app.close().await;
 }
 

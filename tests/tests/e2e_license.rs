@@ -380,6 +380,20 @@ async fn a_downloaded_license_is_applied_after_confirmation_and_listed_in_the_hi
         .await;
     app.screenshot("e2e-license-applied").await;
     assert_eq!(uploads(), 1);
+    // "When" is the window's one date-and-time format: "Dec 4, 2026, 9:03 PM".
+    let when = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#license-history-table .history-when')].map(c => c.innerText);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let when: Vec<String> = serde_json::from_value(when).unwrap();
+    assert!(!when.is_empty());
+    for text in &when {
+        assert!(is_medium_date_and_short_time(text), "{when:?}");
+    }
 
     let held_file = scene
         .server
@@ -408,6 +422,48 @@ async fn a_downloaded_license_is_applied_after_confirmation_and_listed_in_the_hi
         .await
         .unwrap());
     assert_eq!(uploads(), 1);
+    scene.close().await;
+}
+
+/// "Dec 4, 2026, 9:03 PM" (English medium date, short time: no seconds).
+fn is_medium_date_and_short_time(text: &str) -> bool {
+    let Some((date, time)) = text.rsplit_once(", ") else {
+        return false;
+    };
+    let (month_day, year) = date.split_once(", ").unwrap_or_default();
+    let (month, day) = month_day.split_once(' ').unwrap_or_default();
+    let (clock, half) = time
+        .split_once(|c: char| c.is_whitespace())
+        .unwrap_or_default();
+    let (hours, minutes) = clock.split_once(':').unwrap_or_default();
+    month.len() == 3
+        && day.parse::<u8>().is_ok()
+        && year.len() == 4
+        && year.parse::<u16>().is_ok()
+        && hours.parse::<u8>().is_ok()
+        && minutes.len() == 2
+        && minutes.parse::<u8>().is_ok()
+        && (half == "AM" || half == "PM")
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn a_trial_license_is_reported_as_a_trial() {
+    let scene = Scene::open("e2e-license-trial").await;
+    let app = &scene.app;
+    scene.server.state.edit(|w| {
+        let acme = Uuid::parse_str(ACME_CLOUD).unwrap();
+        let org = w.cloud_orgs.iter_mut().find(|o| o.id == acme).unwrap();
+        org.subscription.trial_end = Some(chrono::Utc::now() + chrono::Duration::days(14));
+    });
+    app.fill("#license-cloud-org", ACME_CLOUD).await;
+    app.click("#license-download-org").await;
+    app.wait_for_text("#license-verdict", "accept").await;
+    let kind = app
+        .wait_for_text("#license-summary dd[data-field='kind']", "Trial license")
+        .await;
+    assert_eq!(kind, "Organization license · Trial license");
+    app.screenshot("e2e-license-trial").await;
     scene.close().await;
 }
 

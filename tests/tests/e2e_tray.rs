@@ -253,3 +253,33 @@ async fn sync_from_the_tray_works_without_a_window_and_notifies() {
         .arg(&shot)
         .status();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, a session bus and a keychain: run `make test`"]
+async fn the_tray_item_is_called_license_companion() {
+    let home = tempfile::tempdir().unwrap();
+    let log = paths::output_dir().join("e2e-tray-title.log");
+    let output = std::fs::File::create(&log).unwrap();
+    let app = App(Command::new(paths::built_binary("license-companion"))
+        .arg("--hidden")
+        .process_group(0)
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .stdout(Stdio::from(output.try_clone().unwrap()))
+        .stderr(Stdio::from(output))
+        .spawn()
+        .expect("the app starts"));
+
+    // The StatusNotifierItem is the menu's parent object; tray hosts list it by its Title.
+    let (name, menu, _) = wait_for_item(app.0.id(), "Open License Companion").await;
+    let item = menu.trim_end_matches("/Menu");
+    let title = busctl(&[
+        "get-property",
+        &name,
+        item,
+        "org.kde.StatusNotifierItem",
+        "Title",
+    ])
+    .unwrap_or_else(|| panic!("no Title on {name} {item}; see {}", log.display()));
+    assert_eq!(title["data"], "License Companion", "{title}");
+}

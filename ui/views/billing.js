@@ -3,7 +3,7 @@
 // the token from the cloud account or paste it, run the first sync).
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
-import { el, problemBox, whileBusy, formatDate } from "../kit.js";
+import { el, problemBox, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
 import { navigate } from "../router.js";
 
 export const strings = {
@@ -150,11 +150,7 @@ let overview = null;
 
 /** Date and time in the current language. */
 function formatWhen(iso) {
-  if (!iso) return t("billing.never");
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(language(), {
-    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
-  });
+  return iso ? formatDateTime(iso, language()) : t("billing.never");
 }
 
 function labelled(id, key, control) {
@@ -419,7 +415,7 @@ async function loadCloudOrgs() {
     const cloud = await call("billing_cloud_orgs");
     ui.cloudAccount.textContent = t("setup.cloudAccount", { email: cloud.email, region: cloud.region });
     ui.cloudOrg.replaceChildren(...cloud.organizations.map((o) => el("option", { value: o.id, disabled: !!o.problem },
-      o.problem ? `${o.name} · ${o.problem.message}`
+      o.problem ? `${o.name} · ${localizeDates(o.problem.message)}`
         : t(o.tokenDate ? "setup.cloudOrg.made" : "setup.cloudOrg.none", { name: o.name, date: formatDate(o.tokenDate, language()) }))));
     const usable = cloud.organizations.filter((o) => !o.problem);
     const linked = usable.find((o) => o.id === selectedOrg()?.cloudOrganizationId);

@@ -2,7 +2,7 @@
 // problems found and one button per problem (computed in core: app/dashboard.rs).
 import { t, language } from "../i18n.js";
 import { call } from "../ipc.js";
-import { el, problemBox, whileBusy, formatDate } from "../kit.js";
+import { el, problemBox, whileBusy, formatDate, formatDateTime } from "../kit.js";
 import { navigate } from "../router.js";
 
 export const strings = {
@@ -42,6 +42,10 @@ export const strings = {
     "dashboard.action.newLicense": "Get a new license",
     "dashboard.action.billingSync": "Set up billing sync",
     "dashboard.action.installation": "Open installation",
+    "dashboard.action.editServer": "Edit the server",
+    "dashboard.lastKnown": "Last known, checked {date}",
+    "dashboard.reachable": "Reachable (server version {version})",
+    "dashboard.reachableNoVersion": "Reachable",
   },
   "zh-CN": {
     "dashboard.heading": "概览",
@@ -79,6 +83,10 @@ export const strings = {
     "dashboard.action.newLicense": "获取新许可证",
     "dashboard.action.billingSync": "设置计费同步",
     "dashboard.action.installation": "打开安装信息",
+    "dashboard.action.editServer": "编辑服务器",
+    "dashboard.lastKnown": "最后已知数据，检查于 {date}",
+    "dashboard.reachable": "可以连接（服务器版本 {version}）",
+    "dashboard.reachableNoVersion": "可以连接",
   },
 };
 
@@ -129,7 +137,7 @@ function render(dashboard) {
   const lang = language();
   empty.hidden = dashboard.rows.length > 0;
   table.hidden = dashboard.rows.length === 0;
-  const when = new Date(dashboard.checkedAt).toLocaleString(lang);
+  const when = formatDateTime(dashboard.checkedAt, lang);
   summary.dataset.status = dashboard.worst;
   summary.className = `status-${dashboard.worst}`;
   summary.textContent = dashboard.rows.length
@@ -154,7 +162,10 @@ function renderRow(row, lang) {
   },
   el("td", { class: `dash-status status-${row.status}` }, t(`dashboard.status.${row.status}`)),
   el("td", { class: "dash-instance" }, row.instanceName, el("div", { class: "muted" }, row.server)),
-  el("td", { class: "dash-name" }, name),
+  el("td", { class: "dash-name" }, name,
+    row.lastKnownAt
+      ? el("div", { class: "muted dash-last-known" }, t("dashboard.lastKnown", { date: formatDateTime(row.lastKnownAt, lang) }))
+      : null),
   el("td", { class: "dash-plan" }, row.plan ?? "—"),
   el("td", { class: "dash-seats" }, row.seats ?? "—"),
   el("td", { class: "dash-expires" }, expires),
@@ -176,12 +187,38 @@ function renderProblem(problem) {
   box.classList.add("dash-problem", `status-border-${problem.status}`);
   if (problem.action) {
     const { kind, view, params } = problem.action;
-    box.append(el("button", {
+    const button = el("button", {
       type: "button",
       class: "secondary problem-action",
       dataset: { action: kind },
-      onclick: () => navigate(view, { ...params, open: kind }),
-    }, t(`dashboard.action.${kind}`)));
+    }, t(`dashboard.action.${kind}`));
+    if (kind === "checkServer") {
+      const result = el("div", { class: "dash-check-result", role: "status", "aria-live": "polite" });
+      button.addEventListener("click", () => whileBusy(button, () => checkServer(params.instanceId, result)));
+      box.append(button, result);
+    } else {
+      button.addEventListener("click", () => navigate(view, { ...params, open: kind }));
+      box.append(button);
+    }
   }
   return box;
+}
+
+/** Tests the connection to an instance's server and shows the answer under its problem. */
+async function checkServer(instanceId, result) {
+  result.replaceChildren();
+  const edit = el("button", {
+    type: "button", class: "secondary dash-edit-server",
+    onclick: () => navigate("instances", { instanceId, open: "edit" }),
+  }, t("dashboard.action.editServer"));
+  try {
+    const check = await call("instance_test_connection", { instanceId });
+    result.replaceChildren(check.reachable
+      ? el("p", { class: "status-ok dash-reachable" }, check.version
+        ? t("dashboard.reachable", { version: check.version })
+        : t("dashboard.reachableNoVersion"))
+      : problemBox(check.problem), edit);
+  } catch (error) {
+    result.replaceChildren(problemBox(error), edit);
+  }
 }

@@ -2,9 +2,9 @@
 // signing in and out (API key or e-mail + master password with two-step and new-device
 // codes), and each server's installation (ID, region, cloud communication, the safe fix).
 // Secrets typed here go to Rust once and the fields are cleared; nothing secret comes back.
-import { t } from "../i18n.js";
+import { t, language } from "../i18n.js";
 import { call } from "../ipc.js";
-import { el, problemBox, whileBusy } from "../kit.js";
+import { el, problemBox, whileBusy, formatDateTime } from "../kit.js";
 
 export const strings = {
   en: {
@@ -24,6 +24,12 @@ export const strings = {
     "instances.signedInAs": "Signed in as {email}",
     "instances.signedInApiKey": "Signed in with a personal API key",
     "instances.notSignedIn": "Not signed in",
+    "instances.notReachable": "{account} · server not reachable",
+    "instances.testConnection": "Test connection",
+    "instances.testing": "Testing the connection…",
+    "instances.reachable": "Reachable (server version {version})",
+    "instances.reachableNoVersion": "Reachable",
+    "instances.checkedAt": "checked {date}",
     "instances.form.addHeading": "Add a self-hosted server",
     "instances.form.editHeading": "Edit {name}",
     "instances.form.name": "Name",
@@ -107,6 +113,12 @@ export const strings = {
     "instances.signedInAs": "已登录为 {email}",
     "instances.signedInApiKey": "已使用个人 API 密钥登录",
     "instances.notSignedIn": "未登录",
+    "instances.notReachable": "{account} · 无法连接服务器",
+    "instances.testConnection": "测试连接",
+    "instances.testing": "正在测试连接…",
+    "instances.reachable": "可以连接（服务器版本 {version}）",
+    "instances.reachableNoVersion": "可以连接",
+    "instances.checkedAt": "检查于 {date}",
     "instances.form.addHeading": "添加自托管服务器",
     "instances.form.editHeading": "编辑 {name}",
     "instances.form.name": "名称",
@@ -222,7 +234,8 @@ export async function show(params = {}) {
   const { instanceId, open } = params;
   if (open === "add") openForm(null);
   else if (instanceId && (open === "signIn")) openSignIn(instanceId);
-  else if (instanceId && open === "checkServer") openForm(instanceId);
+  else if (instanceId && open === "checkServer") await testConnection(instanceId, true);
+  else if (instanceId && open === "edit") openForm(instanceId);
   else if (instanceId && open === "installation") openInstallation(instanceId);
 }
 
@@ -241,6 +254,25 @@ function accountText(account) {
   return t("instances.signedInApiKey");
 }
 
+/** Who is signed in, and that the server did not answer when it last failed a check. */
+function instanceAccountText(instance) {
+  const text = accountText(instance.account);
+  return instance.connection && !instance.connection.reachable
+    ? t("instances.notReachable", { account: text })
+    : text;
+}
+
+/** The last connection test of an instance: reachable with its version, or the problem. */
+function connectionResult(connection) {
+  if (!connection) return [];
+  const when = el("span", { class: "muted" }, ` (${t("instances.checkedAt", { date: formatDateTime(connection.checkedAt, language()) })})`);
+  if (connection.reachable) {
+    return [el("p", { class: "status-ok connection-ok" },
+      connection.version ? t("instances.reachable", { version: connection.version }) : t("instances.reachableNoVersion"), when)];
+  }
+  return [problemBox(connection.problem)];
+}
+
 function renderList() {
   nodes.region.value = overview.cloudRegion;
   nodes.cloudAccount.textContent = accountText(overview.cloudAccount);
@@ -248,25 +280,52 @@ function renderList() {
   nodes.cloudSignOut.hidden = !overview.cloudAccount;
   nodes.none.hidden = overview.instances.length > 0;
   nodes.list.replaceChildren(...overview.instances.map((instance) => {
-    const item = el("li", { class: "instance", dataset: { id: instance.id, signedIn: instance.account ? "true" : "false" } });
+    const item = el("li", {
+      class: "instance",
+      dataset: {
+        id: instance.id,
+        signedIn: instance.account ? "true" : "false",
+        reachable: instance.connection ? String(instance.connection.reachable) : "",
+      },
+    });
     const button = (cls, key, onclick, secondary = true) => el("button", {
       type: "button", class: `${secondary ? "secondary " : ""}${cls}`, onclick,
     }, t(key));
     const signOutButton = button("instance-signout", "instances.signOut", () => signOut(instance.id, signOutButton));
+    const testButton = button("instance-test", "instances.testConnection", () => whileBusy(testButton, () => testConnection(instance.id)));
     item.append(
       el("div", { class: "instance-head" },
         el("strong", { class: "instance-name" }, instance.name), " ",
         el("span", { class: "instance-url muted" }, instance.url)),
-      el("p", { class: "instance-account account" }, accountText(instance.account)),
+      el("p", { class: "instance-account account" }, instanceAccountText(instance)),
+      el("div", { class: "instance-connection", role: "status", "aria-live": "polite" }, connectionResult(instance.connection)),
       el("div", { class: "actions" },
         button("instance-signin", "instances.signIn", () => openSignIn(instance.id), false),
         instance.account ? signOutButton : null,
+        testButton,
         button("instance-installation", "instances.installation", () => openInstallation(instance.id)),
         button("instance-edit", "instances.edit", () => openForm(instance.id)),
         button("instance-remove", "instances.remove", () => removeInstance(instance, item))),
     );
     return item;
   }));
+}
+
+/** Tests whether an instance's server answers and shows the outcome on its card. */
+async function testConnection(instanceId, reveal = false) {
+  const card = () => nodes.list.querySelector(`.instance[data-id="${CSS.escape(instanceId)}"]`);
+  if (!card()) return;
+  card().querySelector(".instance-connection").replaceChildren(el("p", { class: "working" }, t("instances.testing")));
+  if (reveal) card().scrollIntoView({ block: "start" });
+  try {
+    const check = await call("instance_test_connection", { instanceId });
+    const instance = overview.instances.find((i) => i.id === instanceId);
+    if (instance) instance.connection = check;
+    renderList();
+  } catch (error) {
+    card()?.querySelector(".instance-connection").replaceChildren(problemBox(error));
+  }
+  if (reveal) card()?.scrollIntoView({ block: "start" });
 }
 
 async function saveRegion() {
@@ -472,7 +531,7 @@ function openSignIn(instanceId) {
   nodes.signinStatus.replaceChildren();
   clearSecrets();
   nodes.signin.hidden = false;
-  nodes.signin.scrollIntoView({ block: "start" });
+  nodes.signinHeading.scrollIntoView({ block: "start" });
   (method() === "password" ? nodes.signinEmail : nodes.signinClientId).focus();
 }
 

@@ -3,7 +3,7 @@
 // before (and restore it), and create an organization from an organization license.
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
-import { el, problemBox, whileBusy, formatDate } from "../kit.js";
+import { el, problemBox, whileBusy, formatDate, formatDateTime } from "../kit.js";
 import { navigate, currentView } from "../router.js";
 
 export const strings = {
@@ -33,6 +33,7 @@ export const strings = {
     "license.kind": "Kind",
     "license.kind.organization": "Organization license",
     "license.kind.user": "Premium license",
+    "license.kind.trial": "Trial license",
     "license.owner": "Owner",
     "license.plan": "Plan",
     "license.seats": "Seats",
@@ -145,6 +146,7 @@ export const strings = {
     "license.kind": "类型",
     "license.kind.organization": "组织许可证",
     "license.kind.user": "高级版许可证",
+    "license.kind.trial": "试用许可证",
     "license.owner": "所有者",
     "license.plan": "套餐",
     "license.seats": "席位",
@@ -467,7 +469,7 @@ function renderReport(r) {
   };
   const enabled = Object.entries(l.features || {}).filter(([, on]) => on).map(([name]) => featureName(name));
   const rows = [
-    ["license.kind", t(`license.kind.${i.kind}`)],
+    ["license.kind", l.trial ? `${t(`license.kind.${i.kind}`)} · ${t("license.kind.trial")}` : t(`license.kind.${i.kind}`)],
     ["license.owner", i.kind === "organization" ? (l.name || l.business_name || "—") : (l.email || l.name || "—")],
     ["license.plan", [l.plan, l.plan_type_name].filter(Boolean).filter((v, n, a) => a.indexOf(v) === n).join(" · ") || "—"],
     ["license.seats", i.kind === "organization" ? (l.seats ?? t("license.seats.unlimited")) : "—"],
@@ -734,7 +736,7 @@ async function refreshHistory() {
         : null;
       restore?.addEventListener("click", () => whileBusy(restore, () => restoreEntry(e.key)));
       return el("tr", { dataset: { role: e.role, owner: e.ownerId } },
-        el("td", { title: e.file }, `${formatDate(e.at, lang)} ${new Date(e.at).toLocaleTimeString(lang)}`),
+        el("td", { title: e.file, class: "history-when" }, formatDateTime(e.at, lang)),
         el("td", {}, ownerName(e)),
         el("td", {}, t(`license.history.${e.role}`),
           e.answer ? el("p", { class: "server-message history-answer" }, e.answer) : null),

@@ -4,6 +4,8 @@
 //! [`Status`]. Pure: the shell gathers the facts (network, files, SSH) and calls [`rows`]
 //! with the clock, so the rules are tested with fixed dates.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -146,6 +148,24 @@ pub struct Row {
     pub last_sync: Option<DateTime<Utc>>,
     pub status: Status,
     pub problems: Vec<RowProblem>,
+    /// Set when the server could not be reached: plan, seats and dates are those of the
+    /// last successful check, made at this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_known_at: Option<DateTime<Utc>>,
+}
+
+/// The rows of each instance's last successful check (by instance id), so a server that
+/// cannot be reached keeps showing what was last known of it. Held in memory only.
+#[derive(Debug, Clone, Default)]
+pub struct LastKnown {
+    rows: HashMap<String, (DateTime<Utc>, Vec<Row>)>,
+}
+
+impl LastKnown {
+    /// Forgets what was known of an instance (its address changed, it was removed).
+    pub fn forget(&mut self, instance_id: &str) {
+        self.rows.remove(instance_id);
+    }
 }
 
 /// The whole dashboard; the tray reads `worst` for its icon.
@@ -167,11 +187,69 @@ impl Dashboard {
             checked_at: now,
         }
     }
+
+    /// Like [`Dashboard::build`], and remembers each answering server's rows in `memory`;
+    /// a server that cannot be reached (not merely signed out) keeps its remembered rows,
+    /// marked [`Row::last_known_at`], with the failure as their problem.
+    pub fn build_remembering(
+        facts: &[InstanceFacts],
+        now: DateTime<Utc>,
+        memory: &mut LastKnown,
+    ) -> Dashboard {
+        let mut rows = Vec::new();
+        for f in facts {
+            let fresh = instance_rows(f, now);
+            match &f.server {
+                Ok(_) => {
+                    memory
+                        .rows
+                        .insert(f.instance.id.clone(), (now, fresh.clone()));
+                    rows.extend(fresh);
+                }
+                Err(failure) if !signed_out(failure) => match memory.rows.get(&f.instance.id) {
+                    Some((at, kept)) => rows.extend(last_known(kept, &fresh, *at, now)),
+                    None => rows.extend(fresh),
+                },
+                Err(_) => rows.extend(fresh),
+            }
+        }
+        memory
+            .rows
+            .retain(|id, _| facts.iter().any(|f| &f.instance.id == id));
+        sort(&mut rows);
+        Dashboard {
+            worst: Status::worst(rows.iter().map(|r| r.status)),
+            rows,
+            checked_at: now,
+        }
+    }
+}
+
+/// The remembered rows of an unreachable server: their plan, seats and dates, with the
+/// problems of the failed check (`fresh` is its single server row).
+fn last_known(kept: &[Row], fresh: &[Row], at: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Row> {
+    let problems = fresh
+        .iter()
+        .flat_map(|r| r.problems.iter().cloned())
+        .collect::<Vec<_>>();
+    kept.iter()
+        .map(|row| {
+            let mut row = row.clone();
+            row.days_left = row.expires.map(|d| days_until(now, d));
+            row.last_known_at = Some(at);
+            finish(row, problems.clone())
+        })
+        .collect()
 }
 
 /// Every row, sorted worst status first, then fewest days left, then by name.
 pub fn rows(facts: &[InstanceFacts], now: DateTime<Utc>) -> Vec<Row> {
     let mut rows: Vec<Row> = facts.iter().flat_map(|f| instance_rows(f, now)).collect();
+    sort(&mut rows);
+    rows
+}
+
+fn sort(rows: &mut [Row]) {
     rows.sort_by(|a, b| {
         b.status
             .cmp(&a.status)
@@ -183,7 +261,6 @@ pub fn rows(facts: &[InstanceFacts], now: DateTime<Utc>) -> Vec<Row> {
             .then_with(|| a.instance_name.cmp(&b.instance_name))
             .then_with(|| a.name.cmp(&b.name))
     });
-    rows
 }
 
 fn instance_rows(facts: &InstanceFacts, now: DateTime<Utc>) -> Vec<Row> {
@@ -314,6 +391,7 @@ fn blank_row(instance: &Instance, kind: RowKind) -> Row {
         last_sync: None,
         status: Status::Ok,
         problems: Vec::new(),
+        last_known_at: None,
     }
 }
 
@@ -353,10 +431,7 @@ fn problem(
 /// Not signed in is unknown (nothing is wrong yet, it just cannot be checked); any other
 /// failure to ask the server is an error.
 fn server_problem(failure: &Problem, params: ActionParams) -> RowProblem {
-    let signed_out = matches!(
-        failure.code.as_str(),
-        "not_signed_in" | "session_expired" | "unauthorized"
-    );
+    let signed_out = signed_out(failure);
     let (status, kind) = if signed_out {
         (Status::Unknown, ActionKind::SignIn)
     } else {
@@ -375,6 +450,14 @@ fn server_problem(failure: &Problem, params: ActionParams) -> RowProblem {
         advice,
         None,
         Some(action(kind, params)),
+    )
+}
+
+/// Whether the server could not be asked only because nobody is signed in to it.
+fn signed_out(failure: &Problem) -> bool {
+    matches!(
+        failure.code.as_str(),
+        "not_signed_in" | "session_expired" | "unauthorized"
     )
 }
 
@@ -653,6 +736,65 @@ mod tests {
             ActionKind::CheckServer
         );
         assert_eq!(dashboard.worst, Status::Error);
+    }
+
+    #[test]
+    fn an_unreachable_server_keeps_its_last_known_rows_with_the_failure() {
+        let mut memory = LastKnown::default();
+        let office = instance("a", "Office");
+        Dashboard::build_remembering(
+            &[facts(office.clone(), Ok(server(vec![org(1, "Acme", 300)])))],
+            now(),
+            &mut memory,
+        );
+        let later = now() + Duration::days(2);
+        let dashboard =
+            Dashboard::build_remembering(&[facts(office, Err(unreachable()))], later, &mut memory);
+        let row = &dashboard.rows[0];
+        assert_eq!(dashboard.rows.len(), 1);
+        assert_eq!(
+            (row.kind, row.name.as_str()),
+            (RowKind::Organization, "Acme")
+        );
+        assert_eq!(row.plan.as_deref(), Some("Enterprise (Annually)"));
+        assert_eq!(row.seats, Some(50));
+        assert_eq!(row.days_left, Some(358));
+        assert_eq!(row.last_known_at, Some(now()));
+        assert_eq!(codes(row), ["network_unreachable"]);
+        assert_eq!(row.status, Status::Error);
+    }
+
+    #[test]
+    fn without_an_earlier_answer_or_when_signed_out_nothing_is_kept() {
+        let mut memory = LastKnown::default();
+        let dashboard = Dashboard::build_remembering(
+            &[facts(instance("a", "Office"), Err(unreachable()))],
+            now(),
+            &mut memory,
+        );
+        assert_eq!(dashboard.rows[0].kind, RowKind::Instance);
+        assert_eq!(dashboard.rows[0].last_known_at, None);
+
+        Dashboard::build_remembering(
+            &[facts(
+                instance("a", "Office"),
+                Ok(server(vec![org(1, "Acme", 300)])),
+            )],
+            now(),
+            &mut memory,
+        );
+        let signed_out = Problem {
+            code: "not_signed_in".into(),
+            message: "Not signed in.".into(),
+            advice: "Sign in.".into(),
+        };
+        let dashboard = Dashboard::build_remembering(
+            &[facts(instance("a", "Office"), Err(signed_out))],
+            now(),
+            &mut memory,
+        );
+        assert_eq!(dashboard.rows[0].kind, RowKind::Instance);
+        assert_eq!(dashboard.rows[0].status, Status::Unknown);
     }
 
     #[test]

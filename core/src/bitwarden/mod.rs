@@ -25,6 +25,7 @@ mod multipart;
 mod org_create;
 mod organizations;
 mod replies;
+mod server_info;
 mod session;
 mod store;
 mod upload;
@@ -62,6 +63,7 @@ pub use organizations::{
     owned_organizations, profile, subscription, Membership, OrganizationState, OrganizationsReport,
     Profile, Subscription,
 };
+pub use server_info::{server_info, ServerInfo};
 pub use session::{LoginKind, Session, SessionFacts};
 pub use store::SessionStore;
 pub use upload::{

@@ -18,7 +18,7 @@ use tauri::State;
 use uuid::Uuid;
 
 use crate::error::CommandError;
-use crate::state::AppState;
+use crate::state::{AppState, ConnectionCheck};
 
 /// Every instance's organizations and premium accounts with their problems, worst first.
 #[tauri::command]
@@ -28,11 +28,51 @@ pub async fn dashboard_load(state: State<'_, AppState>) -> Result<Dashboard, Com
 
 /// The dashboard as of now; never fails as a whole (the tray reuses it for its icon and
 /// alerts: `Dashboard { rows, worst, checked_at }`).
+/// An unreachable server keeps its rows of the last successful check (in memory), and the
+/// instance's card says the server is not reachable.
 pub async fn collect(state: &AppState) -> Dashboard {
     let instances = state.settings().instances;
     let facts = join_all(instances.into_iter().map(|i| instance_facts(state, i))).await;
-    Dashboard::build(&facts, Utc::now())
+    let now = Utc::now();
+    for f in &facts {
+        note_connection(state, f, now);
+    }
+    let mut memory = state.last_known.lock().expect("last known lock");
+    Dashboard::build_remembering(&facts, now, &mut memory)
 }
+
+/// A server that could not be reached is recorded as such for the instances screen; one
+/// that answered clears an earlier failure.
+fn note_connection(state: &AppState, facts: &InstanceFacts, now: chrono::DateTime<Utc>) {
+    let id = &facts.instance.id;
+    match &facts.server {
+        Err(problem) if UNREACHABLE.contains(&problem.code.as_str()) => state.record_connection(
+            id,
+            ConnectionCheck {
+                reachable: false,
+                version: None,
+                problem: Some(problem.clone()),
+                checked_at: now,
+            },
+        ),
+        Ok(_) => {
+            let mut connections = state.connections.lock().expect("connections lock");
+            if connections.get(id).is_some_and(|c| !c.reachable) {
+                connections.remove(id);
+            }
+        }
+        Err(_) => {}
+    }
+}
+
+/// Failures that mean the server itself did not answer properly.
+const UNREACHABLE: &[&str] = &[
+    "network_unreachable",
+    "timeout",
+    "tls_untrusted",
+    "server_error",
+    "unexpected_answer",
+];
 
 async fn instance_facts(state: &AppState, instance: Instance) -> InstanceFacts {
     let place = instance.installation.clone();

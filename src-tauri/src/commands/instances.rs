@@ -6,13 +6,14 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use companion_core::app::{InstallationPlace, Instance};
-use companion_core::bitwarden::{Endpoints, LoginKind, SessionFacts};
+use companion_core::bitwarden::{server_info, Endpoints, LoginKind, SessionFacts};
+use companion_core::error::Explain;
 use companion_core::installation::{self, FixOutcome, Installation, Region};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
 use crate::error::CommandError;
-use crate::state::AppState;
+use crate::state::{AppState, ConnectionCheck};
 
 /// Who is signed in to a server (nothing secret).
 #[derive(Debug, Serialize)]
@@ -40,6 +41,8 @@ pub struct InstanceView {
     #[serde(flatten)]
     instance: Instance,
     account: Option<Account>,
+    /// The last connection test (or a check that could not reach the server), this run.
+    connection: Option<ConnectionCheck>,
 }
 
 /// Everything the instances screen shows.
@@ -86,8 +89,22 @@ pub fn instance_save(
     };
     let previous = state.instance(&instance.id).ok();
     state.update_settings(|settings| settings.upsert(instance.clone()))?;
-    if let Some(old) = previous.filter(|old| old.url != instance.url) {
-        forget_session(&state, &old.url)?;
+    if let Some(old) =
+        previous.filter(|old| old.url != instance.url || old.ca_file != instance.ca_file)
+    {
+        if old.url != instance.url {
+            forget_session(&state, &old.url)?;
+        }
+        state
+            .connections
+            .lock()
+            .expect("connections lock")
+            .remove(&instance.id);
+        state
+            .last_known
+            .lock()
+            .expect("last known lock")
+            .forget(&instance.id);
     }
     crate::reminders::check_now(&app, false);
     overview(&state)
@@ -102,6 +119,11 @@ pub fn instance_remove(
 ) -> Result<Overview, CommandError> {
     let instance = state.instance(&instance_id)?;
     forget_session(&state, &instance.url)?;
+    state
+        .connections
+        .lock()
+        .expect("connections lock")
+        .remove(&instance_id);
     state.update_settings(|settings| {
         settings.remove(&instance_id);
         Ok(())
@@ -121,6 +143,34 @@ pub fn cloud_region_set(
         Ok(())
     })?;
     overview(&state)
+}
+
+/// Tests whether the instance's server answers (`GET /api/config`, no sign-in, short
+/// timeouts): its version, or the problem with advice. Remembered for the instance's card.
+#[tauri::command]
+pub async fn instance_test_connection(
+    state: State<'_, AppState>,
+    instance_id: String,
+) -> Result<ConnectionCheck, CommandError> {
+    let instance = state.instance(&instance_id)?;
+    let http = state.probe_http(instance.ca_file.clone())?;
+    let endpoints = Endpoints::self_hosted(&instance.url)?;
+    let check = match server_info(&http, &endpoints).await {
+        Ok(info) => ConnectionCheck {
+            reachable: true,
+            version: info.version,
+            problem: None,
+            checked_at: Utc::now(),
+        },
+        Err(error) => ConnectionCheck {
+            reachable: false,
+            version: None,
+            problem: Some(error.problem()),
+            checked_at: Utc::now(),
+        },
+    };
+    state.record_connection(&instance_id, check.clone());
+    Ok(check)
 }
 
 /// Reads the instance's installation settings (installation ID, region, cloud
@@ -228,11 +278,13 @@ fn overview(state: &AppState) -> Result<Overview, CommandError> {
     let cloud_server = Endpoints::cloud(settings.cloud_region, &state.cloud_urls)
         .ok()
         .map(|e| e.server);
+    let connections = state.connections.lock().expect("connections lock").clone();
     let mut instances = Vec::new();
     for instance in settings.instances {
         let server = Endpoints::self_hosted(&instance.url).ok().map(|e| e.server);
         instances.push(InstanceView {
             account: account(server)?,
+            connection: connections.get(&instance.id).cloned(),
             instance,
         });
     }
