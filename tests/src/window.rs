@@ -170,8 +170,16 @@ impl AppWindow {
         }
     }
 
-    /// Saves a screenshot of the window as `<name>.png` in the test output folder.
+    /// Saves a screenshot of the window as `<name>.png` in the test output folder, once
+    /// the page has painted what it last changed (two animation frames).
     pub async fn screenshot(&self, name: &str) {
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await;
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(paths::output_dir().join(format!("{name}.png")), png);
         }

@@ -44,18 +44,22 @@ struct Scene {
 
 impl Scene {
     async fn open(name: &str) -> Scene {
+        Scene::open_with(name, Seed::default_seed()).await
+    }
+
+    async fn open_with(name: &str, seed: Seed) -> Scene {
         let server = FakeBitwarden::builder()
-            .seed(Seed::default_seed())
+            .seed(seed)
             .start()
             .await
             .expect("the test server starts");
         let files = tempfile::tempdir().unwrap();
         let bwdata = bwdata_of(&server, files.path());
+        // A copy outlives the server, for tests that stop it.
+        let cert = files.path().join("licensing.pem");
+        std::fs::copy(&server.licensing_cert_pem_path, &cert).unwrap();
         let app = Launch::default()
-            .env(
-                "LICENSE_COMPANION_TRUST_CERT",
-                &server.licensing_cert_pem_path,
-            )
+            .env("LICENSE_COMPANION_TRUST_CERT", &cert)
             .cloud_of(&server)
             .settings(json!({
                 "instances": [{
@@ -95,7 +99,7 @@ impl Scene {
     }
 
     fn sessions(&self) -> SessionStore {
-        SessionStore::new(self.folders(), Arc::new(OsKeychain::default()))
+        sessions_of(&self.app)
     }
 
     /// Signs in with a personal API key and keeps the session where the app finds it.
@@ -111,6 +115,15 @@ impl Scene {
         self.sessions().forget_all().unwrap();
         self.app.close().await;
     }
+}
+
+/// The sessions the app keeps, as the app itself finds them.
+fn sessions_of(app: &AppWindow) -> SessionStore {
+    let folders = Folders {
+        config: app.config_dir(),
+        data: app.data_dir(),
+    };
+    SessionStore::new(folders, Arc::new(OsKeychain::default()))
 }
 
 /// Picks a cloud organization in the License screen's list and downloads its license.
@@ -456,8 +469,7 @@ async fn a_trial_license_is_reported_as_a_trial() {
         let org = w.cloud_orgs.iter_mut().find(|o| o.id == acme).unwrap();
         org.subscription.trial_end = Some(chrono::Utc::now() + chrono::Duration::days(14));
     });
-    app.fill("#license-cloud-org", ACME_CLOUD).await;
-    app.click("#license-download-org").await;
+    download(app, ACME_CLOUD).await;
     app.wait_for_text("#license-verdict", "accept").await;
     let kind = app
         .wait_for_text("#license-summary dd[data-field='kind']", "Trial license")
@@ -717,5 +729,220 @@ async fn a_refused_upload_is_its_own_history_row_with_the_servers_answer_and_no_
         .unwrap();
     app.screenshot("e2e-license-refused").await;
     assert_eq!(acme_uploads(&scene), 1);
+    scene.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn get_a_new_license_on_the_dashboard_chooses_the_organizations_cloud_organization() {
+    // Acme Corp's subscription ended five days ago: its license is in the grace period.
+    let mut seed: serde_json::Value =
+        serde_json::from_str(include_str!("../data/seeds/default.json")).unwrap();
+    let acme = seed["cloud"]["organizations"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|o| o["id"] == ACME_CLOUD)
+        .unwrap();
+    acme["subscription"] =
+        json!({ "status": "active", "period_start_days": -370, "period_end_days": -5 });
+    let seed = Seed::from_json(&seed.to_string()).unwrap();
+    let scene = Scene::open_with("e2e-license-renew", seed).await;
+    let app = &scene.app;
+
+    // Another organization was chosen for download earlier.
+    app.find(&format!("#license-cloud-org option[value='{ACME_TEAMS}']"))
+        .await;
+    app.select("#license-cloud-org", ACME_TEAMS).await;
+
+    app.click("#nav button[data-view='dashboard']").await;
+    app.click(&format!(
+        "#dashboard-rows tr[data-org='{ACME_SELF_HOSTED}'] .problem-action[data-action='newLicense']"
+    ))
+    .await;
+    app.wait_for_text("#license-cloud-linked", "Acme Corp")
+        .await;
+    let chosen = app
+        .find("#license-cloud-org")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(chosen.as_deref(), Some(ACME_CLOUD));
+    let focused = app
+        .client
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("license-download-org"));
+    app.screenshot("e2e-license-renew").await;
+
+    app.click("#license-download-org").await;
+    app.wait_for_text("#license-verdict", "accept").await;
+    let installation = app.text("#license-installation").await;
+    assert!(
+        installation.contains(&scene.server.installation_id().to_string()),
+        "{installation}"
+    );
+    app.wait_for_text("#license-target", "Acme Corp · this license's organization")
+        .await;
+    scene.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn an_unreachable_server_is_said_on_the_license_screen_with_a_connection_test_not_a_sign_in()
+{
+    let scene = Scene::open("e2e-license-unreachable").await;
+    download(&scene.app, ACME_CLOUD).await;
+    scene
+        .app
+        .wait_for_text("#license-target", "Acme Corp · this license's organization")
+        .await;
+
+    let Scene { server, app, files } = scene;
+    server.shutdown().await;
+    // The screen is shown again, as after a visit to another view.
+    app.click("#nav button[data-view='dashboard']").await;
+    app.click("#nav button[data-view='license']").await;
+    let said = app
+        .wait_for_text("#license-unreachable", "cannot be reached")
+        .await;
+    let page = app.text("#view-license").await;
+    assert!(!page.contains("Sign in"), "{page}");
+    assert!(!page.contains("null"), "{page}");
+    assert!(
+        app.find("#license-review")
+            .await
+            .prop("disabled")
+            .await
+            .unwrap()
+            == Some("true".into()),
+        "nothing can be reviewed for a server that cannot be reached: {said}"
+    );
+    app.screenshot("e2e-license-unreachable").await;
+
+    app.click("#license-test-connection").await;
+    app.wait_for_text(
+        &format!(".instance[data-id='{INSTANCE}'] .instance-account"),
+        "server not reachable",
+    )
+    .await;
+    sessions_of(&app).forget_all().unwrap();
+    app.close().await;
+    drop(files);
+}
+
+/// Each view, an element and a text that say it has loaded, and its heading in English
+/// and in Chinese.
+const SCREENS: [(&str, &str, &str, [&str; 2]); 5] = [
+    (
+        "dashboard",
+        "#dashboard-rows",
+        "Acme Corp",
+        ["Dashboard", "概览"],
+    ),
+    (
+        "instances",
+        "#instance-list",
+        "Office vault",
+        ["Instances", "实例"],
+    ),
+    (
+        "license",
+        "#license-report",
+        "Acme Corp",
+        ["License", "许可证"],
+    ),
+    (
+        "billing",
+        "#view-billing",
+        "Acme Corp",
+        ["Billing sync", "计费同步"],
+    ),
+    ("settings", "#about-heading", "", ["Settings", "设置"]),
+];
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn every_screen_is_captured_in_english_and_in_simplified_chinese() {
+    let scene = Scene::open("e2e-screens").await;
+    let app = &scene.app;
+    download(app, ACME_CLOUD).await;
+    app.wait_for_text("#license-verdict", "accept").await;
+    let shot = |language: &str, view: &str| {
+        companion_tests::paths::output_dir().join(format!("screen-{language}-{view}.png"))
+    };
+    for (view, ..) in SCREENS {
+        for language in ["en", "zh-CN"] {
+            let _ = std::fs::remove_file(shot(language, view));
+        }
+    }
+
+    for (index, language) in ["en", "zh-CN"].into_iter().enumerate() {
+        if language != "en" {
+            app.click("#nav button[data-view='settings']").await;
+            app.select("#settings-language", language).await;
+            app.wait_for_text("#settings-heading", "设置").await;
+        }
+        for (view, content, loaded, headings) in SCREENS {
+            app.click(&format!("#nav button[data-view='{view}']")).await;
+            app.wait_for_text(&format!("#{view}-heading"), headings[index])
+                .await;
+            app.wait_for_text(content, loaded).await;
+            if view == "license" {
+                app.wait_for_text("#license-cloud-account", "owner@example.com")
+                    .await;
+            }
+            app.screenshot(&format!("screen-{language}-{view}")).await;
+            let shown = app.text(&format!("#view-{view}")).await;
+            for slip in ["null", "undefined", "[object", "NaN"] {
+                assert!(
+                    !shown.contains(slip),
+                    "{view} ({language}) shows {slip}: {shown}"
+                );
+            }
+        }
+    }
+    for (view, ..) in SCREENS {
+        for language in ["en", "zh-CN"] {
+            let file = shot(language, view);
+            assert!(file.is_file(), "{} was saved", file.display());
+        }
+    }
+    scene.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus, xdotool and tauri-driver: run `make test`"]
+async fn a_broken_file_opened_after_a_good_one_leaves_nothing_of_the_good_ones_verdict() {
+    let scene = Scene::open("e2e-license-broken-after-good").await;
+    let app = &scene.app;
+    download(app, ACME_CLOUD).await;
+    app.wait_for_text("#license-verdict", "The server would accept this license.")
+        .await;
+    app.wait_for_text("#license-target", "Acme Corp").await;
+
+    let broken = scene.files.path().join("broken.json");
+    std::fs::write(&broken, b"{\"LicenseKey\": \"truncated").unwrap();
+    app.click("#license-open").await;
+    tokio::task::spawn_blocking(move || choose_file(&broken))
+        .await
+        .unwrap();
+
+    app.find("#license-open-status .problem").await;
+    let hidden = app
+        .client
+        .execute(
+            "return ['license-report', 'license-apply', 'license-create'].map((id) => document.getElementById(id).hidden);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(hidden, json!([true, true, true]));
+    let page = app.text("#view-license").await;
+    assert!(!page.contains("would accept"), "{page}");
+    assert!(!page.contains("Review upload"), "{page}");
+    app.screenshot("e2e-license-broken-after-good").await;
     scene.close().await;
 }

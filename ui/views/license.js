@@ -3,7 +3,7 @@
 // before (and restore it), and create an organization from an organization license.
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
-import { el, problemBox, whileBusy, formatDate, formatDateTime } from "../kit.js";
+import { el, problemBox, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
 import { navigate, currentView } from "../router.js";
 
 export const strings = {
@@ -66,6 +66,8 @@ export const strings = {
     "license.apply.keptOld": "The license it replaced is kept in {path}.",
     "license.apply.keptNew": "The uploaded license is kept in {path}.",
     "license.apply.signIn": "Sign in to this instance (Instances) to apply licenses to it.",
+    "license.apply.unreachable": "The server cannot be reached now, so nothing can be applied to it. Test the connection:",
+    "license.apply.testConnection": "Test connection",
     "license.apply.planning": "Reading what the server holds now…",
     "license.target.same": "{name} · this license's organization",
     "license.target.another": "{name} · belongs to another cloud organization",
@@ -179,6 +181,8 @@ export const strings = {
     "license.apply.keptOld": "被替换的许可证保存在 {path}。",
     "license.apply.keptNew": "上传的许可证保存在 {path}。",
     "license.apply.signIn": "请先在“实例”中登录此实例，才能向其应用许可证。",
+    "license.apply.unreachable": "目前无法连接服务器，因此无法向其应用任何内容。请测试连接：",
+    "license.apply.testConnection": "测试连接",
     "license.apply.planning": "正在读取服务器当前持有的许可证…",
     "license.target.same": "{name} · 此许可证所属的组织",
     "license.target.another": "{name} · 属于另一个云端组织",
@@ -377,7 +381,8 @@ async function loadCloudOrgs(orgId = null) {
   } catch (error) {
     ui.cloudOrg.replaceChildren();
     ui.downloadOrg.disabled = true;
-    ui.cloudStatus.replaceChildren(problemBox(error), el("p", { class: "hint" }, t("license.download.signIn")));
+    ui.cloudStatus.replaceChildren(problemBox(error),
+      ...(unreachable(error) ? [] : [el("p", { class: "hint" }, t("license.download.signIn"))]));
     return;
   }
   ui.cloudOrg.replaceChildren(...cloud.organizations.map((o) => {
@@ -389,10 +394,11 @@ async function loadCloudOrgs(orgId = null) {
   ui.cloudOrg.value = [cloud.linked, kept, usable[0]].find((id) => id && usable.includes(id)) ?? "";
   ui.downloadOrg.disabled = usable.length === 0;
   const linked = cloud.organizations.find((o) => o.id === cloud.linked);
-  ui.cloudStatus.replaceChildren(
+  ui.cloudStatus.replaceChildren(...[
     el("p", { class: "hint", id: "license-cloud-account" }, t("license.download.account", { email: cloud.email })),
     cloud.organizations.length ? null : el("p", { class: "hint" }, t("license.download.none")),
-    linked ? el("p", { class: "hint", id: "license-cloud-linked" }, t("license.download.linked", { name: linked.name })) : null);
+    linked ? el("p", { class: "hint", id: "license-cloud-linked" }, t("license.download.linked", { name: linked.name })) : null,
+  ].filter(Boolean));
 }
 
 function instanceId() {
@@ -412,15 +418,26 @@ async function pick() {
     const opened = await call("license_pick", { instanceId: instanceId(), title: t("license.pick.title") });
     if (opened) await showOpened(opened);
   } catch (error) {
-    ui.openStatus.replaceChildren(problemBox(error));
+    openFailed(error);
   }
+}
+
+/** A file that could not be opened replaces the one shown before: no verdict or review of
+ * the earlier file stays under its error. */
+function openFailed(error) {
+  report = null;
+  targets = null;
+  ui.report.hidden = true;
+  ui.apply.hidden = true;
+  ui.create.hidden = true;
+  ui.openStatus.replaceChildren(problemBox(error));
 }
 
 async function dropped(payload) {
   if (currentView() !== "license") await navigate("license");
   ui.openStatus.replaceChildren();
   if (payload.error) {
-    ui.openStatus.replaceChildren(problemBox(payload.error));
+    openFailed(payload.error);
     return;
   }
   await reinspect(payload.id);
@@ -442,7 +459,7 @@ async function download(cloudOrgId) {
     await showOpened(opened);
     ui.openStatus.replaceChildren(el("p", { class: "success" }, t("license.download.saved")));
   } catch (error) {
-    ui.openStatus.replaceChildren(problemBox(error));
+    openFailed(error);
   }
 }
 
@@ -496,12 +513,12 @@ function renderReport(r) {
 
   const checks = el("ul", { id: "license-checks", class: "checks" },
     i.checks.map((c) => el("li", { class: c.ok ? "check pass" : "check fail", dataset: { ok: String(c.ok), code: c.code } },
-      el("strong", {}, c.ok ? `✓ ${t("license.check.pass")}` : `✗ ${t("license.check.fail")}`), " ", c.message,
-      c.ok ? null : el("p", { class: "advice" }, c.advice))));
+      el("strong", {}, c.ok ? `✓ ${t("license.check.pass")}` : `✗ ${t("license.check.fail")}`), " ", localizeDates(c.message),
+      c.ok ? null : el("p", { class: "advice" }, localizeDates(c.advice)))));
 
   const problems = (key, list, id) => list && list.length
     ? [el("h4", { "data-i18n": key }, t(key)), el("ul", { id, class: "notes" },
-      list.map((p) => el("li", {}, p.message, " ", el("span", { class: "advice" }, p.advice))))]
+      list.map((p) => el("li", {}, localizeDates(p.message), " ", el("span", { class: "advice" }, localizeDates(p.advice)))))]
     : [];
 
   ui.report.replaceChildren(
@@ -537,7 +554,7 @@ async function refreshTargets() {
   } catch (error) {
     ui.target.replaceChildren();
     ui.review.disabled = true;
-    ui.applyStatus.replaceChildren(problemBox(error), el("p", { class: "hint" }, t("license.apply.signIn")));
+    ui.applyStatus.replaceChildren(problemBox(error), whatNext(error));
     return;
   }
   const organization = report.inspection.kind === "organization";
@@ -551,6 +568,21 @@ async function refreshTargets() {
   showBelonging();
   ui.create.hidden = !targets.canCreate;
   if (targets.canCreate && !ui.collection.value) ui.collection.value = targets.defaultCollection;
+}
+
+/** Whether the server did not answer at all, so signing in again would not help. */
+function unreachable(error) {
+  return error.code === "network_unreachable" || error.code === "timeout";
+}
+
+/** After the organizations could not be read: signing in, or testing the connection. */
+function whatNext(error) {
+  if (unreachable(error)) {
+    const test = el("button", { type: "button", class: "secondary", id: "license-test-connection" }, t("license.apply.testConnection"));
+    test.addEventListener("click", () => navigate("instances", { instanceId: instanceId(), open: "checkServer" }));
+    return el("p", { class: "hint", id: "license-unreachable" }, t("license.apply.unreachable"), " ", test);
+  }
+  return el("p", { class: "hint" }, t("license.apply.signIn"));
 }
 
 /** Says whether the license belongs to the chosen organization; another's is not offered. */
@@ -613,8 +645,8 @@ function openConfirmation(planned) {
   document.getElementById("license-confirm-file").textContent = report.file;
   const row = (c) => el("tr", { class: c.changed ? "changed" : "same" },
     el("th", { scope: "row" }, c.what),
-    el("td", {}, c.current ?? "—"),
-    el("td", {}, c.changed ? (c.new ?? "—") : t("license.confirm.unchanged")));
+    el("td", {}, localizeDates(c.current) ?? "—"),
+    el("td", {}, c.changed ? (localizeDates(c.new) ?? "—") : t("license.confirm.unchanged")));
   const same = plan.changes.filter((c) => !c.changed);
   ui.changes.replaceChildren(...plan.changes.filter((c) => c.changed).map(row));
   ui.unchanged.hidden = same.length === 0;
@@ -627,7 +659,7 @@ function openConfirmation(planned) {
   ui.confirmKept.textContent = plan.replaced
     ? t("license.confirm.kept", { source: plan.replaced.source })
     : t("license.confirm.notKept");
-  ui.confirmNotes.replaceChildren(...plan.notes.map((n) => el("li", {}, n)));
+  ui.confirmNotes.replaceChildren(...plan.notes.map((n) => el("li", {}, localizeDates(n))));
   const another = plan.belonging?.verdict === "another";
   const org = { name: plan.organization_name ?? "" };
   ui.confirmRefused.replaceChildren(...(another
