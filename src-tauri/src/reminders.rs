@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use companion_core::app::alerts::{self, LicenseDates, Notice, SentAlerts};
-use companion_core::app::dashboard::{BillingSync, Row, RowKind};
-use companion_core::app::Status;
+use companion_core::app::dashboard::{BillingSync, Row, RowKind, Unasked};
+use companion_core::app::{locale, Status};
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Notify;
 
@@ -75,21 +75,21 @@ async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime
     tray::show_status(app, dashboard.worst);
 
     let licenses: Vec<LicenseDates> = dashboard.rows.iter().filter_map(license_dates).collect();
-    let language = notify::language(&settings);
+    let language = locale::language(&settings);
     let mut sent = SentAlerts::load(&state.folders.config);
     let due = alerts::due(&licenses, now, &mut sent);
     for alert in &due {
         notify::show(app, &alert.notice(&language));
     }
     if manual && due.is_empty() {
-        let unreadable = dashboard
-            .rows
-            .iter()
-            .filter(|r| r.kind == RowKind::Instance)
-            .count();
         notify::show(
             app,
-            &summary(licenses.len(), unreadable, dashboard.worst, &language),
+            &summary(
+                licenses.len(),
+                dashboard.unasked(),
+                dashboard.worst,
+                &language,
+            ),
         );
     }
     sent.last_check = Some(now);
@@ -131,11 +131,21 @@ fn license_dates(row: &Row) -> Option<LicenseDates> {
 }
 
 /// What a check asked for from the tray found, when no reminder is due.
-fn summary(licenses: usize, unreadable: usize, status: Status, language: &str) -> Notice {
+fn summary(licenses: usize, unasked: Unasked, status: Status, language: &str) -> Notice {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     if language.starts_with("zh") {
         let mut body = format!("已检查 {licenses} 个许可证。");
-        if unreadable > 0 {
-            body.push_str(&format!("{unreadable} 个实例无法读取：请在“实例”中登录。"));
+        if unasked.signed_out > 0 {
+            body.push_str(&format!(
+                "{} 个实例未登录：请在“实例”中登录。",
+                unasked.signed_out
+            ));
+        }
+        if unasked.unreachable > 0 {
+            body.push_str(&format!(
+                "{} 个服务器无法连接：请在“实例”中测试连接。",
+                unasked.unreachable
+            ));
         }
         let title = match status {
             Status::Ok => "许可证检查完成：一切正常",
@@ -146,14 +156,19 @@ fn summary(licenses: usize, unreadable: usize, status: Status, language: &str) -
             body,
         };
     }
-    let mut body = format!(
-        "{licenses} license{} checked.",
-        if licenses == 1 { "" } else { "s" }
-    );
-    if unreadable > 0 {
+    let mut body = format!("{licenses} license{} checked.", plural(licenses));
+    if unasked.signed_out > 0 {
         body.push_str(&format!(
-            " {unreadable} instance{} could not be read: sign in under Instances.",
-            if unreadable == 1 { "" } else { "s" }
+            " {} instance{} not signed in: sign in under Instances.",
+            unasked.signed_out,
+            plural(unasked.signed_out)
+        ));
+    }
+    if unasked.unreachable > 0 {
+        body.push_str(&format!(
+            " {} server{} could not be reached: test the connection under Instances.",
+            unasked.unreachable,
+            plural(unasked.unreachable)
         ));
     }
     let title = match status {
@@ -163,5 +178,30 @@ fn summary(licenses: usize, unreadable: usize, status: Status, language: &str) -
     Notice {
         title: title.into(),
         body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_in_server_with_no_organization_is_not_asked_to_sign_in() {
+        let notice = summary(0, Unasked::default(), Status::Ok, "en");
+        assert_eq!(notice.body, "0 licenses checked.");
+        let notice = summary(
+            1,
+            Unasked {
+                signed_out: 1,
+                unreachable: 2,
+            },
+            Status::Error,
+            "en",
+        );
+        assert_eq!(
+            notice.body,
+            "1 license checked. 1 instance not signed in: sign in under Instances. \
+             2 servers could not be reached: test the connection under Instances."
+        );
     }
 }

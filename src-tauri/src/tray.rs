@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use companion_core::app::Status;
+use companion_core::app::{locale, Status};
 use tauri::image::Image;
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::commands::billing;
 use crate::state::AppState;
-use crate::{notify, reminders, window};
+use crate::{reminders, window};
 
 pub const TRAY_ID: &str = "main-tray";
 /// Menu ids of "Sync <org>" items: `sync:<instance id>:<organization id>`.
@@ -58,7 +58,7 @@ pub fn show_status<R: Runtime>(app: &AppHandle<R>, status: Status) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let language = notify::language(&app.state::<AppState>().settings());
+    let language = locale::language(&app.state::<AppState>().settings());
     let result = icon(status)
         .and_then(|image| tray.set_icon(Some(image)))
         .and_then(|()| tray.set_tooltip(Some(tooltip(status, &language))));
@@ -99,7 +99,7 @@ pub fn set_orgs<R: Runtime>(app: &AppHandle<R>, instance_id: &str, orgs: Vec<Tra
 }
 
 fn menu<R: Runtime>(app: &AppHandle<R>, orgs: &[TrayOrg]) -> tauri::Result<Menu<R>> {
-    let zh = notify::language(&app.state::<AppState>().settings()).starts_with("zh");
+    let zh = locale::language(&app.state::<AppState>().settings()).starts_with("zh");
     let text = |en: &str, cn: &str| if zh { cn.to_owned() } else { en.to_owned() };
     let several_instances = orgs.iter().any(|o| o.instance_id != orgs[0].instance_id);
     let open = MenuItem::with_id(

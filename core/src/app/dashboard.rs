@@ -177,7 +177,28 @@ pub struct Dashboard {
     pub checked_at: DateTime<Utc>,
 }
 
+/// The servers a check could not ask, by why: nobody is signed in, or no answer came.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unasked {
+    pub signed_out: usize,
+    pub unreachable: usize,
+}
+
 impl Dashboard {
+    /// The servers this check could not ask. A signed-in server that has no organization
+    /// or premium account was asked: its row is not counted.
+    pub fn unasked(&self) -> Unasked {
+        let mut unasked = Unasked::default();
+        for row in self.rows.iter().filter(|r| r.kind == RowKind::Instance) {
+            match row.problems.first().and_then(|p| p.action.as_ref()) {
+                Some(action) if action.kind == ActionKind::SignIn => unasked.signed_out += 1,
+                Some(action) if action.kind == ActionKind::CheckServer => unasked.unreachable += 1,
+                _ => {}
+            }
+        }
+        unasked
+    }
+
     /// The rows of every instance, worst first, at `now`.
     pub fn build(facts: &[InstanceFacts], now: DateTime<Utc>) -> Dashboard {
         let rows = rows(facts, now);
@@ -810,6 +831,41 @@ mod tests {
         assert_eq!(
             (action.kind, action.view),
             (ActionKind::SignIn, "instances")
+        );
+    }
+
+    #[test]
+    fn a_signed_in_server_with_no_organization_is_not_counted_as_unread() {
+        let unreachable = Problem {
+            code: "network_unreachable".into(),
+            message: "Cannot reach the server.".into(),
+            advice: "Check the URL.".into(),
+        };
+        let signed_out = Problem {
+            code: "not_signed_in".into(),
+            message: "Not signed in.".into(),
+            advice: "Sign in.".into(),
+        };
+        let dashboard = Dashboard::build(
+            &[
+                facts(instance("empty", "Empty"), Ok(server(Vec::new()))),
+                facts(instance("dead", "Dead"), Err(unreachable)),
+                facts(instance("out", "Out"), Err(signed_out)),
+            ],
+            now(),
+        );
+        let instance_rows = dashboard
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Instance)
+            .count();
+        assert_eq!(instance_rows, 3);
+        assert_eq!(
+            dashboard.unasked(),
+            Unasked {
+                signed_out: 1,
+                unreachable: 1
+            }
         );
     }
 

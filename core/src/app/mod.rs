@@ -1,11 +1,12 @@
 //! What the desktop app keeps between runs and computes for its screens, with no GUI:
 //! the configured instances ([`settings`]), how things stand ([`status`]), the dashboard
-//! rows computed from what the servers said ([`dashboard`]) and the reminders before a
-//! license lapses ([`alerts`]). The Tauri shell only calls into here and into the other
+//! rows computed from what the servers said ([`dashboard`]), the reminders before a
+//! license lapses ([`alerts`]) and the language to speak ([`locale`]). The Tauri shell only calls into here and into the other
 //! core modules.
 
 pub mod alerts;
 pub mod dashboard;
+pub mod locale;
 pub mod settings;
 pub mod status;
 

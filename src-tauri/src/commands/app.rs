@@ -1,6 +1,6 @@
 //! The app itself: versions and settings.
 
-use companion_core::app::Settings;
+use companion_core::app::{locale, Settings};
 use companion_core::error::Problem;
 use serde::Serialize;
 use tauri::State;
@@ -28,24 +28,8 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         app_version: env!("CARGO_PKG_VERSION"),
         core_version: companion_core::version(),
         demo: state.demo,
-        system_language: system_language(|name| std::env::var(name).ok()),
+        system_language: locale::system_language(|name| std::env::var(name).ok()),
         startup_problem: state.startup_problem.clone(),
-    }
-}
-
-/// The language of the locale, in the order gettext reads it (`LANGUAGE`, `LC_ALL`,
-/// `LC_MESSAGES`, `LANG`): Simplified Chinese for any `zh` locale, else English.
-fn system_language(env: impl Fn(&str) -> Option<String>) -> &'static str {
-    let locale = ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"]
-        .into_iter()
-        .filter_map(env)
-        .find(|value| !value.is_empty())
-        .unwrap_or_default();
-    let first = locale.split(':').next().unwrap_or_default();
-    if first.to_ascii_lowercase().starts_with("zh") {
-        "zh-CN"
-    } else {
-        "en"
     }
 }
 
@@ -84,37 +68,4 @@ pub fn page_ready() {
         .map(|elapsed| elapsed.as_millis())
         .unwrap_or_default();
     tracing::info!(epoch_ms, "page ready");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::system_language;
-
-    fn with(vars: &[(&str, &str)]) -> &'static str {
-        system_language(|name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned())
-        })
-    }
-
-    #[test]
-    fn a_chinese_locale_picks_simplified_chinese() {
-        assert_eq!(with(&[("LANG", "zh_CN.UTF-8")]), "zh-CN");
-        assert_eq!(
-            with(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "zh_TW.UTF-8")]),
-            "zh-CN"
-        );
-    }
-
-    #[test]
-    fn language_list_comes_first_and_anything_else_is_english() {
-        assert_eq!(
-            with(&[("LANGUAGE", "en:zh"), ("LANG", "zh_CN.UTF-8")]),
-            "en"
-        );
-        assert_eq!(with(&[("LANGUAGE", ""), ("LANG", "zh_CN.UTF-8")]), "zh-CN");
-        assert_eq!(with(&[("LANG", "C.UTF-8")]), "en");
-        assert_eq!(with(&[]), "en");
-    }
 }

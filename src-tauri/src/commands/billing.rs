@@ -5,7 +5,7 @@
 //! Syncs started from the tray run here too and end in a desktop notification.
 
 use chrono::{DateTime, Utc};
-use companion_core::app::alerts;
+use companion_core::app::{alerts, locale};
 use companion_core::bitwarden::{
     billing_sync_connection, billing_sync_token, billing_sync_token_info,
     cloud_communication_enabled, keep_billing_sync_token, kept_token, owned_organizations, profile,
@@ -127,7 +127,7 @@ pub async fn billing_sync_now<R: Runtime>(
             .ok()
             .and_then(|s| s.name)
             .unwrap_or_else(|| org_id.to_string());
-        let language = notify::language(&state.settings());
+        let language = locale::language(&state.settings());
         notify::show(
             &app,
             &alerts::sync_failed_notice(&name, &error.problem(), &language),
@@ -432,7 +432,7 @@ enum Proof {
 /// window.
 pub async fn sync_from_tray<R: Runtime>(app: &AppHandle<R>, target: Option<(String, Uuid)>) {
     let state = app.state::<AppState>();
-    let language = notify::language(&state.settings());
+    let language = locale::language(&state.settings());
     let instances: Vec<String> = match &target {
         Some((instance, _)) => vec![instance.clone()],
         None => state
