@@ -7,6 +7,7 @@ pub mod app;
 pub mod bitwarden;
 pub mod crypto;
 pub mod error;
+pub mod files;
 pub mod installation;
 pub mod license;
 pub mod secrets;

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use companion_core::bitwarden::BitwardenError;
+use companion_core::files::{self, Access};
 use companion_core::license::{LicenseError, MAX_LICENSE_BYTES};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, Window, WindowEvent};
@@ -67,7 +68,8 @@ impl OpenedLicenses {
     ) -> Result<String, BitwardenError> {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let staged = self.staging.join(&id).join(&name);
-        write_private(&staged, &bytes)?;
+        files::write_atomic(&staged, &bytes, Access::Private)
+            .map_err(|e| BitwardenError::file("write", &staged, e))?;
         let opened = OpenedLicense {
             name,
             source,
@@ -106,36 +108,6 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, BitwardenError> {
         });
     }
     Ok(bytes)
-}
-
-/// Creates a folder (and its parents) only the user can enter.
-pub fn create_private_dir(folder: &Path) -> Result<(), BitwardenError> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(folder)
-        .map_err(|e| BitwardenError::file("create", folder, e))
-}
-
-/// Writes a file readable only by the user, in a folder only the user can enter.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), BitwardenError> {
-    create_private_dir(path.parent().unwrap_or(Path::new(".")))?;
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .map_err(|e| BitwardenError::file("write", path, e))?;
-    std::io::Write::write_all(&mut file, bytes).map_err(|e| BitwardenError::file("write", path, e))
 }
 
 /// What the page hears after a drop.

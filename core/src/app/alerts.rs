@@ -10,13 +10,13 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Problem;
+use crate::files::{self, Access};
 
 /// Days before a deadline at which a reminder is due, most distant first.
 pub const REMINDER_DAYS: [i64; 4] = [30, 14, 7, 1];
@@ -88,16 +88,13 @@ impl SentAlerts {
 
     /// Writes the record atomically (temporary file, then rename).
     pub fn save(&self, config_dir: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_string_pretty(self).expect("alerts always serialise");
         fs::create_dir_all(config_dir)?;
-        let partial = config_dir.join(format!("{ALERTS_FILE}.partial"));
-        let mut file = fs::File::create(&partial)?;
-        file.write_all(
-            serde_json::to_string_pretty(self)
-                .expect("alerts always serialise")
-                .as_bytes(),
-        )?;
-        file.sync_all()?;
-        fs::rename(partial, config_dir.join(ALERTS_FILE))
+        files::write_atomic(
+            &config_dir.join(ALERTS_FILE),
+            json.as_bytes(),
+            Access::Default,
+        )
     }
 
     /// When the next background check is due: a day after the last one, or now.

@@ -6,13 +6,13 @@
 //! `settings.json.bak`, so a crash or a bad edit never loses the list of instances.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::error::Explain;
+use crate::files::{self, Access};
 use crate::installation::{Region, Source, SshTarget};
 
 /// File name of the settings inside the config folder.
@@ -172,16 +172,13 @@ impl Settings {
         };
         fs::create_dir_all(config_dir).map_err(|e| io("create the folder of", e))?;
         let text = serde_json::to_string_pretty(self).expect("settings always serialise");
-        let partial = config_dir.join(format!("{SETTINGS_FILE}.partial"));
-        let mut file = fs::File::create(&partial).map_err(|e| io("write", e))?;
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| io("write", e))?;
+        let staged =
+            files::stage(&path, text.as_bytes(), Access::Default).map_err(|e| io("write", e))?;
         if path.exists() {
             fs::copy(&path, config_dir.join(format!("{SETTINGS_FILE}.bak")))
                 .map_err(|e| io("back up", e))?;
         }
-        fs::rename(&partial, &path).map_err(|e| io("replace", e))
+        staged.commit().map_err(|e| io("replace", e))
     }
 
     /// The instance with this id.

@@ -3,11 +3,10 @@
 //! (`$XDG_DATA_HOME/license-companion`). Secrets never go to either: they live in the
 //! keychain.
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::errors::BitwardenError;
+use crate::files::{self, Access};
 
 /// The folder name under the platform's config and data folders.
 const APP_FOLDER: &str = "license-companion";
@@ -56,50 +55,20 @@ impl Folders {
 
 /// Creates a folder (and its parents) readable only by the user.
 pub(crate) fn create_private_dir(path: &Path) -> Result<(), BitwardenError> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(path)
-        .map_err(|e| BitwardenError::file("create", path, e))
+    files::create_private_dir(path).map_err(|e| BitwardenError::file("create", path, e))
 }
 
-/// Writes a file atomically (a temporary file beside it, then a rename), readable only by
-/// the user, so a crash never leaves half a file.
+/// Writes a file atomically, readable only by the user, so a crash never leaves half a
+/// file.
 pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), BitwardenError> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    create_private_dir(parent)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = parent.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
-    let result = (|| {
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        BitwardenError::file("write", path, e)
-    })
+    files::write_atomic(path, bytes, Access::Private)
+        .map_err(|e| BitwardenError::file("write", path, e))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn private_files_are_written_whole_and_user_only() {

@@ -3,7 +3,6 @@
 //! name is first renamed `FILE.bak-<timestamp>`.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -14,6 +13,7 @@ use uuid::Uuid;
 use super::errors::BitwardenError;
 use super::http::Body;
 use super::session::Session;
+use crate::files::{self, Access};
 use crate::license::{parse, ParsedLicense};
 
 /// The file name the web vault gives an organization license.
@@ -93,42 +93,18 @@ pub fn save_keeping_old(
     bytes: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Saved, BitwardenError> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| BitwardenError::File {
-            action: "write",
-            path: path.display().to_string(),
-            detail: "it names a folder, not a file".into(),
-        })?;
-    let temp = parent.join(format!(".{name}.{}.part", Uuid::new_v4().simple()));
-    let written = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(BitwardenError::file("write", path, e));
-    }
+    let staged = files::stage(path, bytes, Access::Default)
+        .map_err(|e| BitwardenError::file("write", path, e))?;
     let backup = if fs::symlink_metadata(path).is_ok() {
         let backup = backup_name(path, now);
-        if let Err(e) = fs::rename(path, &backup) {
-            let _ = fs::remove_file(&temp);
-            return Err(BitwardenError::file("keep a backup of", path, e));
-        }
+        fs::rename(path, &backup).map_err(|e| BitwardenError::file("keep a backup of", path, e))?;
         Some(backup)
     } else {
         None
     };
-    fs::rename(&temp, path).map_err(|e| BitwardenError::file("write", path, e))?;
+    staged
+        .commit()
+        .map_err(|e| BitwardenError::file("write", path, e))?;
     Ok(Saved {
         path: path.to_path_buf(),
         backup,

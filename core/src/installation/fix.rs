@@ -21,6 +21,7 @@ use super::locate::{locate, read_capped, usual_places};
 use super::resolve::{keys, region_of, PLACEHOLDER};
 use super::ssh::{self, sh_quote, SshTarget};
 use super::{Layout, Region, Source};
+use crate::files::{self, Access};
 
 /// One line set by the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,17 +187,6 @@ fn apply(original: &[u8], changes: &[Change]) -> Vec<u8> {
     out
 }
 
-/// Removes the temporary file unless the rename consumed it.
-struct TempGuard(Option<PathBuf>);
-
-impl Drop for TempGuard {
-    fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
-            let _ = fs::remove_file(path);
-        }
-    }
-}
-
 /// Backs up `path` and atomically replaces it with `updated`, refusing if its content is
 /// no longer `original`. Returns the backup's path.
 fn replace_file(
@@ -220,19 +210,7 @@ fn replace_file(
         .unwrap_or_default();
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
 
-    let temp = dir.join(format!(".{name}.bwlicense-{}.tmp", std::process::id()));
-    let mut guard = TempGuard(None);
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .map_err(write_failed)?;
-    guard.0 = Some(temp.clone());
-    keep_owner_and_mode(&file, &meta).map_err(write_failed)?;
-    file.write_all(updated)
-        .and_then(|()| file.sync_all())
-        .map_err(write_failed)?;
-    drop(file);
+    let staged = files::stage(path, updated, Access::SameAs(&meta)).map_err(write_failed)?;
 
     before_rename();
     let now = read_capped(path)?;
@@ -243,9 +221,7 @@ fn replace_file(
     }
 
     let backup = write_backup(dir, &name, &stamp, original, &meta).map_err(write_failed)?;
-    fs::rename(&temp, path).map_err(write_failed)?;
-    guard.0 = None;
-    sync_dir(dir);
+    staged.commit().map_err(write_failed)?;
     Ok(backup)
 }
 
@@ -273,7 +249,7 @@ fn write_backup(
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         };
-        keep_owner_and_mode(&file, meta)?;
+        files::keep_owner_and_mode(&file, meta)?;
         file.write_all(original)?;
         file.sync_all()?;
         return Ok(backup);
@@ -281,31 +257,6 @@ fn write_backup(
     Err(std::io::Error::other(
         "too many backups with the same timestamp",
     ))
-}
-
-/// Gives `file` the mode (and on Unix the owner) of the file it replaces, so the secret
-/// file stays mode 600 and owned by the installation's user.
-fn keep_owner_and_mode(file: &fs::File, meta: &fs::Metadata) -> std::io::Result<()> {
-    file.set_permissions(meta.permissions())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let mine = file.metadata()?;
-        if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
-            std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()))?;
-        }
-    }
-    Ok(())
-}
-
-/// Makes the rename durable (Unix; elsewhere the rename is enough).
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(handle) = fs::File::open(dir) {
-        let _ = handle.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// How to restart a local installation so it reads the env file again.

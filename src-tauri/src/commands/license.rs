@@ -17,6 +17,7 @@ use companion_core::bitwarden::{
     DEFAULT_COLLECTION, ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
 };
 use companion_core::error::{Explain, Problem};
+use companion_core::files;
 use companion_core::installation;
 use companion_core::license::{
     inspect, parse, ExpectedInstallation, InspectOptions, Inspection, License, LicenseKind,
@@ -28,7 +29,7 @@ use tauri::{AppHandle, Emitter, State, WebviewWindow};
 use uuid::Uuid;
 
 use crate::error::CommandError;
-use crate::opened::{create_private_dir, OpenedLicenses};
+use crate::opened::OpenedLicenses;
 use crate::picker::pick_license_file;
 use crate::state::AppState;
 
@@ -147,7 +148,7 @@ pub async fn license_download(
         }
     };
     let folder = state.folders.data.join("downloads");
-    create_private_dir(&folder)?;
+    files::create_private_dir(&folder).map_err(|e| BitwardenError::file("create", &folder, e))?;
     let path = folder.join(name);
     save_keeping_old(&path, &downloaded.bytes, Utc::now())?;
     let id = opened.keep(name.to_owned(), path, downloaded.bytes)?;
