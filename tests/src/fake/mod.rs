@@ -31,10 +31,12 @@ mod plans;
 pub mod seed;
 mod serve;
 mod state;
+mod stored_license;
 mod sync;
 mod tls;
 pub mod totp;
 mod upload;
+mod validation_job;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -59,6 +61,10 @@ pub use state::{
 };
 pub use sync::SYNC_FAILED;
 pub use upload::{ALREADY_IN_USE, INVALID_LICENSE, ORGANIZATION_AS_USER, PREMIUM_AS_ORGANIZATION};
+pub use validation_job::{
+    JobDecision, JobResult, INVALID_DATA, INVALID_SIGNATURE, MULTIPLE_ORGANIZATIONS,
+    NO_LICENSE_FILE,
+};
 
 use auth::Ctx;
 use state::{Config, Shared};
