@@ -10,8 +10,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 use client_support::{
-    bwdata_of, org_license_for, server_args, start_with, Machine, OWNER_SELF_HOSTED_ID,
-    OWNER_SELF_HOSTED_SECRET,
+    bwdata_of, org_license_for, premium_license, server_args, start_with, Machine,
+    OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET,
 };
 use companion_core::license::parse;
 use companion_tests::fake::{JobResult, Running, Seed, INVALID_DATA, INVALID_SIGNATURE};
@@ -440,4 +440,73 @@ async fn over_ssh_the_files_are_read_with_the_system_client() {
             .all(|s| s["id"] != MISSING),
         "without signing in, a missing file cannot be told from no organization"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn premium_files_are_judged_as_the_users_job_reads_them() {
+    let server = start_with(seed(), false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let downloaded =
+        premium_license(&server, "argon@example.com", "argon password", dir.path()).await;
+    let license = parse(&std::fs::read(downloaded).unwrap()).unwrap().license;
+    let good = Uuid::parse_str("50000000-0000-4000-8000-000000000004").unwrap();
+    let cut = Uuid::parse_str("50000000-0000-4000-8000-000000000003").unwrap();
+    server
+        .state
+        .store_user_license_file(good, &license)
+        .unwrap();
+    server.state.store_user_license_file(cut, &license).unwrap();
+    let cut_file = server
+        .state
+        .license_dir()
+        .join(format!("user/{}.json", cut.hyphenated()));
+    let bytes = std::fs::read(&cut_file).unwrap();
+    std::fs::write(&cut_file, &bytes[..bytes.len() / 2]).unwrap();
+    let bwdata = bwdata_of(&server, dir.path());
+    let bwdata_arg = bwdata.display().to_string();
+    let cert = licensing_cert(&server);
+    let run = Machine::new()
+        .run(
+            &[
+                "audit",
+                "--bwdata",
+                &bwdata_arg,
+                "--trust-cert",
+                &cert,
+                "--json",
+            ],
+            "",
+        )
+        .await;
+    let report = run.json();
+    let user = |id: Uuid| {
+        report["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id.to_string())
+            .map(|s| s["prediction"].clone())
+            .unwrap_or_else(|| panic!("{id} is not in the audit: {report}"))
+    };
+    assert_eq!(user(good)["outcome"], "stays_enabled");
+    assert_eq!(
+        user(good)["not_compared"][0],
+        "premium and e-mail of this account"
+    );
+    assert_eq!(
+        user(cut)["outcome"],
+        "job_fails",
+        "a cut-off file stops the users job"
+    );
+    assert_eq!(
+        user(cut)["findings"][0]["problem"]["code"],
+        "json_truncated"
+    );
+    let next: DateTime<Utc> = report["users_job"]["next_run"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(next.format("%M:%S").to_string(), "00:00");
+    assert_eq!(run.code, 1);
 }

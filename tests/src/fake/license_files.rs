@@ -51,6 +51,11 @@ impl super::state::State {
     ) -> std::io::Result<()> {
         write_organization(&self.license_dir(), org, license)
     }
+
+    /// Stores `license` as a user's premium license file, the same way.
+    pub fn store_user_license_file(&self, user: Uuid, license: &License) -> std::io::Result<()> {
+        write_user(&self.license_dir(), user, license)
+    }
 }
 
 /// Reads an organization license file back, as `ReadOrganizationLicenseAsync` does.
