@@ -26,6 +26,9 @@ const EXPIRED: &str = "b0000000-0000-4000-8000-000000000015";
 const MISSING: &str = "b0000000-0000-4000-8000-000000000016";
 const TWIN_A: &str = "b0000000-0000-4000-8000-000000000017";
 const TWIN_B: &str = "b0000000-0000-4000-8000-000000000018";
+/// The web vault's camelCase download copied into the folder by hand (the workaround in
+/// Bitwarden server issue #7276): the server's reader does not see its names.
+const COPIED: &str = "b0000000-0000-4000-8000-000000000020";
 /// A good file without its token: the job checks the legacy signature instead.
 const LEGACY: &str = "b0000000-0000-4000-8000-000000000019";
 /// Another installation the cloud knows.
@@ -83,6 +86,12 @@ fn seed() -> Seed {
             "Old Style GmbH",
             None,
         ),
+        (
+            COPIED,
+            "a0000000-0000-4000-8000-000000000020",
+            "Hand Copy BV",
+            None,
+        ),
     ];
     for (self_hosted, cloud, name, expiration_days) in cases {
         let mut org = json!({
@@ -133,6 +142,15 @@ async fn damage(server: &Running, dir: &Path) {
         .state
         .store_organization_license_file(Uuid::parse_str(OTHER_INSTALLATION).unwrap(), &license)
         .unwrap();
+
+    let download = org_license_for(
+        server,
+        "a0000000-0000-4000-8000-000000000020",
+        server.installation_id(),
+        dir,
+    )
+    .await;
+    std::fs::copy(download, file_of(server, COPIED)).unwrap();
 
     let tampered = file_of(server, TAMPERED);
     let mut value: Value = serde_json::from_slice(&std::fs::read(&tampered).unwrap()).unwrap();
@@ -264,6 +282,7 @@ async fn every_prediction_matches_what_the_servers_validation_job_then_does() {
         (TWIN_A, "Multiple organizations."),
         (TWIN_B, "Multiple organizations."),
         (LEGACY, "kept"),
+        (COPIED, "failed"),
     ];
     for (org, what) in expected {
         let id = Uuid::parse_str(org).unwrap();
@@ -304,6 +323,7 @@ async fn every_prediction_matches_what_the_servers_validation_job_then_does() {
     );
     assert!(finding_codes(&report, EXPIRED).contains(&"expired".to_owned()));
     assert_eq!(finding_codes(&report, TRAILING), ["unreadable"]);
+    assert_eq!(finding_codes(&report, COPIED), ["names_not_pascal_case"]);
 
     let enabled = |org: &str| {
         server.state.read(|w| {

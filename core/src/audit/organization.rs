@@ -358,3 +358,71 @@ fn api_name(name: &str) -> String {
         .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::license::PlanType;
+
+    fn org(plan_type: i64, features: &[(&str, bool)]) -> OrganizationView {
+        OrganizationView {
+            id: Uuid::nil(),
+            name: "Acme".into(),
+            enabled: true,
+            owned: true,
+            plan_type: Some(plan_type),
+            seats: Some(5),
+            max_collections: None,
+            sm_seats: None,
+            sm_service_accounts: None,
+            self_host: Some(true),
+            features: features
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), *v))
+                .collect(),
+        }
+    }
+
+    fn license(plan_type: u8, version: i32) -> OrganizationLicense {
+        OrganizationLicense {
+            name: Some("Acme".into()),
+            enabled: true,
+            plan_type: PlanType(plan_type),
+            seats: Some(5),
+            self_host: true,
+            version,
+            ..OrganizationLicense::default()
+        }
+    }
+
+    #[test]
+    fn a_families_token_matches_an_organization_on_either_families_plan() {
+        let l = license(22, 15);
+        assert!(compare(&l, &org(7, &[]), ValidationPath::Claims).is_empty());
+        assert!(compare(&l, &org(22, &[]), ValidationPath::Claims).is_empty());
+        let legacy = compare(&l, &org(7, &[]), ValidationPath::Legacy);
+        assert!(matches!(
+            legacy.as_slice(),
+            [Finding::FieldDiffers {
+                field: "PlanType",
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn an_old_legacy_file_is_not_compared_on_switches_it_predates() {
+        let l = license(20, 6);
+        let sso_on = org(20, &[("useSso", true), ("usePolicies", false)]);
+        assert!(compare(&l, &sso_on, ValidationPath::Legacy).is_empty());
+        let policies_on = org(20, &[("usePolicies", true)]);
+        let found = compare(&l, &policies_on, ValidationPath::Legacy);
+        assert!(matches!(
+            found.as_slice(),
+            [Finding::FieldDiffers {
+                field: "UsePolicies",
+                ..
+            }]
+        ));
+    }
+}
