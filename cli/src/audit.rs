@@ -177,7 +177,7 @@ fn subject_lines(subject: &Subject, now: DateTime<Utc>, s: &Style) -> String {
             p.server_text.unwrap_or("").trim_end_matches('.')
         )),
         Outcome::JobFails => s.bad(&format!(
-            "the job will fail on it at {run} and cannot use its license{why}"
+            "the job will fail on this file at {run}: it stays enabled, but the server cannot use its license{why}"
         )),
         Outcome::Skipped => "already disabled; the job skips it".to_owned(),
         Outcome::Unknown => s.warn(&format!("cannot tell{why}")),
@@ -213,12 +213,20 @@ fn finding(f: &Finding) -> String {
         Finding::FileMissing { path } => format!("there is no {path}"),
         Finding::FileNotReadable { path } => format!("{path} cannot be read from here"),
         Finding::Unreadable { problem } => {
-            format!("the server cannot read its stored file: {}", problem.message)
+            format!(
+                "the server cannot read its stored file: {}",
+                problem.message
+            )
         }
-        Finding::NamesNotPascalCase { names } => format!(
-            "the stored file spells {} in a case the server does not read; it was copied in, not written by the server",
-            names.join(", ")
-        ),
+        Finding::NamesNotPascalCase { names } => {
+            let shown = match names.len() {
+                0..=3 => names.join(", "),
+                n => format!("{} and {} more", names[..3].join(", "), n - 3),
+            };
+            format!(
+                "the stored file spells {shown} in a case the server does not read; it was copied in, not written by the server"
+            )
+        }
         Finding::WrongKind => "the stored file is the wrong kind of license".to_owned(),
         Finding::VersionUnsupported { version } => {
             format!("Version {version} of the stored file is not supported")
@@ -246,15 +254,20 @@ fn finding(f: &Finding) -> String {
             Some(expires) => format!("it expired {}", day(expires)),
             None => "it has no expiry date the server can read".to_owned(),
         },
-        Finding::InstallationMismatch { file, server } => format!(
-            "the installation ID in the stored file is {file}; this server's is {server}"
-        ),
+        Finding::InstallationMismatch { file, server } => {
+            format!("the installation ID in the stored file is {file}; this server's is {server}")
+        }
         Finding::FieldDiffers {
             field,
             file,
             server,
         } => format!("{field} is {file} in the file but {server} on the server"),
-        Finding::SignatureInvalid { status } => format!("its signature is {status}"),
+        Finding::SignatureInvalid { status } => match status.as_str() {
+            "invalid" => "the signature no longer matches the file: it was edited".to_owned(),
+            "untrusted" => "it is signed with a certificate this server does not trust".to_owned(),
+            "missing" => "it has no signature the server can read".to_owned(),
+            other => format!("its signature is {other}"),
+        },
     }
 }
 

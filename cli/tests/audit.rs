@@ -402,6 +402,14 @@ async fn the_text_names_the_run_the_stored_installation_id_and_the_license_to_up
         out.contains("the server cannot read its stored file"),
         "{out}"
     );
+    assert!(
+        out.contains("Invalid signature (the signature no longer matches the file: it was edited)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(" more in a case the server does not read"),
+        "{out}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
