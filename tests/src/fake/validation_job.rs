@@ -4,7 +4,16 @@
 //! organization with the server's reason (`ExpirationDate` = the license's `Expires`), and
 //! an exception (a file it cannot read, a token that does not validate) is collected and
 //! leaves the organization as it was, as the server's `catch` does.
+//!
+//! Tests in this process call [`State::run_organization_validation`]; other processes (the
+//! app's window tests, the `fake-bitwarden` binary) POST to [`RUN_ROUTE`] on the self-hosted
+//! role, with an optional `?at=` time (RFC 3339). The route is the fake's own, not Bitwarden's.
 
+use std::collections::HashMap;
+
+use axum::extract::{Query, State as Extract};
+use axum::routing::post;
+use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -12,8 +21,12 @@ use uuid::Uuid;
 
 use companion_core::license::{NetDateTime, OrganizationLicense};
 
+use super::auth::Ctx;
 use super::state::State;
 use super::stored_license::{self, claim_date, Stored};
+
+/// The fake's route that runs the job now (or at `?at=`).
+pub const RUN_ROUTE: &str = "/__fake/jobs/validate-organizations";
 
 pub const NO_LICENSE_FILE: &str = "No license file.";
 pub const MULTIPLE_ORGANIZATIONS: &str = "Multiple organizations.";
@@ -112,6 +125,22 @@ impl State {
             decisions
         })
     }
+}
+
+/// The self-hosted role's route that runs the job.
+pub(crate) fn router(ctx: Ctx) -> Router {
+    Router::new().route(RUN_ROUTE, post(run)).with_state(ctx)
+}
+
+async fn run(
+    Extract(ctx): Extract<Ctx>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Json<Vec<JobDecision>> {
+    let at = query
+        .get("at")
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map_or_else(Utc::now, |t| t.to_utc());
+    Json(State(ctx.shared.clone()).run_organization_validation(at))
 }
 
 /// The checks after the file was found, in the job's order.
