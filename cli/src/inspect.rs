@@ -78,11 +78,20 @@ pub fn run(args: InspectArgs) -> ExitCode {
 
 fn inspect_file(args: &InspectArgs) -> Result<Inspection, Problem> {
     let bytes = read(&args.file)?;
+    let trust = trust_set(args.allow_dev_cert, &args.trust_cert)?;
+    let mut options = InspectOptions::new(args.now.unwrap_or_else(Utc::now), trust);
+    options.email = args.email.clone();
+    options.expected_installation = expected_installation(args)?;
+    inspect(&bytes, &options).map_err(|e| e.problem())
+}
+
+/// Bitwarden's production certificate, plus the development one and custom ones when asked.
+pub(crate) fn trust_set(allow_dev_cert: bool, certs: &[PathBuf]) -> Result<TrustSet, Problem> {
     let mut trust = TrustSet::production().map_err(|e| e.problem())?;
-    if args.allow_dev_cert {
+    if allow_dev_cert {
         trust = trust.allow_development();
     }
-    for path in &args.trust_cert {
+    for path in certs {
         let pem = String::from_utf8_lossy(&read(path)?).into_owned();
         trust = trust.trust_pem(&pem).map_err(|e| {
             let mut problem = e.problem();
@@ -90,10 +99,7 @@ fn inspect_file(args: &InspectArgs) -> Result<Inspection, Problem> {
             problem
         })?;
     }
-    let mut options = InspectOptions::new(args.now.unwrap_or_else(Utc::now), trust);
-    options.email = args.email.clone();
-    options.expected_installation = expected_installation(args)?;
-    inspect(&bytes, &options).map_err(|e| e.problem())
+    Ok(trust)
 }
 
 /// The installation ID to check against and where it came from: the flag, or the server's

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod checks;
 mod download;
 mod inspect;
@@ -55,6 +56,8 @@ enum Command {
     Sync(sync::SyncArgs),
     /// Create an organization on a self-hosted server from its license.
     Org(org::OrgArgs),
+    /// Predict what the server's license jobs will do at their next run, and how to prevent it.
+    Audit(Box<audit::AuditArgs>),
 }
 
 fn main() -> ExitCode {
@@ -83,5 +86,6 @@ fn main() -> ExitCode {
         Command::Token(args) => token::run(args),
         Command::Sync(args) => sync::run(args),
         Command::Org(args) => org::run(args),
+        Command::Audit(args) => audit::run(*args),
     }
 }

@@ -4,6 +4,7 @@
 //! to files, the network or the OS keychain, and a typed result or a coded error comes back.
 
 pub mod app;
+pub mod audit;
 pub mod bitwarden;
 pub mod crypto;
 pub mod error;

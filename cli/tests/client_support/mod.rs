@@ -251,6 +251,16 @@ async fn cloud_session(server: &Running, credentials: Credentials) -> Session {
 
 /// A fresh license of a cloud organization for the self-hosted installation.
 pub async fn org_license(server: &Running, cloud_org: &str, dir: &Path) -> PathBuf {
+    org_license_for(server, cloud_org, server.installation_id(), dir).await
+}
+
+/// A fresh license of a cloud organization for any installation the cloud knows.
+pub async fn org_license_for(
+    server: &Running,
+    cloud_org: &str,
+    installation: Uuid,
+    dir: &Path,
+) -> PathBuf {
     let session = cloud_session(
         server,
         Credentials::ApiKey {
@@ -259,13 +269,10 @@ pub async fn org_license(server: &Running, cloud_org: &str, dir: &Path) -> PathB
         },
     )
     .await;
-    let license = download_organization_license(
-        &session,
-        Uuid::parse_str(cloud_org).unwrap(),
-        server.installation_id(),
-    )
-    .await
-    .unwrap();
+    let license =
+        download_organization_license(&session, Uuid::parse_str(cloud_org).unwrap(), installation)
+            .await
+            .unwrap();
     let path = dir.join(format!("license-{}.json", Utc::now().timestamp_micros()));
     std::fs::write(&path, &license.bytes).unwrap();
     path

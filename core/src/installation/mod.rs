@@ -13,7 +13,7 @@ mod fix;
 mod lite;
 mod locate;
 mod resolve;
-mod ssh;
+pub(crate) mod ssh;
 
 use std::path::PathBuf;
 

@@ -335,11 +335,11 @@ fn sh_path(path: &str) -> String {
     }
 }
 
-/// The script run on the server. It reports each file as a header line
-/// `NONCE label status path`, then (for readable files) its bytes, then `\nNONCE end RC`.
-/// Status is `file`, `missing`, `denied` (the file or a folder above it cannot be read),
-/// `dir`, or `none` (a folder without an installation).
-fn script(nonce: &str, path: &str) -> String {
+/// The shell functions every remote script shares. `send LABEL PATH` reports a file as a
+/// header line `NONCE label status path`, then (for readable files) its bytes, then
+/// `\nNONCE end RC`. Status is `file`, `missing`, `denied` (the file or a folder above it
+/// cannot be read), `dir`, or `none` (a folder without an installation).
+fn prelude(nonce: &str, path: &str) -> String {
     format!(
         r#"LC_ALL=C; export LC_ALL
 n={nonce}
@@ -362,7 +362,15 @@ send() {{
   if [ "$s" = file ]; then cat -- "$2" || r=$?; fi
   printf '\n%s end %s\n' "$n" "$r"
 }}
-cfg=
+"#,
+        path = sh_path(path)
+    )
+}
+
+/// The script that finds and sends the env file and config.yml.
+fn script(nonce: &str, path: &str) -> String {
+    prelude(nonce, path)
+        + r#"cfg=
 if [ -d "$p" ]; then
   if [ -e "$p/env/global.override.env" ]; then env="$p/env/global.override.env"; cfg="$p/config.yml"
   elif [ -e "$p/bwdata/env/global.override.env" ]; then env="$p/bwdata/env/global.override.env"; cfg="$p/bwdata/config.yml"
@@ -372,13 +380,70 @@ if [ -d "$p" ]; then
   fi
 else
   env=$p
-  case $p in */env/*.env) cfg="${{p%/env/*}}/config.yml";; esac
+  case $p in */env/*.env) cfg="${p%/env/*}/config.yml";; esac
 fi
 send env "$env"
 if [ -n "$cfg" ]; then send config "$cfg"; fi
-"#,
-        path = sh_path(path)
-    )
+"#
+}
+
+/// The script that sends the license folder (`licenses`, its status) and every
+/// `organization/*.json` and `user/*.json` in it (labels `organization` and `user`).
+fn licenses_script(nonce: &str, path: &str) -> String {
+    prelude(nonce, path)
+        + r#"d=$p
+if [ -d "$p/core/licenses" ]; then d="$p/core/licenses"
+elif [ -d "$p/bwdata/core/licenses" ]; then d="$p/bwdata/core/licenses"
+fi
+case $p in */env/*.env) d="${p%/env/*}/core/licenses";; esac
+printf '%s licenses %s %s\n' "$n" "$(probe "$d")" "$d"; printf '\n%s end 0\n' "$n"
+for kind in organization user; do
+  for f in "$d/$kind"/*.json; do
+    if [ -e "$f" ]; then send "$kind" "$f"; fi
+  done
+done
+"#
+}
+
+/// A remote license folder: where it is, and its files as `(kind, file)` with kind
+/// `organization` or `user`.
+pub(crate) struct RemoteLicenses {
+    pub folder: String,
+    pub files: Vec<(String, RemoteFile)>,
+}
+
+impl RemoteFile {
+    /// Whether the file was read whole.
+    pub fn read_ok(&self) -> bool {
+        self.status == "file" && self.rc == 0
+    }
+}
+
+/// Reads the license files the server keeps: `path` is the bwdata folder (its
+/// `core/licenses` is used), its env file, or the license folder itself.
+pub(crate) fn fetch_licenses(target: &SshTarget) -> Result<RemoteLicenses, InstallationError> {
+    let host = target.destination.clone();
+    let nonce = nonce();
+    let output = run(target, &licenses_script(&nonce, &target.path))?;
+    let mut sections = match parse_output(&nonce, &output.stdout) {
+        Some(sections) if !sections.is_empty() => sections,
+        _ => return Err(ssh_failure(&host, output.status, &output.stderr)),
+    };
+    let (_, folder) = sections.remove(0);
+    match folder.status.as_str() {
+        "dir" => Ok(RemoteLicenses {
+            folder: format!("{host}:{}", folder.path),
+            files: sections,
+        }),
+        "denied" => Err(InstallationError::RemotePermissionDenied {
+            host,
+            path: folder.path,
+        }),
+        _ => Err(InstallationError::RemoteFileMissing {
+            host,
+            path: folder.path,
+        }),
+    }
 }
 
 /// Splits the script's output into `(label, file)` sections; `None` if it is not framed as

@@ -40,6 +40,24 @@ pub(crate) fn write_user(dir: &Path, user: Uuid, license: &License) -> std::io::
     file.write_all(server_json(license).as_bytes())
 }
 
+impl super::state::State {
+    /// Stores `license` as an organization's license file the way an upload writes it, but
+    /// without the upload's checks or database update: what copying a file into
+    /// `bwdata/core/licenses` by hand does.
+    pub fn store_organization_license_file(
+        &self,
+        org: Uuid,
+        license: &License,
+    ) -> std::io::Result<()> {
+        write_organization(&self.license_dir(), org, license)
+    }
+
+    /// Stores `license` as a user's premium license file, the same way.
+    pub fn store_user_license_file(&self, user: Uuid, license: &License) -> std::io::Result<()> {
+        write_user(&self.license_dir(), user, license)
+    }
+}
+
 /// Reads an organization license file back, as `ReadOrganizationLicenseAsync` does.
 pub(crate) fn read_organization(dir: &Path, org: Uuid) -> Option<License> {
     let bytes = std::fs::read(organization_path(dir, org)).ok()?;

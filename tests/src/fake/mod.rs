@@ -31,10 +31,12 @@ mod plans;
 pub mod seed;
 mod serve;
 mod state;
+mod stored_license;
 mod sync;
 mod tls;
 pub mod totp;
 mod upload;
+mod validation_job;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -59,6 +61,10 @@ pub use state::{
 };
 pub use sync::SYNC_FAILED;
 pub use upload::{ALREADY_IN_USE, INVALID_LICENSE, ORGANIZATION_AS_USER, PREMIUM_AS_ORGANIZATION};
+pub use validation_job::{
+    JobDecision, JobResult, INVALID_DATA, INVALID_SIGNATURE, MULTIPLE_ORGANIZATIONS,
+    NO_LICENSE_FILE, RUN_ROUTE,
+};
 
 use auth::Ctx;
 use state::{Config, Shared};
@@ -267,6 +273,7 @@ fn role_router(role: Role, shared: &Arc<Shared>) -> Router {
     };
     let app = match role {
         Role::SelfHosted => Router::new()
+            .merge(validation_job::router(ctx(Realm::SelfHosted)))
             .nest("/api", api(Realm::SelfHosted))
             .nest("/identity", identity::router(ctx(Realm::SelfHosted))),
         Role::CloudApi(region) => api(Realm::Cloud(region)),
