@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the dist tests: a fresh Debian 12 root unpacked from the cached debootstrap
 # tarball, entered with chroot. The caller runs in its own mount namespace (enter_namespace),
 # so the root's /proc, /dev and /sys mounts vanish with it whatever happens.
@@ -44,9 +45,11 @@ apt_in_root() {
 # Ends every process still running inside the root, unmounts it and deletes it.
 remove_root() {
   [[ -n ${root:-} && -d $root ]] || return 0
-  local pid
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    [[ $(readlink "/proc/$pid/root" 2>/dev/null) == "$root" ]] && kill -KILL "$pid" 2>/dev/null
+  local proc
+  for proc in /proc/[0-9]*; do
+    if [[ $(readlink "$proc/root" 2>/dev/null) == "$root" ]]; then
+      kill -KILL "${proc#/proc/}" 2>/dev/null || true
+    fi
   done
   umount -R -l "$root/proc" "$root/dev" "$root/sys" 2>/dev/null || true
   rm -rf --one-file-system "$root"

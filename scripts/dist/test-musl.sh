@@ -9,6 +9,7 @@
 #     Service client keeps secrets across runs: API-key login, then orgs, token set and token
 #     status, each a separate run that signs in only with what the keychain kept.
 set -euo pipefail
+# shellcheck source=scripts/dist/chroot.sh
 source "$(dirname "$0")/chroot.sh"
 cd "$repo"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
@@ -81,16 +82,20 @@ echo "ok   in a clean Debian 12 root without desktop or D-Bus libraries: $versio
 cp tests/data/upstream/organization_license_fixture_version12_licversion11.json "$root/root/license.json"
 code=0
 in_root bwlicense inspect /root/license.json >"$out/inspect.txt" 2>&1 || code=$?
-[[ $code -eq 1 ]] && grep -q "78900000-0000-0000-0000-000000000123" "$out/inspect.txt" &&
-  grep -qi "expired" "$out/inspect.txt" && grep -qi "signature" "$out/inspect.txt" ||
-  { cat "$out/inspect.txt" >&2; fail "bwlicense inspect (exit $code)"; }
+if [[ $code -ne 1 ]] || ! grep -q "78900000-0000-0000-0000-000000000123" "$out/inspect.txt" ||
+  ! grep -q "The license has expired" "$out/inspect.txt" || ! grep -q "Signature: missing" "$out/inspect.txt"; then
+  cat "$out/inspect.txt" >&2
+  fail "bwlicense inspect (exit $code)"
+fi
 echo "ok   inspect reports the license and refuses it (exit 1)"
 
 code=0
 in_root sh -c 'echo SomeBillingSyncToken0123456789 | bwlicense token set --server https://vault.example.invalid \
   --org b0000000-0000-4000-8000-000000000001' >"$out/token-set.txt" 2>&1 || code=$?
-[[ $code -eq 3 ]] && grep -q "No Secret Service is running" "$out/token-set.txt" ||
-  { cat "$out/token-set.txt" >&2; fail "token set without a Secret Service (exit $code)"; }
+if [[ $code -ne 3 ]] || ! grep -q "No Secret Service is running" "$out/token-set.txt"; then
+  cat "$out/token-set.txt" >&2
+  fail "token set without a Secret Service (exit $code)"
+fi
 echo "ok   without a Secret Service, token set refuses with advice (exit 3)"
 remove_root
 
