@@ -87,10 +87,12 @@ cp -a "$repo/$stage/." "%{buildroot}/"
 /usr/share/icons/hicolor/256x256/apps/license-companion.png
 %license /usr/share/doc/license-companion/copyright
 SPEC
+# Payload compressed with zstd level 19, as Fedora's own packages are.
 rpmbuild -bb --target x86_64-linux --quiet \
   --define "_topdir $repo/$work/rpm" --define "_rpmdir $repo/$dist" \
   --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
   --define "debug_package %{nil}" --define "_build_id_links none" \
+  --define "_binary_payload w19.zstdio" \
   "$work/rpm/license-companion.spec" >"$work/rpm/rpmbuild.log" 2>&1 || {
   cat "$work/rpm/rpmbuild.log" >&2
   exit 1

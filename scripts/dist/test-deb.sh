@@ -80,7 +80,7 @@ colours=0 same=0 last=""
 for _ in $(seq 60); do
   sleep 0.5
   import -window "$mapped" "$out/window.png" 2>/dev/null || continue
-  read -r colours signature < <(identify -format '%k %#' "$out/window.png")
+  read -r colours signature < <(identify -format '%k %#\n' "$out/window.png")
   if [[ $signature == "$last" ]]; then same=$((same + 1)); else same=0 last=$signature; fi
   ((colours > 50 && same >= 4)) && break
 done
