@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: run bench test test-windows deps tools build lint e2e clean
+.PHONY: run bench test test-windows dist test-dist deps tools build lint e2e clean
 
 ## Install missing system packages (apt-get as root; otherwise prints the sudo command).
 deps:
@@ -42,6 +42,17 @@ test-windows:
 	scripts/windows/test-cli.sh
 	scripts/windows/installer.sh
 	scripts/windows/test-installer.sh
+
+## Release bundles in target/dist/: the .deb and .rpm (app and bwlicense) and a static
+## bwlicense for any Linux server; prints their sizes and the release app's start time.
+dist: deps
+	scripts/dist/build.sh
+
+## The Windows checks, then the .deb installed into a clean Debian 12 root (app window,
+## bwlicense) and the static bwlicense there and with a Secret Service (see README).
+test-dist: test-windows dist
+	scripts/dist/test-deb.sh
+	scripts/dist/test-musl.sh
 
 lint: deps
 	$(CARGO) fmt --all --check

@@ -2,13 +2,20 @@
 # Installs the Debian/Ubuntu packages License Companion needs to build, run and test.
 # As root it runs apt-get; otherwise it prints the exact command to run and stops.
 # `scripts/deps.sh windows` installs instead the Windows cross-build and Wine test packages
-# that only `make test-windows` needs.
+# that only `make test-windows` needs, and `scripts/deps.sh dist` the packaging tools that
+# only `make dist` and `make test-dist` need.
 set -euo pipefail
 
 if [[ ${1:-} == windows ]]; then
   packages=(
     # cross-compiler and linker for x86_64-pc-windows-gnu, Wine to run the .exe, makensis
     gcc-mingw-w64-x86-64 wine64 nsis
+  )
+elif [[ ${1:-} == dist ]]; then
+  packages=(
+    # .deb (dpkg-deb, dpkg-shlibdeps) and .rpm (rpmbuild), the static musl CLI, and the clean
+    # Debian 12 root the packages are installed into for their tests
+    dpkg-dev rpm musl-tools debootstrap debian-archive-keyring zstd file
   )
 else
 packages=(

@@ -1,4 +1,6 @@
-#![cfg(unix)]
+// Linux only: it runs Debian's sshd as root, as `make test` does; the release workflow's
+// macOS runners have neither.
+#![cfg(target_os = "linux")]
 //! Reading an installation over SSH against a real `sshd` started by each test on
 //! 127.0.0.1 (ephemeral port, throwaway host and client keys, its own config in a temp
 //! folder). Needs `/usr/sbin/sshd` (openssh-server) and root (sshd's privilege separation,

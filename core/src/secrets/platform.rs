@@ -18,6 +18,8 @@ pub(super) fn builder() -> Result<&'static CredentialBuilder, KeychainError> {
         .ok_or_else(|| KeychainError::Unavailable("this system has no supported keychain".into()))
 }
 
+/// The Secret Service: over libdbus with glibc, over zbus (pure Rust) in the static musl
+/// build; `core/Cargo.toml` picks which per target, the API is the same.
 #[cfg(target_os = "linux")]
 fn native() -> Option<Box<CredentialBuilder>> {
     Some(keyring::secret_service::default_credential_builder())
