@@ -24,6 +24,7 @@ mod issue;
 mod jwt;
 mod keys;
 mod license_files;
+pub mod licensing;
 mod models;
 mod multipart;
 mod orgs;
@@ -35,13 +36,14 @@ mod sync;
 mod tls;
 pub mod totp;
 mod upload;
+mod vault;
+mod vaultwarden;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use companion_core::license::TrustSet;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -214,7 +216,7 @@ impl Builder {
     }
 }
 
-/// The licensing key and certificate, the trust set and the world (CPU-heavy).
+/// The licensing key and certificate and the world (CPU-heavy).
 fn build_shared(
     seed: &Seed,
     urls: Urls,
@@ -225,14 +227,14 @@ fn build_shared(
     let licensing_key = cursor.next_rsa()?;
     let cert = keys::licensing_certificate_pem(&licensing_key)?;
     std::fs::write(cert_path, &cert)?;
-    let trust = TrustSet::production()?.trust_pem(&cert)?;
+    let verifying_key = licensing_key.to_public_key();
     std::fs::create_dir_all(license_dir)?;
     let world = build::world(
         seed,
         build::Inputs {
             urls: &urls,
             licensing_key: &licensing_key,
-            trust: &trust,
+            verifying_key: &verifying_key,
             license_dir,
             cursor: &mut cursor,
         },
@@ -240,11 +242,12 @@ fn build_shared(
     let jwt = jwt::Signer::new(&cursor.next_rsa()?)?;
     let config = Config {
         version: seed.server_version.clone(),
+        vaultwarden: seed.vaultwarden,
         token_lifetime: Duration::from_secs(seed.access_token_lifetime_seconds),
         failure_delay: Duration::from_millis(seed.auth_failure_delay_ms),
         licensing_key,
         jwt,
-        trust,
+        verifying_key,
         license_dir: license_dir.to_path_buf(),
         urls,
     };
@@ -263,12 +266,17 @@ fn role_router(role: Role, shared: &Arc<Shared>) -> Router {
             .merge(orgs::router(ctx(realm)))
             .merge(connections::router(ctx(realm)))
             .merge(sync::router(ctx(realm)))
+            .merge(vault::router(ctx(realm)))
             .merge(cloud::router(ctx(realm)))
     };
     let app = match role {
         Role::SelfHosted => Router::new()
             .nest("/api", api(Realm::SelfHosted))
-            .nest("/identity", identity::router(ctx(Realm::SelfHosted))),
+            .nest("/identity", identity::router(ctx(Realm::SelfHosted)))
+            .layer(axum::middleware::from_fn_with_state(
+                shared.config.vaultwarden,
+                vaultwarden::layer,
+            )),
         Role::CloudApi(region) => api(Realm::Cloud(region)),
         Role::CloudIdentity(region) => identity::router(ctx(Realm::Cloud(region))),
     };
