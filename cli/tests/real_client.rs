@@ -432,3 +432,15 @@ async fn after_a_license_upload_and_a_billing_sync_bw_signs_in_and_lists_the_org
     assert_eq!(seen[0]["enabled"], true);
     assert_every_request_succeeded(&server, &[]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Bitwarden's CLI in .tools: run `make test` (or `make tools` first)"]
+async fn bw_signs_in_to_the_server_playing_vaultwarden_and_lists_its_organization() {
+    let mut vaultwarden = seed();
+    vaultwarden.vaultwarden = true;
+    let server = start_with(vaultwarden, true).await;
+    let bw = password_login(&server, OWNER, OWNER_PASSWORD).await;
+    let names: Vec<String> = organizations(&bw).await.into_iter().map(|o| o.1).collect();
+    assert_eq!(names, ["Acme Corp"]);
+    assert_every_request_succeeded(&server, &[]);
+}

@@ -56,8 +56,8 @@ pub use multipart::MAX_UPLOAD_BYTES;
 pub use orgs::OpenedOrganization;
 pub use seed::{Region, Seed};
 pub use state::{
-    CloudOrg, Connection, Mail, MailPurpose, Member, Realm, SelfHostedOrg, State, Urls, Usage,
-    User, World,
+    CloudOrg, Collection, Connection, Mail, MailPurpose, Member, Realm, SelfHostedOrg, State, Urls,
+    Usage, User, World,
 };
 pub use sync::SYNC_FAILED;
 pub use upload::{ALREADY_IN_USE, INVALID_LICENSE, ORGANIZATION_AS_USER, PREMIUM_AS_ORGANIZATION};

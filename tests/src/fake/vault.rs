@@ -12,8 +12,9 @@
 //!   null when `excludeDomains`), `policies` (none are kept: empty), `sends` (empty) and
 //!   `userDecryption` (`UserDecryptionResponseModel`: `masterPasswordUnlock` with the KDF,
 //!   the master-key-wrapped user key and the salt, as in the token response).
-//! - `GET /accounts/revision-date` (`AccountsController.GetAccountRevisionDate`): the
-//!   account's `RevisionDate` in milliseconds since the Unix epoch (a bare JSON number);
+//! - `GET /accounts/revision-date` (`AccountsController.GetAccountRevisionDate`,
+//!   S:`src/Api/Auth/Controllers/AccountsController.cs`): the account's `RevisionDate` in
+//!   milliseconds since the Unix epoch (`CoreHelpers.ToEpocMilliseconds`, a bare number);
 //!   clients sync again only when it is newer than their last sync.
 //!
 //! Collections are those created with a self-hosted organization, which the server assigns
