@@ -444,3 +444,21 @@ async fn bw_signs_in_to_the_server_playing_vaultwarden_and_lists_its_organizatio
     assert_eq!(names, ["Acme Corp"]);
     assert_every_request_succeeded(&server, &[]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Bitwarden's CLI in .tools: run `make test` (or `make tools` first)"]
+async fn bw_signs_in_to_the_demo_server_as_make_run_starts_it() {
+    let demo_seed = companion_tests::paths::workspace_root().join("scripts/demo/seed.json");
+    let server = companion_tests::fake::FakeBitwarden::builder()
+        .seed(Seed::from_file(&demo_seed).expect("the demo seed"))
+        .https_self_hosted_only(true)
+        .start()
+        .await
+        .expect("the demo server starts");
+    assert!(server.self_hosted_url.starts_with("https://"));
+    assert!(server.cloud_api_url.starts_with("http://"));
+    let bw = password_login(&server, OWNER, OWNER_PASSWORD).await;
+    let names: Vec<String> = organizations(&bw).await.into_iter().map(|o| o.1).collect();
+    assert!(names.contains(&"Acme Corp".to_owned()), "{names:?}");
+    assert_every_request_succeeded(&server, &[]);
+}

@@ -73,6 +73,7 @@ impl FakeBitwarden {
         Builder {
             seed: None,
             https: false,
+            https_self_hosted_only: false,
             state_dir: None,
         }
     }
@@ -82,6 +83,7 @@ impl FakeBitwarden {
 pub struct Builder {
     seed: Option<Seed>,
     https: bool,
+    https_self_hosted_only: bool,
     state_dir: Option<PathBuf>,
 }
 
@@ -95,6 +97,14 @@ impl Builder {
     /// Serve HTTPS with a certificate from a CA made at start (see [`Running::ca_cert_path`]).
     pub fn https(mut self, on: bool) -> Self {
         self.https = on;
+        self
+    }
+
+    /// Serve HTTPS on the self-hosted role only and plain HTTP on the cloud roles (the
+    /// demo: Bitwarden's clients need HTTPS for the server they sign in to, while the app
+    /// reaches the cloud roles on loopback without a CA of its own).
+    pub fn https_self_hosted_only(mut self, on: bool) -> Self {
+        self.https_self_hosted_only = on;
         self
     }
 
@@ -119,7 +129,8 @@ impl Builder {
                 (Some(temp), dir)
             }
         };
-        let scheme = if self.https { "https" } else { "http" };
+        let (https_all, https_self_hosted) = (self.https, self.https_self_hosted_only);
+        let https = |role: Role| https_all || (https_self_hosted && role == Role::SelfHosted);
         let mut bound = Vec::new();
         let mut roles = vec![
             Role::SelfHosted,
@@ -132,6 +143,7 @@ impl Builder {
         }
         for role in roles {
             let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+            let scheme = if https(role) { "https" } else { "http" };
             let url = format!("{scheme}://127.0.0.1:{}", listener.local_addr()?.port());
             bound.push((role, listener, url));
         }
@@ -149,7 +161,11 @@ impl Builder {
             eu_cloud_identity: url_of(Role::CloudIdentity(Region::EU)),
         };
 
-        let tls = if self.https { Some(tls::make()?) } else { None };
+        let tls = if https_all || https_self_hosted {
+            Some(tls::make()?)
+        } else {
+            None
+        };
         let ca_cert_path = match &tls {
             Some(tls) => {
                 let path = state_dir.join("ca.pem");
@@ -190,7 +206,10 @@ impl Builder {
         let mut tasks = Vec::new();
         for (role, listener, _) in bound {
             let app = role_router(role, &shared);
-            let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
+            let acceptor = tls
+                .as_ref()
+                .filter(|_| https(role))
+                .map(|t| t.acceptor.clone());
             tasks.push(tokio::spawn(serve::run(
                 listener,
                 app,
