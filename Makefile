@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/bin:$(PATH)
 deps:
 	@scripts/deps.sh
 
-## Install crates.io test tools (tauri-driver) into .tools/.
+## Install the test tools into .tools/: tauri-driver (crates.io) and Bitwarden's CLI bw (npm, pinned).
 tools: deps
 	@scripts/tools.sh
 

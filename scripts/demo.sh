@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Opens the app on the demo: a Bitwarden-compatible test server (fake-bitwarden, built by
-# `make build`) seeded from scripts/demo/seed.json, and a private config and data folder in
+# `make build`) seeded from scripts/demo/seed.json, serving HTTPS on its self-hosted role (so
+# Bitwarden's own clients can sign in to it too), and a private config and data folder in
 # .demo/ holding one instance, "Demo vault", with a sample bwdata folder. Quitting the app
 # (tray -> Quit) stops the server.
 set -euo pipefail
@@ -24,7 +25,7 @@ home=$PWD/.demo
 rm -rf "$home"
 mkdir -p "$home/config/license-companion" "$home/data" "$home/cache" "$home/server"
 
-"$server" --seed scripts/demo/seed.json --state-dir "$home/server" \
+"$server" --seed scripts/demo/seed.json --https-self-hosted-only --state-dir "$home/server" \
   --port-file "$home/server.json" >"$home/server.log" 2>&1 &
 server_pid=$!
 stop_server() {
@@ -64,6 +65,7 @@ cat >"$home/config/license-companion/settings.json" <<JSON
       "id": "de300000-0000-4000-8000-000000000001",
       "name": "Demo vault",
       "url": "$vault_url",
+      "caFile": "$(ready ca_cert_path)",
       "installation": { "kind": "folder", "path": "$bwdata" }
     }
   ]
@@ -72,6 +74,7 @@ JSON
 
 echo "Demo vault: $vault_url (test server log: $home/server.log)"
 echo "Sign in with owner@example.com / correct horse battery staple. Quit from the tray to end the demo."
+echo "Bitwarden's CLI signs in to it too: NODE_EXTRA_CA_CERTS=$(ready ca_cert_path) bw config server $vault_url"
 status=0
 XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data XDG_CACHE_HOME=$home/cache \
   LICENSE_COMPANION_DEMO=1 \

@@ -28,6 +28,11 @@ packages=(
   # a Simplified Chinese font, so screenshots of the Chinese window show the text
   fonts-wqy-microhei
 )
+# Node.js runs Bitwarden's own CLI in the real-client tests. A Node.js from elsewhere
+# (e.g. NodeSource, which bundles npm) is fine; only a machine with neither gets Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 fi
 
 missing=()

@@ -1,8 +1,27 @@
 #!/usr/bin/env bash
-# Installs the test tools that come from crates.io into .tools/ (never into ~/.cargo).
+# Installs the test tools into .tools/ (never into ~/.cargo or the global npm folder):
+# tauri-driver from crates.io, and Bitwarden's own command-line client `bw` from the npm
+# registry, pinned with its whole dependency tree by scripts/bw-cli/package-lock.json.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)/.tools"
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)/.tools"
 if [[ ! -x $root/bin/tauri-driver ]]; then
   echo "Installing tauri-driver into $root"
   cargo install --quiet --locked tauri-driver --version '^2' --root "$root"
 fi
+
+# `bw` for the real-client suite (cli/tests/real_client.rs); reinstalled when the pin moves.
+bw_dir=$root/bw-cli
+if [[ ! -x $bw_dir/node_modules/.bin/bw ]] ||
+  ! cmp -s "$here/bw-cli/package-lock.json" "$bw_dir/package-lock.json"; then
+  if ! command -v npm >/dev/null; then
+    echo "npm is not installed; run scripts/deps.sh (make deps) first." >&2
+    exit 1
+  fi
+  echo "Installing Bitwarden's CLI (bw) into $bw_dir"
+  mkdir -p "$bw_dir"
+  cp "$here/bw-cli/package.json" "$here/bw-cli/package-lock.json" "$bw_dir/"
+  (cd "$bw_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+mkdir -p "$root/bin"
+ln -sfn ../bw-cli/node_modules/.bin/bw "$root/bin/bw"

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use companion_core::bitwarden::{owned_organizations, OrganizationsReport};
+use companion_core::bitwarden::{owned_organizations, BitwardenError, OrganizationsReport};
 
 use crate::net::{block_on, Net, NetArgs};
 use crate::report::{day, fail, print_json, Style};
@@ -41,6 +41,9 @@ pub fn run(args: OrgsArgs) -> ExitCode {
 }
 
 fn render(report: &OrganizationsReport, s: &Style) -> String {
+    if !report.takes_licenses {
+        return render_unlicensed(report, s);
+    }
     let mut out = format!(
         "{} on {} (cloud communication {})\n",
         s.bold("Organizations you own"),
@@ -94,6 +97,30 @@ fn render(report: &OrganizationsReport, s: &Style) -> String {
             ),
         };
         out.push_str(&format!("    Billing sync: {sync_text}\n"));
+    }
+    out
+}
+
+/// A server that takes no licenses (Vaultwarden): the organizations, and why there is no
+/// license state (the text of `BitwardenError::NoLicensesOnVaultwarden`).
+fn render_unlicensed(report: &OrganizationsReport, s: &Style) -> String {
+    let mut out = format!(
+        "{} on {}\n  {}\n",
+        s.bold("Organizations you own"),
+        report.server,
+        BitwardenError::NoLicensesOnVaultwarden
+    );
+    if report.organizations.is_empty() {
+        out.push_str("  none\n");
+    }
+    for org in &report.organizations {
+        let state = if org.enabled { "" } else { " (disabled)" };
+        out.push_str(&format!(
+            "  {}  {}{}\n",
+            s.bold(&org.name),
+            org.id,
+            s.bad(state)
+        ));
     }
     out
 }

@@ -1,7 +1,9 @@
 //! Shared helpers for the integration and end-to-end tests: where the built binaries are,
-//! where test output goes, a WebDriver session on the real app window ([`window::AppWindow`]), and `fake`, the
-//! Bitwarden-compatible server the tests and the demo mode talk to.
+//! where test output goes, a WebDriver session on the real app window ([`window::AppWindow`]), `fake`, the
+//! Bitwarden-compatible server the tests and the demo mode talk to, and [`bw::Bw`],
+//! Bitwarden's own CLI run against it.
 
+pub mod bw;
 pub mod fake;
 pub mod paths;
 pub mod webdriver;

@@ -136,13 +136,17 @@ impl AppWindow {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
-    /// Picks the option with this `value` in the `<select>` matching `css`.
+    /// Picks the option with this `value` in the `<select>` matching `css`. The list is
+    /// looked up again while waiting, so options a view re-renders are followed.
     pub async fn select(&self, css: &str, value: &str) {
-        self.find(css)
-            .await
-            .select_by_value(value)
-            .await
-            .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match self.find(css).await.select_by_value(value).await {
+                Ok(()) => return,
+                Err(e) if Instant::now() > deadline => panic!("select {value} in {css}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
     }
 
     /// The visible text of the element matching `css`.

@@ -67,3 +67,31 @@ fn desktop_shell_is_the_one_that_links_tauri() {
     let deps = normal_dependencies("license-companion");
     assert!(deps.iter().any(|name| name == "tauri"), "{deps:?}");
 }
+
+/// The features `package` turns on in companion-core in a build of it (no dev-dependencies).
+fn core_features_in(package: &str) -> String {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(paths::workspace_root())
+        .args(["tree", "--locked", "--offline", "-e", "normal"])
+        .args(["--prefix", "none", "--format", "{p} [{f}]", "-p", package])
+        .output()
+        .expect("run cargo tree");
+    assert!(output.status.success(), "cargo tree failed");
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .lines()
+        .find(|line| line.starts_with("companion-core "))
+        .unwrap_or_else(|| panic!("{package} does not use companion-core"))
+        .to_owned()
+}
+
+#[test]
+fn release_builds_of_the_app_and_cli_cannot_sign_licenses() {
+    for package in ["license-companion", "bwlicense"] {
+        let core = core_features_in(package);
+        assert!(
+            !core.contains("test-support"),
+            "{package} builds companion-core with test-support (license signing): {core}"
+        );
+    }
+}

@@ -46,6 +46,7 @@ export const strings = {
     "dashboard.lastKnown": "Last known, checked {date}",
     "dashboard.reachable": "Reachable (server version {version})",
     "dashboard.reachableNoVersion": "Reachable",
+    "dashboard.noLicenseNeeded": "Vaultwarden needs no Bitwarden license; nothing to upload or sync here",
   },
   "zh-CN": {
     "dashboard.heading": "概览",
@@ -87,6 +88,7 @@ export const strings = {
     "dashboard.lastKnown": "最后已知数据，检查于 {date}",
     "dashboard.reachable": "可以连接（服务器版本 {version}）",
     "dashboard.reachableNoVersion": "可以连接",
+    "dashboard.noLicenseNeeded": "Vaultwarden 不需要 Bitwarden 许可证；这里没有需要上传或同步的内容",
   },
 };
 
@@ -166,7 +168,9 @@ function renderRow(row, lang) {
     row.lastKnownAt
       ? el("div", { class: "muted dash-last-known" }, t("dashboard.lastKnown", { date: formatDateTime(row.lastKnownAt, lang) }))
       : null),
-  el("td", { class: "dash-plan" }, row.plan ?? "—"),
+  row.takesLicenses === false
+    ? el("td", { class: "dash-plan dash-no-license" }, t("dashboard.noLicenseNeeded"))
+    : el("td", { class: "dash-plan" }, row.plan ?? "—"),
   el("td", { class: "dash-seats" }, row.seats ?? "—"),
   el("td", { class: "dash-expires" }, expires),
   el("td", { class: "dash-days" }, row.daysLeft ?? "—"),

@@ -227,7 +227,10 @@ pub fn args<'a>(parts: &[&'a [String]], command: &[&'a str]) -> Vec<&'a str> {
 
 async fn cloud_session(server: &Running, credentials: Credentials) -> Session {
     let http = Http::new(
-        HttpOptions::default(),
+        HttpOptions {
+            ca_cert: server.ca_cert_path.clone(),
+            ..HttpOptions::default()
+        },
         Device::with_identifier(AppKind::Cli, Uuid::new_v4()),
     )
     .unwrap();

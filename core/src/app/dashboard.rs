@@ -42,6 +42,9 @@ pub struct ServerFacts {
     /// The installation ID inside the license file each organization runs on, when that
     /// file could be read (the server's license folder, or the copy this app applied).
     pub license_installations: Vec<(Uuid, Uuid)>,
+    /// Whether Bitwarden licenses apply to the server (`OrganizationsReport::takes_licenses`:
+    /// not on Vaultwarden).
+    pub takes_licenses: bool,
 }
 
 /// A premium account on a self-hosted server. The server reports no premium dates; they
@@ -152,6 +155,9 @@ pub struct Row {
     /// last successful check, made at this time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_known_at: Option<DateTime<Utc>>,
+    /// False on a server that takes no Bitwarden licenses (Vaultwarden): the row has no
+    /// plan, dates or billing sync, and nothing to renew.
+    pub takes_licenses: bool,
 }
 
 /// The rows of each instance's last successful check (by instance id), so a server that
@@ -303,6 +309,9 @@ fn instance_rows(facts: &InstanceFacts, now: DateTime<Utc>) -> Vec<Row> {
         Some(Ok(found)) => found.installation_id,
         _ => None,
     };
+    if !server.takes_licenses {
+        return unlicensed_rows(instance, server, installation);
+    }
     let mut rows = Vec::new();
     for org in &server.organizations {
         let mut row = blank_row(instance, RowKind::Organization);
@@ -395,6 +404,33 @@ fn instance_rows(facts: &InstanceFacts, now: DateTime<Utc>) -> Vec<Row> {
     rows
 }
 
+/// The rows of a server that takes no licenses (Vaultwarden): its organizations, or the
+/// server itself, with only the installation's findings as problems.
+fn unlicensed_rows(
+    instance: &Instance,
+    server: &ServerFacts,
+    installation: Vec<RowProblem>,
+) -> Vec<Row> {
+    let mut rows: Vec<Row> = server
+        .organizations
+        .iter()
+        .map(|org| {
+            let mut row = blank_row(instance, RowKind::Organization);
+            row.org_id = Some(org.id);
+            row.name = org.name.clone();
+            row.takes_licenses = false;
+            finish(row, installation.clone())
+        })
+        .collect();
+    if rows.is_empty() {
+        let mut row = blank_row(instance, RowKind::Instance);
+        row.name = server.email.clone();
+        row.takes_licenses = false;
+        rows.push(finish(row, installation));
+    }
+    rows
+}
+
 fn blank_row(instance: &Instance, kind: RowKind) -> Row {
     Row {
         instance_id: instance.id.clone(),
@@ -413,6 +449,7 @@ fn blank_row(instance: &Instance, kind: RowKind) -> Row {
         status: Status::Ok,
         problems: Vec::new(),
         last_known_at: None,
+        takes_licenses: true,
     }
 }
 
@@ -623,6 +660,7 @@ mod tests {
             organizations: orgs,
             premium: None,
             license_installations: Vec::new(),
+            takes_licenses: true,
         }
     }
 
@@ -866,6 +904,45 @@ mod tests {
                 signed_out: 1,
                 unreachable: 1
             }
+        );
+    }
+
+    #[test]
+    fn a_vaultwarden_server_lists_its_organizations_with_nothing_to_renew() {
+        let mut expired = org(1, "Acme", -30);
+        expired.enabled = false;
+        let vaultwarden = ServerFacts {
+            takes_licenses: false,
+            cloud_communication: false,
+            premium: Some(PremiumFacts { expires: None }),
+            ..server(vec![expired])
+        };
+        let listed = rows(
+            &[facts(instance("v", "Vaultwarden"), Ok(vaultwarden))],
+            now(),
+        );
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        let row = &listed[0];
+        assert_eq!(
+            (row.kind, row.name.as_str()),
+            (RowKind::Organization, "Acme")
+        );
+        assert!(!row.takes_licenses);
+        assert_eq!(
+            (row.plan.as_ref(), row.expires, row.billing_sync),
+            (None, None, None)
+        );
+        assert_eq!(row.status, Status::Ok);
+        assert!(row.problems.is_empty(), "{:?}", row.problems);
+
+        let empty = ServerFacts {
+            takes_licenses: false,
+            ..server(Vec::new())
+        };
+        let alone = rows(&[facts(instance("v", "Vaultwarden"), Ok(empty))], now());
+        assert_eq!(
+            (alone[0].kind, alone[0].takes_licenses),
+            (RowKind::Instance, false)
         );
     }
 

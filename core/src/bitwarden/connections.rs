@@ -15,6 +15,7 @@ use super::errors::BitwardenError;
 use super::http::Body;
 use super::organizations::date;
 use super::replies::field;
+use super::server_info::ensure_licensing;
 use super::session::Session;
 use crate::secrets::{account, SecretKind, SecretStore};
 
@@ -147,6 +148,7 @@ pub async fn save_billing_sync_token(
     org: Uuid,
     token: &SecretString,
 ) -> Result<SavedToken, BitwardenError> {
+    ensure_licensing(session).await?;
     let existing = billing_sync_connection(session, org).await?;
     let body = json!({
         "type": CLOUD_BILLING_SYNC,
@@ -210,6 +212,7 @@ pub async fn delete_billing_sync_connection(
 /// Asks the server to fetch the organization's license from the cloud now
 /// (`POST /organizations/licenses/self-hosted/{org}/sync`).
 pub async fn trigger_sync(session: &Session, org: Uuid) -> Result<(), BitwardenError> {
+    ensure_licensing(session).await?;
     session
         .expect_success(
             Method::POST,

@@ -123,6 +123,8 @@ pub enum BitwardenError {
         tier: String,
         message: String,
     },
+    #[error("Vaultwarden needs no Bitwarden license; nothing to upload or sync here.")]
+    NoLicensesOnVaultwarden,
     #[error(transparent)]
     Keychain(#[from] KeychainError),
     #[error(transparent)]
@@ -210,6 +212,7 @@ impl Explain for BitwardenError {
             BitwardenError::SecretRejected { otp: false, .. } => "invalid_password",
             BitwardenError::SecretRejected { otp: true, .. } => "invalid_otp",
             BitwardenError::BillingSyncNotOffered { .. } => "billing_sync_not_offered",
+            BitwardenError::NoLicensesOnVaultwarden => "vaultwarden_needs_no_license",
             BitwardenError::Keychain(e) => e.code(),
             BitwardenError::Crypto(e) => e.code(),
             BitwardenError::Installation(e) => e.code(),
@@ -250,6 +253,7 @@ impl Explain for BitwardenError {
             BitwardenError::SecretRejected { otp: false, .. } => "Check the master password of this account on this server (a cloud account's password can differ from the self-hosted one's), or use an e-mailed code instead (--otp).".into(),
             BitwardenError::SecretRejected { otp: true, .. } => "Run the command again and type the newest code from the e-mail, or use the master password instead of --otp.".into(),
             BitwardenError::BillingSyncNotOffered { .. } => "Billing sync needs a Teams or Enterprise plan. Upgrade the organization in the web vault, or move licenses by hand: `bwlicense download`, then `bwlicense upload`.".into(),
+            BitwardenError::NoLicensesOnVaultwarden => "Vaultwarden unlocks every feature by itself. Signing in, listing organizations and reading the installation still work here.".into(),
             BitwardenError::Keychain(e) => e.advice(),
             BitwardenError::Crypto(e) => e.advice(),
             BitwardenError::Installation(e) => e.advice(),

@@ -63,7 +63,7 @@ pub use organizations::{
     owned_organizations, profile, subscription, Membership, OrganizationState, OrganizationsReport,
     Profile, Subscription,
 };
-pub use server_info::{server_info, ServerInfo};
+pub use server_info::{server_info, ServerInfo, ServerProduct};
 pub use session::{LoginKind, Session, SessionFacts};
 pub use store::SessionStore;
 pub use upload::{

@@ -23,6 +23,7 @@ use super::errors::BitwardenError;
 use super::http::Body;
 use super::multipart::{license_form_with, FilePart};
 use super::replies::{api_error, field};
+use super::server_info::ensure_licensing;
 use super::session::Session;
 use crate::crypto::{CryptoError, EncryptedAccount, OrganizationKeys};
 use crate::error::{Explain, Problem};
@@ -94,6 +95,7 @@ pub async fn prepare_organization(
     session: &Session,
     request: OrganizationRequest,
 ) -> Result<OrganizationDraft, BitwardenError> {
+    ensure_licensing(session).await?;
     let file = request.path.display().to_string();
     let bytes =
         std::fs::read(&request.path).map_err(|e| BitwardenError::file("read", &request.path, e))?;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::connections::{self, BillingSyncConnection};
 use super::errors::BitwardenError;
 use super::replies::field;
+use super::server_info::ensure_licensing;
 use super::session::Session;
 use crate::license::dates::days_until;
 use crate::license::NetDateTime;
@@ -160,11 +161,41 @@ pub struct OrganizationsReport {
     pub email: String,
     pub cloud_communication: bool,
     pub organizations: Vec<OrganizationState>,
+    /// Whether Bitwarden licenses apply here (not on Vaultwarden, see
+    /// [`ServerInfo::licensing`](super::ServerInfo::licensing)); when they do not, the
+    /// organizations come without plan, seats, dates or billing sync.
+    pub takes_licenses: bool,
 }
 
 /// Lists the owned organizations with their license state.
 pub async fn owned_organizations(session: &Session) -> Result<OrganizationsReport, BitwardenError> {
     let profile = profile(session).await?;
+    if let Err(BitwardenError::NoLicensesOnVaultwarden) = ensure_licensing(session).await {
+        let organizations = profile
+            .organizations
+            .iter()
+            .filter(|m| m.is_owner())
+            .map(|membership| OrganizationState {
+                id: membership.id,
+                name: membership.name.clone(),
+                enabled: membership.enabled,
+                plan: None,
+                seats: None,
+                days_until_grace: None,
+                days_until_disabled: None,
+                expiration: None,
+                expiration_without_grace: None,
+                billing_sync: BillingSyncConnection::default(),
+            })
+            .collect();
+        return Ok(OrganizationsReport {
+            server: session.endpoints().label(),
+            email: profile.email,
+            cloud_communication: false,
+            organizations,
+            takes_licenses: false,
+        });
+    }
     let cloud_communication = connections::cloud_communication_enabled(session).await?;
     let now = Utc::now();
     let mut organizations = Vec::new();
@@ -189,6 +220,7 @@ pub async fn owned_organizations(session: &Session) -> Result<OrganizationsRepor
         email: profile.email,
         cloud_communication,
         organizations,
+        takes_licenses: true,
     })
 }
 

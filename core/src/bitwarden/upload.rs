@@ -21,6 +21,7 @@ use super::in_force::{license_in_force, ReplacedCopy};
 use super::multipart::{license_form, FilePart};
 use super::organizations::{self, Profile, Subscription};
 use super::replies::api_error;
+use super::server_info::ensure_licensing;
 use super::session::Session;
 use crate::license::{
     inspect_parsed, parse, summary, ExpectedInstallation, InspectOptions, Inspection, License,
@@ -105,6 +106,7 @@ pub async fn plan_upload(
     archive: &Archive,
     request: UploadRequest,
 ) -> Result<UploadPlan, BitwardenError> {
+    ensure_licensing(session).await?;
     let file = request.path.display().to_string();
     let bytes =
         std::fs::read(&request.path).map_err(|e| BitwardenError::file("read", &request.path, e))?;

@@ -3,8 +3,9 @@
 //! certificates, and running the server's upload checks with its own messages.
 //!
 //! Entry points: [`parse`] for the typed license (and the original bytes, which uploads
-//! send untouched), [`inspect`] for the full verdict. [`canonical`] and [`sign`] let a test
-//! server generate licenses that this module (and a real server with its key) accepts.
+//! send untouched), [`inspect`] for the full verdict. With the `test-support` feature
+//! (tests and benchmarks only, never a release build), `sign` makes licenses as the cloud
+//! does, signed with a test key.
 
 pub mod canonical;
 pub mod certs;
@@ -15,6 +16,7 @@ mod error;
 mod model;
 mod parse;
 mod report;
+#[cfg(any(test, feature = "test-support"))]
 pub mod sign;
 pub mod signature;
 pub mod token;

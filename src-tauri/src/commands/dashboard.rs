@@ -149,8 +149,9 @@ async fn server_facts(state: &AppState, instance: &Instance) -> Result<ServerFac
         email: report.email,
         cloud_communication: report.cloud_communication,
         organizations: report.organizations,
-        premium,
+        premium: premium.filter(|_| report.takes_licenses),
         license_installations: Vec::new(),
+        takes_licenses: report.takes_licenses,
     })
 }
 

@@ -16,6 +16,9 @@ struct Args {
     /// Serve HTTPS with a certificate from a CA made at start (its PEM path is printed).
     #[arg(long)]
     https: bool,
+    /// HTTPS on the self-hosted role only, plain HTTP on the cloud roles (the demo).
+    #[arg(long, conflicts_with = "https")]
+    https_self_hosted_only: bool,
     /// Where license files and certificates go (a temporary folder when not given).
     #[arg(long)]
     state_dir: Option<PathBuf>,
@@ -31,7 +34,10 @@ async fn main() -> anyhow::Result<()> {
         Some(path) => Seed::from_file(path)?,
         None => Seed::default_seed(),
     };
-    let mut builder = FakeBitwarden::builder().seed(seed).https(args.https);
+    let mut builder = FakeBitwarden::builder()
+        .seed(seed)
+        .https(args.https)
+        .https_self_hosted_only(args.https_self_hosted_only);
     if let Some(dir) = &args.state_dir {
         builder = builder.state_dir(dir);
     }

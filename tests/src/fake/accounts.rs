@@ -78,6 +78,12 @@ pub(crate) fn current_user(ctx: &Ctx, caller: &Caller) -> ApiResult<User> {
 
 async fn config(State(ctx): State<Ctx>) -> Json<Value> {
     let urls = &ctx.shared.config.urls;
+    if ctx.shared.config.vaultwarden && ctx.realm == Realm::SelfHosted {
+        return Json(super::vaultwarden::config(
+            &ctx.shared.config.version,
+            &urls.self_hosted,
+        ));
+    }
     let (vault, api, identity, region) = match ctx.realm {
         Realm::SelfHosted => (
             urls.self_hosted.clone(),
@@ -249,7 +255,7 @@ async fn post_license_vnext(
 /// Verifies a premium license for `user`, writes it and makes the account premium.
 fn apply_premium_license(ctx: &Ctx, user: &User, license: License) -> ApiResult<()> {
     let now = Utc::now();
-    let trust = &ctx.shared.config.trust;
+    let trust = &ctx.shared.config.verifying_key;
     if license.token().is_none() && license.version() != 1 {
         return Err(ApiError::bad_request(format!(
             "Version {} is not supported.",

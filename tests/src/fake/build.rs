@@ -9,8 +9,8 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Duration, Utc};
 use companion_core::crypto::{Kdf, SymmetricKey, Zeroizing};
-use companion_core::license::{License, TrustSet};
-use rsa::RsaPrivateKey;
+use companion_core::license::License;
+use rsa::{RsaPrivateKey, RsaPublicKey};
 use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
@@ -30,7 +30,8 @@ use super::{issue, license_files, upload};
 pub(crate) struct Inputs<'a> {
     pub urls: &'a Urls,
     pub licensing_key: &'a RsaPrivateKey,
-    pub trust: &'a TrustSet,
+    /// The licensing key's public half, which uploads are checked against.
+    pub verifying_key: &'a RsaPublicKey,
     pub license_dir: &'a Path,
     pub cursor: &'a mut KeyCursor,
 }
@@ -162,6 +163,8 @@ fn make_user(seed: &UserSeed, realm: Realm, now: DateTime<Utc>) -> anyhow::Resul
         premium_expires: seed.premium_days.map(|d| days(now, d)),
         license_key: random_string(20),
         premium_license: None,
+        created: now,
+        revision: now,
         keys,
         api_key: seed.api_key.clone().map(SecretString::from),
         known_devices,
@@ -293,7 +296,7 @@ fn make_self_hosted_org(
         .ok_or_else(|| anyhow!("no cloud organization {}", seed.cloud_organization))?;
     let license = issue::organization_license(cloud, installation, inputs.licensing_key, now)
         .map_err(|e| anyhow!("cannot issue the license of {}: {e:?}", cloud.name))?;
-    let effective = match upload::claims_license(&license, inputs.trust, now) {
+    let effective = match upload::claims_license(&license, inputs.verifying_key, now) {
         Ok(Some(License::Organization(l))) => l,
         other => return Err(anyhow!("the seeded license does not verify: {other:?}")),
     };

@@ -1,14 +1,18 @@
 //! Licenses as the cloud issues them: dates from the subscription (contract §6), signed
 //! with the test licensing key over the canonical data, and with the RS256 `Token` whose
-//! claims are the license (§1.7). The cloud emits `Version` 15.
+//! claims are the license (§1.7), by the fake's own `licensing` code. The cloud emits
+//! `Version` 15.
 
 use chrono::{DateTime, Duration, Months, Utc};
-use companion_core::license::sign::sign_with_token;
-use companion_core::license::{License, NetDateTime, OrganizationLicense, PlanType, UserLicense};
+use companion_core::license::{
+    parse, License, LicenseKind, NetDateTime, OrganizationLicense, PlanType, UserLicense,
+};
 use rsa::RsaPrivateKey;
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::envelope::ApiError;
+use super::licensing::{self, Class};
 use super::plans;
 use super::seed::SubscriptionStatus;
 use super::state::{CloudOrg, User};
@@ -180,12 +184,20 @@ pub(crate) fn user_license(
     sign(License::User(license), key, now)
 }
 
-fn sign(
-    mut license: License,
-    key: &RsaPrivateKey,
-    now: DateTime<Utc>,
-) -> Result<License, ApiError> {
-    sign_with_token(&mut license, key, now)
-        .map_err(|e| ApiError::bad_request(format!("Cannot sign licenses: {e}")))?;
-    Ok(license)
+/// Signs with the fake's own licensing code (`licensing::sign`), then reads the signed JSON
+/// back into the model.
+fn sign(license: License, key: &RsaPrivateKey, now: DateTime<Utc>) -> Result<License, ApiError> {
+    let failed = |e: String| ApiError::bad_request(format!("Cannot sign licenses: {e}"));
+    let class = match license.kind() {
+        LicenseKind::Organization => Class::Organization,
+        LicenseKind::User => Class::User,
+    };
+    let Ok(Value::Object(mut object)) = serde_json::to_value(&license) else {
+        return Err(failed("the license is not a JSON object".into()));
+    };
+    licensing::sign(&mut object, class, key, now).map_err(failed)?;
+    let bytes = serde_json::to_vec(&Value::Object(object)).map_err(|e| failed(e.to_string()))?;
+    parse(&bytes)
+        .map(|parsed| parsed.license)
+        .map_err(|e| failed(e.to_string()))
 }

@@ -24,6 +24,7 @@ mod issue;
 mod jwt;
 mod keys;
 mod license_files;
+pub mod licensing;
 mod models;
 mod multipart;
 mod orgs;
@@ -37,13 +38,14 @@ mod tls;
 pub mod totp;
 mod upload;
 mod validation_job;
+mod vault;
+mod vaultwarden;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use companion_core::license::TrustSet;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -56,8 +58,8 @@ pub use multipart::MAX_UPLOAD_BYTES;
 pub use orgs::OpenedOrganization;
 pub use seed::{Region, Seed};
 pub use state::{
-    CloudOrg, Connection, Mail, MailPurpose, Member, Realm, SelfHostedOrg, State, Urls, Usage,
-    User, World,
+    CloudOrg, Collection, Connection, Mail, MailPurpose, Member, Realm, SelfHostedOrg, State, Urls,
+    Usage, User, World,
 };
 pub use sync::SYNC_FAILED;
 pub use upload::{ALREADY_IN_USE, INVALID_LICENSE, ORGANIZATION_AS_USER, PREMIUM_AS_ORGANIZATION};
@@ -77,6 +79,7 @@ impl FakeBitwarden {
         Builder {
             seed: None,
             https: false,
+            https_self_hosted_only: false,
             state_dir: None,
         }
     }
@@ -86,6 +89,7 @@ impl FakeBitwarden {
 pub struct Builder {
     seed: Option<Seed>,
     https: bool,
+    https_self_hosted_only: bool,
     state_dir: Option<PathBuf>,
 }
 
@@ -99,6 +103,14 @@ impl Builder {
     /// Serve HTTPS with a certificate from a CA made at start (see [`Running::ca_cert_path`]).
     pub fn https(mut self, on: bool) -> Self {
         self.https = on;
+        self
+    }
+
+    /// Serve HTTPS on the self-hosted role only and plain HTTP on the cloud roles (the
+    /// demo: Bitwarden's clients need HTTPS for the server they sign in to, while the app
+    /// reaches the cloud roles on loopback without a CA of its own).
+    pub fn https_self_hosted_only(mut self, on: bool) -> Self {
+        self.https_self_hosted_only = on;
         self
     }
 
@@ -123,7 +135,8 @@ impl Builder {
                 (Some(temp), dir)
             }
         };
-        let scheme = if self.https { "https" } else { "http" };
+        let (https_all, https_self_hosted) = (self.https, self.https_self_hosted_only);
+        let https = |role: Role| https_all || (https_self_hosted && role == Role::SelfHosted);
         let mut bound = Vec::new();
         let mut roles = vec![
             Role::SelfHosted,
@@ -136,6 +149,7 @@ impl Builder {
         }
         for role in roles {
             let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+            let scheme = if https(role) { "https" } else { "http" };
             let url = format!("{scheme}://127.0.0.1:{}", listener.local_addr()?.port());
             bound.push((role, listener, url));
         }
@@ -153,7 +167,11 @@ impl Builder {
             eu_cloud_identity: url_of(Role::CloudIdentity(Region::EU)),
         };
 
-        let tls = if self.https { Some(tls::make()?) } else { None };
+        let tls = if https_all || https_self_hosted {
+            Some(tls::make()?)
+        } else {
+            None
+        };
         let ca_cert_path = match &tls {
             Some(tls) => {
                 let path = state_dir.join("ca.pem");
@@ -194,7 +212,10 @@ impl Builder {
         let mut tasks = Vec::new();
         for (role, listener, _) in bound {
             let app = role_router(role, &shared);
-            let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
+            let acceptor = tls
+                .as_ref()
+                .filter(|_| https(role))
+                .map(|t| t.acceptor.clone());
             tasks.push(tokio::spawn(serve::run(
                 listener,
                 app,
@@ -220,7 +241,7 @@ impl Builder {
     }
 }
 
-/// The licensing key and certificate, the trust set and the world (CPU-heavy).
+/// The licensing key and certificate and the world (CPU-heavy).
 fn build_shared(
     seed: &Seed,
     urls: Urls,
@@ -231,14 +252,14 @@ fn build_shared(
     let licensing_key = cursor.next_rsa()?;
     let cert = keys::licensing_certificate_pem(&licensing_key)?;
     std::fs::write(cert_path, &cert)?;
-    let trust = TrustSet::production()?.trust_pem(&cert)?;
+    let verifying_key = licensing_key.to_public_key();
     std::fs::create_dir_all(license_dir)?;
     let world = build::world(
         seed,
         build::Inputs {
             urls: &urls,
             licensing_key: &licensing_key,
-            trust: &trust,
+            verifying_key: &verifying_key,
             license_dir,
             cursor: &mut cursor,
         },
@@ -246,11 +267,12 @@ fn build_shared(
     let jwt = jwt::Signer::new(&cursor.next_rsa()?)?;
     let config = Config {
         version: seed.server_version.clone(),
+        vaultwarden: seed.vaultwarden,
         token_lifetime: Duration::from_secs(seed.access_token_lifetime_seconds),
         failure_delay: Duration::from_millis(seed.auth_failure_delay_ms),
         licensing_key,
         jwt,
-        trust,
+        verifying_key,
         license_dir: license_dir.to_path_buf(),
         urls,
     };
@@ -269,13 +291,18 @@ fn role_router(role: Role, shared: &Arc<Shared>) -> Router {
             .merge(orgs::router(ctx(realm)))
             .merge(connections::router(ctx(realm)))
             .merge(sync::router(ctx(realm)))
+            .merge(vault::router(ctx(realm)))
             .merge(cloud::router(ctx(realm)))
     };
     let app = match role {
         Role::SelfHosted => Router::new()
             .merge(validation_job::router(ctx(Realm::SelfHosted)))
             .nest("/api", api(Realm::SelfHosted))
-            .nest("/identity", identity::router(ctx(Realm::SelfHosted))),
+            .nest("/identity", identity::router(ctx(Realm::SelfHosted)))
+            .layer(axum::middleware::from_fn_with_state(
+                shared.config.vaultwarden,
+                vaultwarden::layer,
+            )),
         Role::CloudApi(region) => api(Realm::Cloud(region)),
         Role::CloudIdentity(region) => identity::router(ctx(Realm::Cloud(region))),
     };

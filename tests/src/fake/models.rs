@@ -4,8 +4,11 @@
 //!
 //! - `ProfileResponseModel` (`GET /accounts/profile`, object `profile`): `id`, `name`,
 //!   `email`, `emailVerified`, `premium`, `premiumFromOrganization`, `culture`,
-//!   `twoFactorEnabled`, `key`, `privateKey`, `securityStamp`, `forcePasswordReset`,
-//!   `usesKeyConnector`, `organizations`, `providers`, `providerOrganizations`.
+//!   `twoFactorEnabled`, `key`, `privateKey`, `accountKeys` (`PrivateKeysResponseModel`),
+//!   `securityStamp` (the token's `sstamp`: clients sign out when they differ),
+//!   `forcePasswordReset`, `usesKeyConnector`, `avatarColor`, `creationDate`,
+//!   `verifyDevices`, `organizations`, `providers`, `providerOrganizations`
+//!   (S:`src/Api/Models/Response/ProfileResponseModel.cs`).
 //! - `ProfileOrganizationResponseModel` (object `profileOrganization`): `id`, `name`,
 //!   `enabled`, `type` (Owner 0, Admin 1, User 2, Custom 4), `status` (Confirmed 2),
 //!   `seats`, `maxCollections`, `maxStorageGb`, `selfHost`, the `use*` switches,
@@ -305,9 +308,13 @@ pub(crate) fn profile(world: &World, user: &User) -> Value {
         "twoFactorEnabled": user.totp_secret.is_some() || user.email_two_factor,
         "key": user.keys.key,
         "privateKey": user.keys.private_key,
+        "accountKeys": super::identity::account_keys_json(user),
         "securityStamp": super::jwt::security_stamp(user),
         "forcePasswordReset": false,
         "usesKeyConnector": false,
+        "avatarColor": null,
+        "creationDate": user.created,
+        "verifyDevices": user.new_device_verification,
         "organizations": organizations,
         "providers": [],
         "providerOrganizations": [],

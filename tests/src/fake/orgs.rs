@@ -39,7 +39,7 @@ use super::envelope::{ApiError, ApiResult};
 use super::models::{self, OrgView};
 use super::multipart::Upload;
 use super::seed::MemberRole;
-use super::state::{self, Member, Realm, SelfHostedOrg, Usage, User};
+use super::state::{self, Collection, Member, Realm, SelfHostedOrg, Usage, User};
 use super::{license_files, upload};
 
 /// The organization routes, relative to the API base URL.
@@ -189,7 +189,7 @@ impl state::State {
             let collection_names = org
                 .collections
                 .iter()
-                .map(|name| decrypt_collection_name(&org_key, name).map(|n| n.to_string()))
+                .map(|c| decrypt_collection_name(&org_key, &c.name).map(|n| n.to_string()))
                 .collect::<Result<_, _>>()?;
             let has_key_pair = match (&org.public_key, &org.private_key) {
                 (Some(public), Some(private)) => {
@@ -273,7 +273,12 @@ async fn create(
         collections: upload
             .field("collectionName")
             .filter(|n| !n.is_empty())
-            .map(|n| vec![n.to_owned()])
+            .map(|name| {
+                vec![Collection {
+                    id: Uuid::new_v4(),
+                    name: name.to_owned(),
+                }]
+            })
             .unwrap_or_default(),
         connection: None,
         created: now,
@@ -281,6 +286,7 @@ async fn create(
     };
     let body = models::organization(&OrgView::of_self_hosted(&org), "organization");
     world.self_hosted_orgs.push(org);
+    world.bump_members(id);
     Ok(Json(body))
 }
 
@@ -291,7 +297,7 @@ fn checked_license(
     license: &License,
     now: DateTime<Utc>,
 ) -> ApiResult<OrganizationLicense> {
-    let trust = &ctx.shared.config.trust;
+    let trust = &ctx.shared.config.verifying_key;
     let claims = upload::claims_license(license, trust, now).map_err(ApiError::BadRequest)?;
     let claims_path = claims.is_some();
     let effective = claims.unwrap_or_else(|| license.clone());
@@ -377,6 +383,7 @@ pub(crate) fn apply_license_update(ctx: &Ctx, id: Uuid, license: &License) -> Ap
     )
     .map_err(|e| ApiError::bad_request(format!("Cannot write the license file: {e}")))?;
     org.license = effective;
+    world.bump_members(id);
     Ok(())
 }
 
@@ -450,6 +457,7 @@ async fn post_keys(
     }
     org.public_key = Some(public_key.clone());
     org.private_key = Some(private_key.clone());
+    world.bump_members(id);
     Ok(Json(json!({
         "object": "organizationKeys",
         "publicKey": public_key,
@@ -488,7 +496,7 @@ async fn subscription(
     }
     let file = license_files::read_organization(&ctx.shared.config.license_dir, id);
     let file = file.and_then(|license| {
-        let claims = upload::claims_license(&license, &ctx.shared.config.trust, Utc::now());
+        let claims = upload::claims_license(&license, &ctx.shared.config.verifying_key, Utc::now());
         match (claims, license) {
             (Ok(Some(License::Organization(l))), _) | (Ok(None), License::Organization(l)) => {
                 Some(l)

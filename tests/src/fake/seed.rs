@@ -9,6 +9,7 @@
 //!   "access_token_lifetime_seconds": 3600,
 //!   "auth_failure_delay_ms": 2000,
 //!   "eu_region": true,
+//!   "vaultwarden": false,
 //!   "cloud": {
 //!     "users": [{ "email": "owner@example.com", "master_password": "…",
 //!                 "kdf": { "type": "pbkdf2", "iterations": 600000 },
@@ -64,6 +65,9 @@ pub struct Seed {
     /// Also serve the EU cloud region (its own API and identity ports).
     #[serde(default)]
     pub eu_region: bool,
+    /// The self-hosted role plays Vaultwarden: its `/api/config` and no license routes.
+    #[serde(default)]
+    pub vaultwarden: bool,
     #[serde(default)]
     pub cloud: CloudSeed,
     #[serde(default)]

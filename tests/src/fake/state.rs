@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use companion_core::crypto::{Kdf, Zeroizing};
-use companion_core::license::{OrganizationLicense, TrustSet, UserLicense};
-use rsa::RsaPrivateKey;
+use companion_core::license::{OrganizationLicense, UserLicense};
+use rsa::{RsaPrivateKey, RsaPublicKey};
 use secrecy::SecretString;
 use serde::Serialize;
 use uuid::Uuid;
@@ -50,6 +50,11 @@ pub struct User {
     pub license_key: String,
     /// The premium license in use (self-hosted), as uploaded.
     pub premium_license: Option<UserLicense>,
+    /// `User.CreationDate` (the profile's `creationDate`).
+    pub created: DateTime<Utc>,
+    /// `User.RevisionDate`: what `GET /accounts/revision-date` answers; it moves forward when
+    /// what the account's sync shows changes (see [`World::bump_members`]).
+    pub revision: DateTime<Utc>,
     pub(crate) keys: AccountKeys,
     pub(crate) api_key: Option<SecretString>,
     pub(crate) known_devices: HashSet<String>,
@@ -148,12 +153,20 @@ pub struct SelfHostedOrg {
     pub usage: Usage,
     pub public_key: Option<String>,
     pub private_key: Option<String>,
-    /// Encrypted names of the collections created with the organization.
-    pub collections: Vec<String>,
+    /// The collections created with the organization.
+    pub collections: Vec<Collection>,
     pub connection: Option<Connection>,
     pub created: DateTime<Utc>,
     /// The organization key, when the server could open it (seeded or posted to it).
     pub(crate) org_key: Option<Arc<Zeroizing<Vec<u8>>>>,
+}
+
+/// A collection of a self-hosted organization; its name is encrypted with the organization
+/// key (type 2), as clients send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    pub id: Uuid,
+    pub name: String,
 }
 
 /// A self-hosted installation registered with the cloud.
@@ -274,6 +287,20 @@ impl World {
         self.self_hosted_orgs.iter_mut().find(|o| o.id == id)
     }
 
+    /// Moves the revision date of every member of a self-hosted organization to now, as the
+    /// server's stored procedures do when an organization or its memberships change
+    /// (`User_BumpAccountRevisionDateByOrganizationId`), so clients know to sync again.
+    pub(crate) fn bump_members(&mut self, org: Uuid) {
+        let members: Vec<Uuid> = self
+            .self_hosted_org(org)
+            .map(|o| o.members.iter().map(|m| m.user_id).collect())
+            .unwrap_or_default();
+        let now = Utc::now();
+        for user in self.users.iter_mut().filter(|u| members.contains(&u.id)) {
+            user.revision = now.max(user.revision + chrono::Duration::milliseconds(1));
+        }
+    }
+
     /// The organizations this user owns on this server (what its token's claims carry).
     pub(crate) fn owned_orgs(&self, realm: Realm, user_id: Uuid) -> HashSet<Uuid> {
         let owner = |members: &[Member]| {
@@ -363,13 +390,15 @@ impl Urls {
 /// Settings fixed at start.
 pub(crate) struct Config {
     pub version: String,
+    /// The self-hosted role plays Vaultwarden (see `vaultwarden`).
+    pub vaultwarden: bool,
     pub token_lifetime: Duration,
     pub failure_delay: Duration,
     pub licensing_key: RsaPrivateKey,
     /// Signs the identity roles' access tokens.
     pub jwt: super::jwt::Signer,
-    /// The keys uploads are checked against; only the test key counts (see `upload`).
-    pub trust: TrustSet,
+    /// The licensing key's public half: uploads verify against it alone (see `upload`).
+    pub verifying_key: RsaPublicKey,
     pub license_dir: PathBuf,
     pub urls: Urls,
 }

@@ -2,20 +2,18 @@
 //! it as its class, the claims token, `CanUse` on either path, and `CanUseLicense` for an
 //! update, with the server's texts and order.
 //!
-//! Only the test licensing key counts: a signature or token that verifies with any other
+//! Signatures and tokens are checked by the fake's own code (`licensing`), never the
+//! app's, and only the test licensing key counts: a signature or token made with any other
 //! key (even Bitwarden's) is refused, as a real server refuses everything not signed by
-//! Bitwarden.
+//! Bitwarden. `companion_core::license` only reads the JSON into its model.
 
 use chrono::{DateTime, Utc};
-use companion_core::license::claims;
-use companion_core::license::token::{self, TokenStatus};
-use companion_core::license::{
-    parse, signature, CertificateKind, License, LicenseError, LicenseKind, OrganizationLicense,
-    SignatureStatus, TrustSet,
-};
-use serde_json::Value;
+use companion_core::license::{parse, License, LicenseError, LicenseKind, OrganizationLicense};
+use rsa::RsaPublicKey;
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::licensing::{self, Class};
 use super::state::{SelfHostedOrg, User};
 
 /// The answer when no license could be read (note: no period).
@@ -64,44 +62,54 @@ fn read_forced(bytes: &[u8], kind: LicenseKind) -> Option<License> {
     Some(license)
 }
 
+/// The fake's own licensing class of a license.
+fn class(license: &License) -> Class {
+    match license.kind() {
+        LicenseKind::Organization => Class::Organization,
+        LicenseKind::User => Class::User,
+    }
+}
+
+/// A license as the JSON object the fake's licensing code reads.
+fn object(license: &License) -> Map<String, Value> {
+    match serde_json::to_value(license) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
 /// `GetClaimsPrincipalFromLicense`: with a token, the license as its claims say (`Ok(None)`
-/// without one); a token that fails answers `Invalid license. <reason>`.
+/// without one); a token that fails answers `Invalid license. <reason>`. Checked by the
+/// fake's own code (`licensing`) against the test licensing key only.
 pub(crate) fn claims_license(
     license: &License,
-    trust: &TrustSet,
+    key: &RsaPublicKey,
     now: DateTime<Utc>,
 ) -> Result<Option<License>, String> {
-    let Some(jwt) = license.token() else {
+    if license.token().is_none() {
         return Ok(None);
-    };
-    let report = token::verify(jwt, license.kind(), license.id(), trust, None, now);
-    let foreign = report
-        .certificate
-        .is_some_and(|c| c != CertificateKind::Custom);
-    if report.status == TokenStatus::Valid && !foreign {
-        if let Some(found) = &report.claims {
-            return Ok(Some(claims::apply(license, found).0));
-        }
     }
-    let reason = if foreign {
-        "IDX10503: Signature validation failed. The token's signature does not match the key of any licensing certificate.".to_owned()
-    } else {
-        report.message.unwrap_or_default()
-    };
-    Err(format!("{PREFIX}{reason}"))
+    let class = class(license);
+    let object = object(license);
+    let claims =
+        licensing::verify_token(&object, class, key, now).map_err(|e| format!("{PREFIX}{e}"))?;
+    let effective = licensing::apply_claims(&object, class, &claims);
+    let bytes = serde_json::to_vec(&Value::Object(effective)).map_err(|e| e.to_string())?;
+    read_as(&bytes, license.kind())
+        .map(Some)
+        .ok_or_else(|| format!("{PREFIX}The token's claims do not make a license."))
 }
 
 /// Whether the legacy `Signature` verifies with the test key.
-pub(crate) fn signature_valid(license: &License, trust: &TrustSet) -> bool {
-    let report = signature::verify(license, trust);
-    report.status == SignatureStatus::Valid && report.certificate == Some(CertificateKind::Custom)
+pub(crate) fn signature_valid(license: &License, key: &RsaPublicKey) -> bool {
+    licensing::signature_verifies(&object(license), class(license), key)
 }
 
 /// `LicensingService.VerifyLicense`: the token when there is one, else the signature.
-pub(crate) fn verify_license(license: &License, trust: &TrustSet, now: DateTime<Utc>) -> bool {
+pub(crate) fn verify_license(license: &License, key: &RsaPublicKey, now: DateTime<Utc>) -> bool {
     match license.token() {
-        Some(_) => matches!(claims_license(license, trust, now), Ok(Some(_))),
-        None => signature_valid(license, trust),
+        Some(_) => matches!(claims_license(license, key, now), Ok(Some(_))),
+        None => signature_valid(license, key),
     }
 }
 

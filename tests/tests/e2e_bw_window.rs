@@ -1,0 +1,188 @@
+//! End-to-end: an organization created in the app window's License screen opens in
+//! Bitwarden's own CLI (`bw`, see `companion_tests::bw`): `bw` lists it and decrypts its
+//! collection name, so the keys the window makes are ones Bitwarden's client accepts. The
+//! test server serves its self-hosted role over HTTPS (as `bw` needs) with the app trusting
+//! its CA, and the cloud roles on loopback HTTP, as the demo does.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use companion_core::bitwarden::{
+    AppKind, CloudUrls, Credentials, Device, Endpoints, Folders, Http, HttpOptions, Login,
+    LoginStep, SessionStore,
+};
+use companion_core::installation::Region;
+use companion_core::secrets::{OsKeychain, SecretString};
+use companion_tests::bw::Bw;
+use companion_tests::fake::{FakeBitwarden, Running, Seed};
+use companion_tests::window::Launch;
+use serde_json::json;
+
+const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
+const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
+const OWNER_CLOUD_ID: &str = "user.c0000000-0000-4000-8000-000000000001";
+const OWNER_CLOUD_SECRET: &str = "OwnerPersonalApiKeySecret01234";
+const OWNER: &str = "owner@example.com";
+const OWNER_PASSWORD: &str = "correct horse battery staple";
+/// A cloud organization the server has no organization for yet.
+const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
+const INSTANCE: &str = "0f0f0f0f-0000-4000-8000-0000000000b3";
+
+/// A bwdata folder for the test server's installation, its licenses the server's own.
+fn bwdata_of(server: &Running, dir: &Path) -> PathBuf {
+    let bwdata = dir.join("bwdata");
+    std::fs::create_dir_all(bwdata.join("env")).unwrap();
+    std::fs::create_dir_all(bwdata.join("core")).unwrap();
+    std::fs::write(
+        bwdata.join("env/global.override.env"),
+        format!(
+            "globalSettings__baseServiceUri__vault={}\nglobalSettings__installation__id={}\nglobalSettings__installation__key=fake-installation-key\nglobalSettings__enableCloudCommunication=true\n",
+            server.self_hosted_url,
+            server.installation_id()
+        ),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(server.state.license_dir(), bwdata.join("core/licenses")).unwrap();
+    bwdata
+}
+
+/// Signs in with a personal API key and keeps the session where the app finds it.
+async fn sign_in(
+    folders: &Folders,
+    endpoints: Endpoints,
+    ca: Option<PathBuf>,
+    id: &str,
+    secret: &str,
+) {
+    let device = Device::load_or_create(folders, AppKind::Desktop).unwrap();
+    let http = Http::new(
+        HttpOptions {
+            ca_cert: ca,
+            ..HttpOptions::default()
+        },
+        device,
+    )
+    .unwrap();
+    let credentials = Credentials::ApiKey {
+        client_id: id.into(),
+        client_secret: SecretString::from(secret),
+    };
+    let mut session = match Login::new(http, endpoints, credentials)
+        .start()
+        .await
+        .unwrap()
+    {
+        LoginStep::Done(session) => *session,
+        other => panic!("sign-in: {other:?}"),
+    };
+    SessionStore::new(folders.clone(), Arc::new(OsKeychain::default()))
+        .save(&mut session)
+        .unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus, tauri-driver and bw: run `make test`"]
+async fn an_organization_created_in_the_window_opens_in_bitwardens_cli() {
+    let server = FakeBitwarden::builder()
+        .seed(Seed::default_seed())
+        .https_self_hosted_only(true)
+        .start()
+        .await
+        .expect("the test server starts");
+    let ca = server.ca_cert_path.clone().expect("the test CA");
+    let files = tempfile::tempdir().unwrap();
+    let bwdata = bwdata_of(&server, files.path());
+    let app = Launch::default()
+        .env(
+            "LICENSE_COMPANION_TRUST_CERT",
+            &server.licensing_cert_pem_path,
+        )
+        .cloud_of(&server)
+        .settings(json!({
+            "instances": [{
+                "id": INSTANCE,
+                "name": "Office vault",
+                "url": server.self_hosted_url,
+                "caFile": ca,
+                "installation": { "kind": "folder", "path": bwdata },
+            }]
+        }))
+        .open("e2e-bw-window")
+        .await;
+    let folders = Folders {
+        config: app.config_dir(),
+        data: app.data_dir(),
+    };
+    sign_in(
+        &folders,
+        Endpoints::self_hosted(&server.self_hosted_url).unwrap(),
+        Some(ca.clone()),
+        OWNER_SELF_HOSTED_ID,
+        OWNER_SELF_HOSTED_SECRET,
+    )
+    .await;
+    sign_in(
+        &folders,
+        Endpoints::cloud(
+            Region::Us,
+            &CloudUrls {
+                api: Some(server.cloud_api_url.clone()),
+                identity: Some(server.cloud_identity_url.clone()),
+            },
+        )
+        .unwrap(),
+        None,
+        OWNER_CLOUD_ID,
+        OWNER_CLOUD_SECRET,
+    )
+    .await;
+
+    app.click("#nav button[data-view='license']").await;
+    app.find(&format!("#license-cloud-org option[value='{ACME_TEAMS}']"))
+        .await;
+    app.select("#license-cloud-org", ACME_TEAMS).await;
+    app.click("#license-download-org").await;
+    app.wait_for_text("#license-verdict", "accept").await;
+    app.find("#license-create:not([hidden])").await;
+    app.fill("#license-collection", "Design 设计").await;
+    app.click("#license-create-btn").await;
+    app.wait_for_text("#license-created", "Created").await;
+    let id = app
+        .find("#license-created [data-org-id]")
+        .await
+        .attr("data-org-id")
+        .await
+        .unwrap()
+        .expect("the new organization's id");
+    app.screenshot("e2e-bw-window-created").await;
+
+    let mut bw = Bw::new(&server);
+    bw.ok(&["config", "server", &server.self_hosted_url]).await;
+    bw.set_env("BW_TEST_PASSWORD", OWNER_PASSWORD);
+    let session = bw
+        .ok(&["login", OWNER, "--passwordenv", "BW_TEST_PASSWORD", "--raw"])
+        .await;
+    bw.set_session(&session);
+    let organizations = bw.json(&["list", "organizations"]).await;
+    let created = organizations
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .find(|o| o["id"] == id.as_str())
+        .unwrap_or_else(|| panic!("bw does not list {id}: {organizations}"));
+    assert_eq!(created["name"], "Acme Teams");
+    let collections = bw.json(&["list", "collections"]).await;
+    let names: Vec<&str> = collections
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .filter(|c| c["organizationId"] == id.as_str())
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Design 设计"], "{collections}");
+
+    SessionStore::new(folders, Arc::new(OsKeychain::default()))
+        .forget_all()
+        .unwrap();
+    app.close().await;
+}
