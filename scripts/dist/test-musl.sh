@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Checks the static bwlicense from `make dist` (x86_64-unknown-linux-musl):
 #   - `file` and `ldd` call it statically linked;
-#   - in a clean Debian 12 root with no desktop or D-Bus library (only ca-certificates added,
-#     as every server has), `--version` and `inspect` work, and a command that would keep a secret refuses with advice (exit 3), since no
-#     Secret Service is running there;
+#   - in a clean Debian 12 root with no desktop or D-Bus library, a command that talks HTTPS
+#     asks for the system's CA certificates until they are there (exit 3); with only
+#     ca-certificates added, as every server has, `--version` and `inspect` work, and a
+#     command that would keep a secret refuses with advice (exit 3), since no Secret
+#     Service is running there;
 #   - on this machine's throw-away desktop session (scripts/with-desktop.sh: D-Bus and an
 #     unlocked gnome-keyring) against fake-bitwarden on loopback, its pure-Rust Secret
 #     Service client keeps secrets across runs: API-key login, then orgs, token set and token
@@ -67,6 +69,17 @@ ldd "$static" 2>&1 | grep -Eq 'not a dynamic executable|statically linked' ||
 echo "ok   $(basename "$static") is statically linked ($(du -h "$static" | cut -f1))"
 
 new_root "$repo/target/dist/root-musl"
+install -m755 "$static" "$root/usr/local/bin/bwlicense"
+# Before the trust store is there, a command that talks HTTPS says what to install.
+code=0
+in_root sh -c 'echo SomeBillingSyncToken0123456789 | bwlicense token set --server https://vault.example.invalid \
+  --org b0000000-0000-4000-8000-000000000001' >"$out/no-trust-store.txt" 2>&1 || code=$?
+if [[ $code -ne 3 ]] || ! grep -q "CA certificates could not be loaded" "$out/no-trust-store.txt" ||
+  ! grep -q "ca-certificates package" "$out/no-trust-store.txt"; then
+  cat "$out/no-trust-store.txt" >&2
+  fail "without CA certificates (exit $code)"
+fi
+echo "ok   without the system's CA certificates, bwlicense says to install them (exit 3)"
 # A server's usual trust store (HTTPS to the vault and to Bitwarden cloud); nothing else.
 apt_in_root --no-install-recommends ca-certificates >"$out/apt.log" 2>&1 ||
   { tail -20 "$out/apt.log" >&2; fail "apt-get install ca-certificates in the clean root"; }
@@ -74,7 +87,6 @@ libraries=$(in_root ldconfig -p)
 for lib in libgtk-3.so.0 libwebkit2gtk-4.1.so.0 libdbus-1.so.3; do
   [[ $libraries != *"$lib"* ]] || fail "the clean root has $lib"
 done
-install -m755 "$static" "$root/usr/local/bin/bwlicense"
 version_line=$(in_root bwlicense --version)
 [[ $version_line == "bwlicense $version"* ]] || fail "bwlicense --version said: $version_line"
 echo "ok   in a clean Debian 12 root without desktop or D-Bus libraries: $version_line"

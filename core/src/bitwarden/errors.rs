@@ -31,6 +31,8 @@ pub enum BitwardenError {
     InvalidUrl { input: String, reason: String },
     #[error("The CA certificate file {path} cannot be used: {detail}")]
     CaCertificate { path: String, detail: String },
+    #[error("This system's CA certificates could not be loaded: {detail}")]
+    SystemTrustStore { detail: String },
     #[error("{server} no longer accepts this session: {message}")]
     Unauthorized { server: String, message: String },
     #[error("Two-step login is required (offered: {})", providers.join(", "))]
@@ -145,6 +147,7 @@ impl BitwardenError {
             | BitwardenError::ServerError { .. }
             | BitwardenError::UnexpectedAnswer { .. }
             | BitwardenError::OutcomeUnknown { .. }
+            | BitwardenError::SystemTrustStore { .. }
             | BitwardenError::Keychain(_) => ExitClass::Unavailable,
             BitwardenError::InvalidUrl { .. }
             | BitwardenError::CaCertificate { .. }
@@ -184,6 +187,7 @@ impl Explain for BitwardenError {
             BitwardenError::InsecureHttp { .. } => "insecure_http",
             BitwardenError::InvalidUrl { .. } => "invalid_url",
             BitwardenError::CaCertificate { .. } => "ca_certificate_unusable",
+            BitwardenError::SystemTrustStore { .. } => "system_trust_store_unavailable",
             BitwardenError::Unauthorized { .. } => "unauthorized",
             BitwardenError::TwoFactorRequired { .. } => "two_factor_required",
             BitwardenError::TwoFactorUnsupported { .. } => "two_factor_unsupported",
@@ -228,6 +232,7 @@ impl Explain for BitwardenError {
             BitwardenError::InsecureHttp { .. } => "Use the server's https:// URL. Plain http:// is only used for this machine (localhost) unless you pass --allow-insecure-http.".into(),
             BitwardenError::InvalidUrl { .. } => "Give the vault's address as in the browser, e.g. https://vault.example.com.".into(),
             BitwardenError::CaCertificate { .. } => "Pass a PEM file holding the CA certificate (-----BEGIN CERTIFICATE-----).".into(),
+            BitwardenError::SystemTrustStore { .. } => "Install the system's CA certificates (the ca-certificates package on Debian, Ubuntu, Fedora and Alpine).".into(),
             BitwardenError::Unauthorized { .. } | BitwardenError::SessionExpired { .. } => "Sign in again with `bwlicense login`.".into(),
             BitwardenError::NotSignedIn { .. } => "Sign in first with `bwlicense login`, or set BW_CLIENTID and BW_CLIENTSECRET to your personal API key.".into(),
             BitwardenError::TwoFactorRequired { .. } => "Enter the code from your authenticator app or e-mail when asked (sign in from a terminal).".into(),

@@ -141,12 +141,12 @@ impl Http {
         if let Some(path) = &options.ca_cert {
             builder = builder.tls_certs_merge(read_ca(path)?);
         }
-        let client = builder.build().map_err(|e| BitwardenError::CaCertificate {
-            path: options
-                .ca_cert
-                .as_ref()
-                .map_or_else(String::new, |p| p.display().to_string()),
-            detail: chain(&e),
+        let client = builder.build().map_err(|e| match &options.ca_cert {
+            Some(path) => BitwardenError::CaCertificate {
+                path: path.display().to_string(),
+                detail: chain(&e),
+            },
+            None => BitwardenError::SystemTrustStore { detail: chain(&e) },
         })?;
         Ok(Http {
             client,
