@@ -13,8 +13,8 @@ use super::store::{FileKind, LicenseStore, StoredFile};
 use super::verdict::{Action, DisableReason, Finding, Prediction};
 use super::{AuditInput, Subject};
 use crate::license::{
-    claims, inspect_parsed, InspectOptions, License, LicenseKind, OrganizationLicense,
-    SignatureStatus, TokenStatus, ValidationPath,
+    claims, inspect_parsed, InspectOptions, License, LicenseKind, OrganizationLicense, TokenStatus,
+    ValidationPath,
 };
 
 /// Values that are part of the job's comparison but not of the self-hosted API's answers.
@@ -217,25 +217,10 @@ fn predict(
     }
 
     if path == ValidationPath::Legacy {
-        match inspection.signature.status {
-            SignatureStatus::Valid => {}
-            SignatureStatus::Missing => {
-                return Prediction::job_fails(
-                    Finding::SignatureInvalid {
-                        status: "missing".into(),
-                    },
-                    Action::Reupload,
-                )
-            }
-            status => {
-                return Prediction::disabled(
-                    DisableReason::InvalidSignature,
-                    vec![Finding::SignatureInvalid {
-                        status: status.as_str().to_owned(),
-                    }],
-                    Action::Reupload,
-                )
-            }
+        if let Some(verdict) =
+            Prediction::of_signature(inspection.signature.status, Action::Reupload)
+        {
+            return verdict;
         }
     }
     Prediction::stays(not_compared)

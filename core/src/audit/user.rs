@@ -12,8 +12,8 @@ use super::store::{FileKind, StoredFile};
 use super::verdict::{Action, DisableReason, Finding, Prediction};
 use super::{AuditInput, Subject};
 use crate::license::{
-    claims, inspect_parsed, InspectOptions, License, LicenseKind, SignatureStatus, TokenStatus,
-    UserLicense, ValidationPath,
+    claims, inspect_parsed, InspectOptions, License, LicenseKind, TokenStatus, UserLicense,
+    ValidationPath,
 };
 
 /// The signed-in account is the only user whose premium state the API shows.
@@ -168,25 +168,10 @@ fn predict(
         return Prediction::disabled(DisableReason::InvalidData, findings, action);
     }
     if inspection.path == ValidationPath::Legacy {
-        match inspection.signature.status {
-            SignatureStatus::Valid => {}
-            SignatureStatus::Missing => {
-                return Prediction::job_fails(
-                    Finding::SignatureInvalid {
-                        status: "missing".into(),
-                    },
-                    Action::UploadPremiumLicense,
-                )
-            }
-            status => {
-                return Prediction::disabled(
-                    DisableReason::InvalidSignature,
-                    vec![Finding::SignatureInvalid {
-                        status: status.as_str().to_owned(),
-                    }],
-                    Action::UploadPremiumLicense,
-                )
-            }
+        if let Some(verdict) =
+            Prediction::of_signature(inspection.signature.status, Action::UploadPremiumLicense)
+        {
+            return verdict;
         }
     }
     Prediction::stays(not_compared)

@@ -6,6 +6,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::error::Problem;
+use crate::license::SignatureStatus;
 
 /// What the job will do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -163,6 +164,23 @@ impl Prediction {
             findings: vec![finding],
             action: Some(action),
             not_compared: Vec::new(),
+        }
+    }
+
+    /// The legacy path's signature check: nothing to say when it verifies; without a
+    /// signature the job throws (and fails), any other failure disables.
+    pub(crate) fn of_signature(status: SignatureStatus, action: Action) -> Option<Self> {
+        let finding = Finding::SignatureInvalid {
+            status: status.as_str().to_owned(),
+        };
+        match status {
+            SignatureStatus::Valid => None,
+            SignatureStatus::Missing => Some(Prediction::job_fails(finding, action)),
+            _ => Some(Prediction::disabled(
+                DisableReason::InvalidSignature,
+                vec![finding],
+                action,
+            )),
         }
     }
 
