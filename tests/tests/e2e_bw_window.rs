@@ -4,17 +4,10 @@
 //! test server serves its self-hosted role over HTTPS (as `bw` needs) with the app trusting
 //! its CA, and the cloud roles on loopback HTTP, as the demo does.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use companion_core::bitwarden::{
-    AppKind, CloudUrls, Credentials, Device, Endpoints, Folders, Http, HttpOptions, Login,
-    LoginStep, SessionStore,
-};
-use companion_core::installation::Region;
-use companion_core::secrets::{OsKeychain, SecretString};
+use companion_core::bitwarden::Endpoints;
 use companion_tests::bw::Bw;
-use companion_tests::fake::{FakeBitwarden, Running, Seed};
+use companion_tests::fake::{FakeBitwarden, Seed};
+use companion_tests::setup::{bwdata_of, cloud_endpoints, keep_session, sessions_of};
 use companion_tests::window::Launch;
 use serde_json::json;
 
@@ -27,58 +20,6 @@ const OWNER_PASSWORD: &str = "correct horse battery staple";
 /// A cloud organization the server has no organization for yet.
 const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
 const INSTANCE: &str = "0f0f0f0f-0000-4000-8000-0000000000b3";
-
-/// A bwdata folder for the test server's installation, its licenses the server's own.
-fn bwdata_of(server: &Running, dir: &Path) -> PathBuf {
-    let bwdata = dir.join("bwdata");
-    std::fs::create_dir_all(bwdata.join("env")).unwrap();
-    std::fs::create_dir_all(bwdata.join("core")).unwrap();
-    std::fs::write(
-        bwdata.join("env/global.override.env"),
-        format!(
-            "globalSettings__baseServiceUri__vault={}\nglobalSettings__installation__id={}\nglobalSettings__installation__key=fake-installation-key\nglobalSettings__enableCloudCommunication=true\n",
-            server.self_hosted_url,
-            server.installation_id()
-        ),
-    )
-    .unwrap();
-    std::os::unix::fs::symlink(server.state.license_dir(), bwdata.join("core/licenses")).unwrap();
-    bwdata
-}
-
-/// Signs in with a personal API key and keeps the session where the app finds it.
-async fn sign_in(
-    folders: &Folders,
-    endpoints: Endpoints,
-    ca: Option<PathBuf>,
-    id: &str,
-    secret: &str,
-) {
-    let device = Device::load_or_create(folders, AppKind::Desktop).unwrap();
-    let http = Http::new(
-        HttpOptions {
-            ca_cert: ca,
-            ..HttpOptions::default()
-        },
-        device,
-    )
-    .unwrap();
-    let credentials = Credentials::ApiKey {
-        client_id: id.into(),
-        client_secret: SecretString::from(secret),
-    };
-    let mut session = match Login::new(http, endpoints, credentials)
-        .start()
-        .await
-        .unwrap()
-    {
-        LoginStep::Done(session) => *session,
-        other => panic!("sign-in: {other:?}"),
-    };
-    SessionStore::new(folders.clone(), Arc::new(OsKeychain::default()))
-        .save(&mut session)
-        .unwrap();
-}
 
 #[tokio::test]
 #[ignore = "needs a display, a session bus, tauri-driver and bw: run `make test`"]
@@ -109,31 +50,18 @@ async fn an_organization_created_in_the_window_opens_in_bitwardens_cli() {
         }))
         .open("e2e-bw-window")
         .await;
-    let folders = Folders {
-        config: app.config_dir(),
-        data: app.data_dir(),
-    };
-    sign_in(
-        &folders,
+    keep_session(
+        &app,
         Endpoints::self_hosted(&server.self_hosted_url).unwrap(),
         Some(ca.clone()),
-        OWNER_SELF_HOSTED_ID,
-        OWNER_SELF_HOSTED_SECRET,
+        (OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET),
     )
     .await;
-    sign_in(
-        &folders,
-        Endpoints::cloud(
-            Region::Us,
-            &CloudUrls {
-                api: Some(server.cloud_api_url.clone()),
-                identity: Some(server.cloud_identity_url.clone()),
-            },
-        )
-        .unwrap(),
+    keep_session(
+        &app,
+        cloud_endpoints(&server),
         None,
-        OWNER_CLOUD_ID,
-        OWNER_CLOUD_SECRET,
+        (OWNER_CLOUD_ID, OWNER_CLOUD_SECRET),
     )
     .await;
 
@@ -181,8 +109,6 @@ async fn an_organization_created_in_the_window_opens_in_bitwardens_cli() {
         .collect();
     assert_eq!(names, ["Design 设计"], "{collections}");
 
-    SessionStore::new(folders, Arc::new(OsKeychain::default()))
-        .forget_all()
-        .unwrap();
+    sessions_of(&app).forget_all().unwrap();
     app.close().await;
 }

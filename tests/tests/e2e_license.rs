@@ -7,17 +7,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use companion_core::bitwarden::{
-    download_organization_license, AppKind, CloudUrls, Credentials, Device, Endpoints, Folders,
-    Http, HttpOptions, Login, LoginStep, Session, SessionStore,
+    download_organization_license, AppKind, Device, Endpoints, Http, HttpOptions,
 };
-use companion_core::installation::Region;
 use companion_core::license::{parse, License};
-use companion_core::secrets::{OsKeychain, SecretString};
 use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
+use companion_tests::setup::{
+    api_key_session, bwdata_of, cloud_endpoints, keep_session, sessions_of,
+};
 use companion_tests::window::{AppWindow, Launch};
 use serde_json::json;
 use uuid::Uuid;
@@ -90,40 +89,16 @@ impl Scene {
         scene
     }
 
-    /// The app's folders, as the app itself finds them.
-    fn folders(&self) -> Folders {
-        Folders {
-            config: self.app.config_dir(),
-            data: self.app.data_dir(),
-        }
-    }
-
-    fn sessions(&self) -> SessionStore {
-        sessions_of(&self.app)
-    }
-
     /// Signs in with a personal API key and keeps the session where the app finds it.
     async fn sign_in(&self, endpoints: Endpoints, id: &str, secret: &str) {
-        let device = Device::load_or_create(&self.folders(), AppKind::Desktop).unwrap();
-        let http = Http::new(HttpOptions::default(), device).unwrap();
-        let mut session = api_key_session(http, endpoints, id, secret).await;
-        self.sessions().save(&mut session).unwrap();
+        keep_session(&self.app, endpoints, None, (id, secret)).await;
     }
 
     /// Leaves no session of this test in the keychain.
     async fn close(self) {
-        self.sessions().forget_all().unwrap();
+        sessions_of(&self.app).forget_all().unwrap();
         self.app.close().await;
     }
-}
-
-/// The sessions the app keeps, as the app itself finds them.
-fn sessions_of(app: &AppWindow) -> SessionStore {
-    let folders = Folders {
-        config: app.config_dir(),
-        data: app.data_dir(),
-    };
-    SessionStore::new(folders, Arc::new(OsKeychain::default()))
 }
 
 /// Picks a cloud organization in the License screen's list and downloads its license.
@@ -145,51 +120,6 @@ async fn invoke(app: &AppWindow, cmd: &str, args: serde_json::Value) -> serde_js
         )
         .await
         .unwrap_or_else(|e| panic!("invoke {cmd}: {e}"))
-}
-
-fn cloud_endpoints(server: &Running) -> Endpoints {
-    Endpoints::cloud(
-        Region::Us,
-        &CloudUrls {
-            api: Some(server.cloud_api_url.clone()),
-            identity: Some(server.cloud_identity_url.clone()),
-        },
-    )
-    .unwrap()
-}
-
-async fn api_key_session(http: Http, endpoints: Endpoints, id: &str, secret: &str) -> Session {
-    let credentials = Credentials::ApiKey {
-        client_id: id.into(),
-        client_secret: SecretString::from(secret),
-    };
-    match Login::new(http, endpoints, credentials)
-        .start()
-        .await
-        .unwrap()
-    {
-        LoginStep::Done(session) => *session,
-        other => panic!("sign-in: {other:?}"),
-    }
-}
-
-/// A bwdata folder describing the test server's installation, with `core/licenses`
-/// pointing at the server's own license folder.
-fn bwdata_of(server: &Running, dir: &Path) -> PathBuf {
-    let bwdata = dir.join("bwdata");
-    std::fs::create_dir_all(bwdata.join("env")).unwrap();
-    std::fs::create_dir_all(bwdata.join("core")).unwrap();
-    std::fs::write(
-        bwdata.join("env/global.override.env"),
-        format!(
-            "globalSettings__baseServiceUri__vault={}\nglobalSettings__installation__id={}\nglobalSettings__installation__key=fake-installation-key\nglobalSettings__enableCloudCommunication=true\n",
-            server.self_hosted_url,
-            server.installation_id()
-        ),
-    )
-    .unwrap();
-    std::os::unix::fs::symlink(server.state.license_dir(), bwdata.join("core/licenses")).unwrap();
-    bwdata
 }
 
 /// A fresh license of a cloud organization for the server's installation, as a file.
