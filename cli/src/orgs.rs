@@ -4,7 +4,9 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use companion_core::bitwarden::{owned_organizations, BitwardenError, OrganizationsReport};
+use companion_core::bitwarden::{
+    owned_organizations, BitwardenError, OrganizationState, OrganizationsReport,
+};
 
 use crate::net::{block_on, Net, NetArgs};
 use crate::report::{day, fail, print_json, Style};
@@ -58,13 +60,7 @@ fn render(report: &OrganizationsReport, s: &Style) -> String {
         out.push_str("  none\n");
     }
     for org in &report.organizations {
-        let state = if org.enabled { "" } else { " (disabled)" };
-        out.push_str(&format!(
-            "  {}  {}{}\n",
-            s.bold(&org.name),
-            org.id,
-            s.bad(state)
-        ));
+        out.push_str(&org_line(org, s));
         let seats = org.seats.map_or(String::new(), |n| format!(", {n} seats"));
         out.push_str(&format!(
             "    Plan: {}{seats}\n",
@@ -114,13 +110,13 @@ fn render_unlicensed(report: &OrganizationsReport, s: &Style) -> String {
         out.push_str("  none\n");
     }
     for org in &report.organizations {
-        let state = if org.enabled { "" } else { " (disabled)" };
-        out.push_str(&format!(
-            "  {}  {}{}\n",
-            s.bold(&org.name),
-            org.id,
-            s.bad(state)
-        ));
+        out.push_str(&org_line(org, s));
     }
     out
+}
+
+/// An organization's first line: name, ID and whether it is disabled.
+fn org_line(org: &OrganizationState, s: &Style) -> String {
+    let state = if org.enabled { "" } else { " (disabled)" };
+    format!("  {}  {}{}\n", s.bold(&org.name), org.id, s.bad(state))
 }
