@@ -15,6 +15,7 @@ mod net;
 mod org;
 mod orgs;
 mod prompt;
+mod renew;
 mod report;
 mod sync;
 mod token;
@@ -58,6 +59,8 @@ enum Command {
     Org(org::OrgArgs),
     /// Predict what the server's license jobs will do at their next run, and how to prevent it.
     Audit(Box<audit::AuditArgs>),
+    /// Apply each organization's newer license from the cloud, when nothing is lost.
+    Renew(Box<renew::RenewArgs>),
 }
 
 fn main() -> ExitCode {
@@ -87,5 +90,6 @@ fn main() -> ExitCode {
         Command::Sync(args) => sync::run(args),
         Command::Org(args) => org::run(args),
         Command::Audit(args) => audit::run(*args),
+        Command::Renew(args) => renew::run(*args),
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod files;
 pub mod installation;
 pub mod license;
+pub mod renewal;
 pub mod secrets;
 
 /// Version of this core library, shown by the CLI and the app's About box.

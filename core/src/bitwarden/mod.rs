@@ -67,6 +67,7 @@ pub use server_info::{server_info, ServerInfo, ServerProduct};
 pub use session::{LoginKind, Session, SessionFacts};
 pub use store::SessionStore;
 pub use upload::{
-    plan_upload, send_upload, Change, UploadOutcome, UploadPlan, UploadRequest, UploadTarget,
+    plan_upload, plan_upload_bytes, send_upload, Change, UploadOutcome, UploadPlan, UploadRequest,
+    UploadTarget,
 };
 pub use urls::{check_transport, is_loopback, CloudUrls, Endpoints, ServerKind};

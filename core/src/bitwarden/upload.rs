@@ -106,10 +106,21 @@ pub async fn plan_upload(
     archive: &Archive,
     request: UploadRequest,
 ) -> Result<UploadPlan, BitwardenError> {
-    ensure_licensing(session).await?;
-    let file = request.path.display().to_string();
     let bytes =
         std::fs::read(&request.path).map_err(|e| BitwardenError::file("read", &request.path, e))?;
+    plan_upload_bytes(session, archive, request, bytes).await
+}
+
+/// [`plan_upload`] for a license already in memory (a fresh download); `request.path`
+/// names it in the plan and in the upload's file name.
+pub async fn plan_upload_bytes(
+    session: &Session,
+    archive: &Archive,
+    request: UploadRequest,
+    bytes: Vec<u8>,
+) -> Result<UploadPlan, BitwardenError> {
+    ensure_licensing(session).await?;
+    let file = request.path.display().to_string();
     let parsed = parse(&bytes).map_err(|source| BitwardenError::LicenseUnreadable {
         path: file.clone(),
         source,
