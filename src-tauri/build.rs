@@ -33,6 +33,7 @@ fn main() {
         "billing_overview",
         "billing_save_token",
         "billing_sync_now",
+        "billing_set_renewal",
         "billing_setup_check",
         "billing_cloud_orgs",
         "billing_request_code",

@@ -7,6 +7,7 @@ mod notify;
 mod opened;
 mod picker;
 mod reminders;
+mod renewals;
 mod state;
 mod tray;
 mod window;
@@ -70,6 +71,7 @@ pub fn run() {
             commands::license::license_create_organization,
             commands::autostart::settings_set_start_at_login,
             commands::billing::billing_overview,
+            commands::billing::billing_set_renewal,
             commands::billing::billing_save_token,
             commands::billing::billing_sync_now,
             commands::billing::billing_setup_check,

@@ -3,7 +3,7 @@
 //! until it is woken); nothing polls. Each check collects the dashboard (every configured
 //! instance's organizations and premium accounts), shows its worst status in the tray icon,
 //! offers the organizations with billing sync in the tray menu, and shows the reminders
-//! that are due (`companion_core::app::alerts`).
+//! that are due (`companion_core::app::alerts`). Automatic renewals run first.
 
 use std::sync::Arc;
 
@@ -15,8 +15,8 @@ use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Notify;
 
 use crate::commands::dashboard;
-use crate::notify;
 use crate::state::AppState;
+use crate::{notify, renewals};
 use crate::tray::{self, TrayOrg};
 
 /// Wakes the check task early.
@@ -67,6 +67,9 @@ pub fn check_now<R: Runtime>(app: &AppHandle<R>, manual: bool) {
 async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime<Utc> {
     let state = app.state::<AppState>();
     let settings = state.settings();
+    let language = locale::language(&settings);
+    // Renewals first, so the dashboard and the reminders see what they applied.
+    renewals::run(app, &state, &language).await;
     let dashboard = dashboard::collect(&state).await;
     let now = dashboard.checked_at;
     for instance in &settings.instances {
@@ -75,7 +78,6 @@ async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime
     tray::show_status(app, dashboard.worst);
 
     let licenses: Vec<LicenseDates> = dashboard.rows.iter().filter_map(license_dates).collect();
-    let language = locale::language(&settings);
     let mut sent = SentAlerts::load(&state.folders.config);
     let due = alerts::due(&licenses, now, &mut sent);
     for alert in &due {

@@ -5,6 +5,7 @@
 
 pub mod bw;
 pub mod fake;
+pub mod notifications;
 pub mod paths;
 pub mod setup;
 pub mod webdriver;

@@ -5,13 +5,12 @@
 //! Notifications are caught by a small org.freedesktop.Notifications service on the
 //! session bus, run by the test.
 
-use std::collections::HashMap;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use companion_tests::fake::{FakeBitwarden, Role, Seed};
+use companion_tests::notifications::Catcher;
 use companion_tests::paths;
 use companion_tests::window::bwlicense;
 use serde_json::Value;
@@ -20,45 +19,6 @@ const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
 const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
 const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
 const PATIENCE: Duration = Duration::from_secs(30);
-
-/// The notifications raised on the session bus: (summary, body).
-#[derive(Clone, Default)]
-struct Caught(Arc<Mutex<Vec<(String, String)>>>);
-
-#[zbus::interface(name = "org.freedesktop.Notifications")]
-impl Caught {
-    #[allow(clippy::too_many_arguments)]
-    fn notify(
-        &self,
-        _app_name: String,
-        _replaces_id: u32,
-        _app_icon: String,
-        summary: String,
-        body: String,
-        _actions: Vec<String>,
-        _hints: HashMap<String, zbus::OwnedVariant>,
-        _expire_timeout: i32,
-    ) -> u32 {
-        let mut caught = self.0.lock().unwrap();
-        caught.push((summary, body));
-        caught.len() as u32
-    }
-
-    fn get_capabilities(&self) -> Vec<String> {
-        vec!["body".into()]
-    }
-
-    fn get_server_information(&self) -> (String, String, String, String) {
-        (
-            "e2e-catcher".into(),
-            "tests".into(),
-            "1".into(),
-            "1.2".into(),
-        )
-    }
-
-    fn close_notification(&self, _id: u32) {}
-}
 
 /// The app, killed with its process group when dropped.
 struct App(Child);
@@ -187,13 +147,7 @@ async fn sync_from_the_tray_works_without_a_window_and_notifies() {
     )
     .await;
 
-    let caught = Caught::default();
-    let _bus = zbus::connection::Builder::session()
-        .name("org.freedesktop.Notifications")
-        .serve_at("/org/freedesktop/Notifications", caught.clone())
-        .build()
-        .await
-        .expect("own org.freedesktop.Notifications on the session bus");
+    let catcher = Catcher::start().await;
 
     let log = paths::output_dir().join("e2e-tray.log");
     let output = std::fs::File::create(&log).unwrap();
@@ -223,20 +177,17 @@ async fn sync_from_the_tray_works_without_a_window_and_notifies() {
             .faults
             .requests_to(Role::SelfHosted, "POST", &route)
             .len();
-        let notice = caught
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|(summary, _)| summary.contains("Acme Corp synced"))
-            .cloned();
+        let notice = catcher
+            .all()
+            .into_iter()
+            .find(|(summary, _)| summary.contains("Acme Corp synced"));
         if let (1, Some(notice)) = (synced, notice) {
             break notice;
         }
         assert!(
             Instant::now() < deadline,
             "no sync or no notification: {synced} syncs, notifications {:?}; see {}",
-            caught.0.lock().unwrap(),
+            catcher.all(),
             log.display()
         );
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -36,6 +36,11 @@ export const strings = {
     "billing.syncNow": "Sync now",
     "billing.saved": "Token saved on the server and in your keychain.",
     "billing.synced": "Synced: the server fetched the license from the cloud.",
+    "billing.renewAuto": "Renew automatically",
+    "billing.renewAutoHint": "Once a day, a newer license from your cloud account is applied when the server's checks pass and nothing is taken away; the old one is archived. Works for Families too. Needs the cloud sign-in and the installation folder.",
+    "billing.renewPremium": "Renew my premium automatically",
+    "billing.renewOn": "Automatic renewal is on: checking now.",
+    "billing.renewOff": "Automatic renewal is off.",
     "setup.heading": "Set up automatic sync",
     "setup.intro": "Three steps: check the installation, get the token, run the first sync. Each step shows what it found.",
     "setup.org": "Organization",
@@ -104,6 +109,11 @@ export const strings = {
     "billing.syncNow": "立即同步",
     "billing.saved": "令牌已保存到服务器和您的钥匙串。",
     "billing.synced": "已同步：服务器已从云端获取许可证。",
+    "billing.renewAuto": "自动更新",
+    "billing.renewAutoHint": "每天一次：当服务器的检查全部通过且不会失去任何内容时，应用云账户中更新的许可证，并存档旧许可证。家庭组织同样适用。需要登录云账户并设置安装文件夹。",
+    "billing.renewPremium": "自动更新我的高级版",
+    "billing.renewOn": "自动更新已开启：正在检查。",
+    "billing.renewOff": "自动更新已关闭。",
     "setup.heading": "设置自动同步",
     "setup.intro": "三个步骤：检查安装、获取令牌、运行首次同步。每一步都会显示结果。",
     "setup.org": "组织",
@@ -292,10 +302,12 @@ async function load() {
     ui.setupOrg.replaceChildren();
     return;
   }
-  ui.summary.replaceChildren(
+  ui.summary.replaceChildren(...[
     el("p", {}, t("billing.summary", { server: overview.server, email: overview.email })),
     el("p", { class: overview.cloudCommunication ? "status-ok" : "status-error" },
-      t(overview.cloudCommunication ? "billing.cloudOn" : "billing.cloudOff")));
+      t(overview.cloudCommunication ? "billing.cloudOn" : "billing.cloudOff")),
+    overview.premium ? renewalSwitch(null, overview.renewPremium, "billing.renewPremium") : null,
+  ].filter(Boolean));
   if (overview.organizations.length === 0) {
     ui.orgs.replaceChildren(el("p", { class: "card" }, t("billing.noOrgs")));
   } else {
@@ -352,9 +364,35 @@ function orgCard(org) {
     org.keychainProblem ? problemBox(org.keychainProblem) : null,
     el("p", { class: "field" }, el("label", { for: inputId }, t("billing.newToken")), " ", input, " ", save),
     el("p", {}, sync),
+    renewalSwitch(org, org.renewAutomatically, "billing.renewAuto"),
     result,
   ].filter(Boolean));
   return card;
+}
+
+/** The "Renew automatically" switch of an organization (or, with `org` null, of premium). */
+function renewalSwitch(org, on, labelKey) {
+  const id = `billing-renew-${org ? org.id : "premium"}`;
+  const box = el("input", { type: "checkbox", id, class: "renew-automatically", checked: on });
+  const said = el("span", { class: "renew-result", role: "status", "aria-live": "polite" });
+  box.addEventListener("change", async () => {
+    box.disabled = true;
+    said.replaceChildren();
+    try {
+      const now = await call("billing_set_renewal", { instanceId: overview.instanceId, orgId: org ? org.id : null, on: box.checked });
+      if (org) org.renewAutomatically = now;
+      else overview.renewPremium = now;
+      said.replaceChildren(t(now ? "billing.renewOn" : "billing.renewOff"));
+    } catch (error) {
+      box.checked = !box.checked;
+      said.replaceChildren(problemBox(error));
+    } finally {
+      box.disabled = false;
+    }
+  });
+  return el("div", { class: "renew-switch" },
+    el("p", {}, box, " ", el("label", { for: id }, t(labelKey)), " ", said),
+    el("p", { class: "hint" }, t("billing.renewAutoHint")));
 }
 
 /** Shows an organization's new state in place, with a message under it. */

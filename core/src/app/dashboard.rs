@@ -633,6 +633,7 @@ mod tests {
             url: format!("https://{id}.example.org"),
             ca_file: None,
             installation: None,
+            renew_automatically: Vec::new(),
         }
     }
 

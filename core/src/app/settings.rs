@@ -59,6 +59,19 @@ pub struct Instance {
     /// Where the server's installation settings can be read, if the admin said.
     #[serde(default)]
     pub installation: Option<InstallationPlace>,
+    /// What the daily check renews by itself from the cloud (off until switched on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renew_automatically: Vec<RenewalSwitch>,
+}
+
+/// A license the daily check renews by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "camelCase")]
+pub enum RenewalSwitch {
+    /// A self-hosted organization, by its ID on the server.
+    Organization(uuid::Uuid),
+    /// The signed-in account's premium.
+    Premium,
 }
 
 /// Where an instance's installation (`global.override.env`) lives.
@@ -202,8 +215,34 @@ impl Settings {
                 .map_err(|e| SettingsError::Rejected(e.to_string()))?;
         }
         match self.instances.iter_mut().find(|i| i.id == instance.id) {
-            Some(existing) => *existing = instance,
+            // Editing where a server is leaves what it renews by itself as it was.
+            Some(existing) => {
+                let switches = std::mem::take(&mut existing.renew_automatically);
+                *existing = Instance {
+                    renew_automatically: switches,
+                    ..instance
+                };
+            }
             None => self.instances.push(instance),
+        }
+        Ok(())
+    }
+
+    /// Switches automatic renewal of one license of an instance on or off.
+    pub fn set_renewal(
+        &mut self,
+        instance_id: &str,
+        switch: RenewalSwitch,
+        on: bool,
+    ) -> Result<(), SettingsError> {
+        let instance = self
+            .instances
+            .iter_mut()
+            .find(|i| i.id == instance_id)
+            .ok_or_else(|| SettingsError::UnknownInstance(instance_id.to_owned()))?;
+        instance.renew_automatically.retain(|s| *s != switch);
+        if on {
+            instance.renew_automatically.push(switch);
         }
         Ok(())
     }
@@ -229,7 +268,45 @@ mod tests {
             installation: Some(InstallationPlace::Ssh {
                 target: "admin@vault.example.org:/opt/bitwarden/bwdata".into(),
             }),
+            renew_automatically: Vec::new(),
         }
+    }
+
+    #[test]
+    fn renewal_switches_are_kept_when_the_instance_is_edited_and_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let family = uuid::Uuid::from_u128(4);
+        let mut settings = Settings::default();
+        settings.upsert(office()).unwrap();
+        settings
+            .set_renewal("7f1c", RenewalSwitch::Organization(family), true)
+            .unwrap();
+        settings
+            .set_renewal("7f1c", RenewalSwitch::Premium, true)
+            .unwrap();
+        let mut edited = office();
+        edited.name = "HQ".into();
+        settings.upsert(edited).unwrap();
+        settings.save(dir.path()).unwrap();
+        let loaded = Settings::load(dir.path()).unwrap();
+        assert_eq!(
+            loaded.instance("7f1c").unwrap().renew_automatically,
+            [RenewalSwitch::Organization(family), RenewalSwitch::Premium]
+        );
+        settings
+            .set_renewal("7f1c", RenewalSwitch::Organization(family), false)
+            .unwrap();
+        assert_eq!(
+            settings.instance("7f1c").unwrap().renew_automatically,
+            [RenewalSwitch::Premium]
+        );
+        assert_eq!(
+            settings
+                .set_renewal("gone", RenewalSwitch::Premium, true)
+                .unwrap_err()
+                .code(),
+            "unknown_instance"
+        );
     }
 
     #[test]

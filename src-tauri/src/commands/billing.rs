@@ -5,7 +5,7 @@
 //! Syncs started from the tray run here too and end in a desktop notification.
 
 use chrono::{DateTime, Utc};
-use companion_core::app::{alerts, locale};
+use companion_core::app::{alerts, locale, RenewalSwitch};
 use companion_core::bitwarden::{
     billing_sync_connection, billing_sync_token, billing_sync_token_info,
     cloud_communication_enabled, keep_billing_sync_token, kept_token, owned_organizations, profile,
@@ -48,6 +48,8 @@ pub struct OrgBilling {
     keychain_matches_server: Option<bool>,
     /// Why the keychain could not be read (the rest still shows).
     keychain_problem: Option<Problem>,
+    /// The daily check renews its license from the cloud by itself.
+    renew_automatically: bool,
 }
 
 /// The owned organizations of one instance and their billing sync.
@@ -60,6 +62,9 @@ pub struct BillingOverview {
     /// The server's own answer to "may I talk to the cloud?".
     cloud_communication: bool,
     organizations: Vec<OrgBilling>,
+    /// The account has premium on the server, and whether it is renewed by itself.
+    premium: bool,
+    renew_premium: bool,
 }
 
 /// Lists the organizations the signed-in account owns on an instance, with their billing
@@ -72,11 +77,14 @@ pub async fn billing_overview<R: Runtime>(
 ) -> Result<BillingOverview, CommandError> {
     let session = state.instance_session(&instance_id).await?;
     let report = owned_organizations(&session).await?;
+    let account = profile(&session).await?;
+    let switches = state.instance(&instance_id)?.renew_automatically;
     let mut organizations = Vec::new();
     for org in report.organizations {
         let mut row = org_billing(&state, &session, org.id, org.name, org.billing_sync);
         row.renewal = org.expiration_without_grace;
         row.expiration = org.expiration;
+        row.renew_automatically = switches.contains(&RenewalSwitch::Organization(org.id));
         organizations.push(row);
     }
     offer_in_tray(&app, &state, &instance_id, &organizations);
@@ -86,7 +94,27 @@ pub async fn billing_overview<R: Runtime>(
         email: report.email,
         cloud_communication: report.cloud_communication,
         organizations,
+        premium: account.premium,
+        renew_premium: switches.contains(&RenewalSwitch::Premium),
     })
+}
+
+/// Switches automatic renewal of an organization's license (or, without `org_id`, the
+/// account's premium) on or off; switching on runs a check at once.
+#[tauri::command]
+pub async fn billing_set_renewal<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    instance_id: String,
+    org_id: Option<Uuid>,
+    on: bool,
+) -> Result<bool, CommandError> {
+    let switch = org_id.map_or(RenewalSwitch::Premium, RenewalSwitch::Organization);
+    state.update_settings(|settings| settings.set_renewal(&instance_id, switch, on))?;
+    if on {
+        reminders::check_now(&app, false);
+    }
+    Ok(on)
 }
 
 /// Stores a pasted token on the server (creating or updating the connection) and in the
@@ -568,6 +596,7 @@ fn org_billing(
             .filter(|_| connection.server_token().is_some())
             .map(|k| connection.holds(k)),
         keychain_problem,
+        renew_automatically: false,
     }
 }
 

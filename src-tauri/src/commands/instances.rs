@@ -86,6 +86,7 @@ pub fn instance_save(
         url: draft.url.trim().to_owned(),
         ca_file: draft.ca_file.filter(|p| !p.as_os_str().is_empty()),
         installation: draft.installation,
+        renew_automatically: Vec::new(),
     };
     let previous = state.instance(&instance.id).ok();
     state.update_settings(|settings| settings.upsert(instance.clone()))?;

@@ -1,0 +1,137 @@
+//! End-to-end: automatic renewal in the real window. The owner is signed in to the server
+//! and to the cloud; the cloud renews the Families subscription with more seats (billing
+//! sync cannot bring a Families license). In Billing sync the owner switches on "Renew
+//! automatically" for the Families organization; the app's check applies the newer license
+//! and says so in a desktop notification, and the switch stays on.
+
+use std::time::Duration;
+
+use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
+use companion_tests::notifications::Catcher;
+use companion_tests::setup::bwdata_of;
+use companion_tests::window::{bwlicense, Launch};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+const OWNER_SELF_HOSTED: (&str, &str) = (
+    "user.50000000-0000-4000-8000-000000000001",
+    "OwnerSelfHostedApiKeySecret012",
+);
+const OWNER_CLOUD: (&str, &str) = (
+    "user.c0000000-0000-4000-8000-000000000001",
+    "OwnerPersonalApiKeySecret01234",
+);
+const FAMILY: &str = "b0000000-0000-4000-8000-000000000004";
+const FAMILY_CLOUD: &str = "a0000000-0000-4000-8000-000000000004";
+
+/// The default seed plus a self-hosted Families organization with 4 seats filled.
+fn seed() -> Seed {
+    let mut value: Value =
+        serde_json::from_str(include_str!("../data/seeds/default.json")).unwrap();
+    value["auth_failure_delay_ms"] = json!(0);
+    value["self_hosted"]["organizations"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({
+            "id": FAMILY,
+            "cloud_organization": FAMILY_CLOUD,
+            "owner": "owner@example.com",
+            "usage": { "seats_in_use": 4 }
+        }));
+    serde_json::from_value(value).unwrap()
+}
+
+/// The cloud renews the Families subscription for a year, with 8 seats.
+fn renew_in_the_cloud(server: &Running) {
+    let id = Uuid::parse_str(FAMILY_CLOUD).unwrap();
+    server.state.edit(|world| {
+        let org = world.cloud_orgs.iter_mut().find(|o| o.id == id).unwrap();
+        org.seats = Some(8);
+        org.subscription.period_end += chrono::Duration::days(365);
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, a session bus, a keychain and tauri-driver: run `make test`"]
+async fn switching_on_renew_automatically_applies_a_newer_families_license_and_notifies() {
+    let catcher = Catcher::start().await;
+    let server = FakeBitwarden::builder().seed(seed()).start().await.unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let bwdata = bwdata_of(&server, files.path());
+    let settings = json!({
+        "instances": [{
+            "id": "office",
+            "name": "Office vault",
+            "url": server.self_hosted_url,
+            "installation": { "kind": "folder", "path": bwdata }
+        }]
+    });
+    let app = Launch::default()
+        .settings(settings)
+        .cloud_of(&server)
+        .env(
+            "LICENSE_COMPANION_TRUST_CERT",
+            &server.licensing_cert_pem_path,
+        )
+        .open("e2e-renewal")
+        .await;
+    bwlicense(
+        app.home.path(),
+        OWNER_SELF_HOSTED,
+        &["login", "--server", &server.self_hosted_url],
+    )
+    .await;
+    bwlicense(
+        app.home.path(),
+        OWNER_CLOUD,
+        &[
+            "login",
+            "--cloud",
+            "us",
+            "--cloud-api",
+            &server.cloud_api_url,
+            "--cloud-identity",
+            &server.cloud_identity_url,
+        ],
+    )
+    .await;
+    renew_in_the_cloud(&server);
+
+    app.click("#nav button[data-view='billing']").await;
+    let card = format!(".billing-org[data-org='{FAMILY}']");
+    app.wait_for_text(&format!("{card} h3"), "Acme Family").await;
+    app.click(&format!("{card} .renew-automatically")).await;
+    app.wait_for_text(
+        &format!("{card} .renew-result"),
+        "Automatic renewal is on",
+    )
+    .await;
+
+    let (title, body) = catcher
+        .wait_for("License renewed: Acme Family", Duration::from_secs(60))
+        .await;
+    assert_eq!(title, "License renewed: Acme Family");
+    assert!(body.starts_with("Office vault: expires "), "{body}");
+    assert!(body.contains("seats 6 -> 8"), "{body}");
+    let route = format!("/api/organizations/licenses/self-hosted/{FAMILY}");
+    assert_eq!(
+        server
+            .faults
+            .requests_to(Role::SelfHosted, "POST", &route)
+            .len(),
+        1
+    );
+
+    app.click("#billing-reload").await;
+    app.wait_for_text(&format!("{card} h3"), "Acme Family").await;
+    let switch = app.find(&format!("{card} .renew-automatically")).await;
+    assert_eq!(
+        switch.prop("checked").await.unwrap().as_deref(),
+        Some("true"),
+        "the switch stays on"
+    );
+    let saved = std::fs::read_to_string(app.config_dir().join("settings.json")).unwrap();
+    assert!(saved.contains(FAMILY), "{saved}");
+    app.screenshot("e2e-renewal").await;
+    app.close().await;
+}
