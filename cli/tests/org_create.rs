@@ -175,7 +175,7 @@ async fn a_premium_license_is_refused_before_anything_is_sent() {
     let run = org_create(&machine, &server, &[&file, "--json"]).await;
     assert_eq!(run.code, 1, "{}", run.stdout);
     let error = &run.json()["error"];
-    assert_eq!(error["code"], "license_refused");
+    assert_eq!(error["code"], "license_unsuitable");
     assert!(error["message"]
         .as_str()
         .unwrap()

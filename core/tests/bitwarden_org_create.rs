@@ -209,7 +209,7 @@ async fn a_premium_license_is_refused_with_the_servers_text_before_anything_is_s
         matches!(err, BitwardenError::LicenseUnsuitable { .. }),
         "{err}"
     );
-    assert_eq!(err.code(), "license_refused");
+    assert_eq!(err.code(), "license_unsuitable");
     assert_eq!(err.exit_class(), ExitClass::Refused);
     assert!(err
         .to_string()

@@ -16,8 +16,8 @@ use tokio::sync::Notify;
 
 use crate::commands::dashboard;
 use crate::state::AppState;
-use crate::{notify, renewals};
 use crate::tray::{self, TrayOrg};
+use crate::{notify, renewals};
 
 /// Wakes the check task early.
 struct Reminders {

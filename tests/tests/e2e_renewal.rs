@@ -99,13 +99,11 @@ async fn switching_on_renew_automatically_applies_a_newer_families_license_and_n
 
     app.click("#nav button[data-view='billing']").await;
     let card = format!(".billing-org[data-org='{FAMILY}']");
-    app.wait_for_text(&format!("{card} h3"), "Acme Family").await;
+    app.wait_for_text(&format!("{card} h3"), "Acme Family")
+        .await;
     app.click(&format!("{card} .renew-automatically")).await;
-    app.wait_for_text(
-        &format!("{card} .renew-result"),
-        "Automatic renewal is on",
-    )
-    .await;
+    app.wait_for_text(&format!("{card} .renew-result"), "Automatic renewal is on")
+        .await;
 
     let (title, body) = catcher
         .wait_for("License renewed: Acme Family", Duration::from_secs(60))
@@ -123,7 +121,8 @@ async fn switching_on_renew_automatically_applies_a_newer_families_license_and_n
     );
 
     app.click("#billing-reload").await;
-    app.wait_for_text(&format!("{card} h3"), "Acme Family").await;
+    app.wait_for_text(&format!("{card} h3"), "Acme Family")
+        .await;
     let switch = app.find(&format!("{card} .renew-automatically")).await;
     assert_eq!(
         switch.prop("checked").await.unwrap().as_deref(),

@@ -95,14 +95,30 @@ fn reason(reason: &Reason, zh: bool) -> String {
 
 fn stop_zh(stop: &Stop) -> String {
     match stop {
-        Stop::InstallationUnknown => "不知道服务器的安装 ID。请在“实例”中填写 bwdata 文件夹。".into(),
-        Stop::NoCloudLink | Stop::AnotherOrganization => "无法确定它属于哪个云组织。请手动上传一次正确的许可证。".into(),
-        Stop::NotOwnedInCloud { .. } => "已登录的云账户不是该云组织的所有者。请以所有者身份登录 Bitwarden 云。".into(),
-        Stop::CloudRefused { message } => format!("Bitwarden 云未提供许可证（{message}）。请在云网页密码库的“计费”中检查订阅。"),
+        Stop::InstallationUnknown => {
+            "不知道服务器的安装 ID。请在“实例”中填写 bwdata 文件夹。".into()
+        }
+        Stop::NoCloudLink | Stop::AnotherOrganization => {
+            "无法确定它属于哪个云组织。请手动上传一次正确的许可证。".into()
+        }
+        Stop::NotOwnedInCloud { .. } => {
+            "已登录的云账户不是该云组织的所有者。请以所有者身份登录 Bitwarden 云。".into()
+        }
+        Stop::CloudRefused { message } => {
+            format!("Bitwarden 云未提供许可证（{message}）。请在云网页密码库的“计费”中检查订阅。")
+        }
         Stop::ExpiresEarlier { .. } => "云端许可证比当前许可证更早到期。请检查后手动上传。".into(),
-        Stop::Downgrade { losses } => format!("云端许可证会减少内容（{}）。请检查后手动上传。", losses.join("；")),
-        Stop::WouldBeRefused { message } | Stop::Refused { message } => format!("服务器会拒绝该许可证（{message}）。请在应用中打开许可证查看各项检查。"),
-        Stop::Unanswered { .. } | Stop::NoAnswer { .. } => "上一次发送没有收到服务器的答复，许可证可能已生效。请先在服务器上检查，不会自动重发。".into(),
+        Stop::Downgrade { losses } => format!(
+            "云端许可证会减少内容（{}）。请检查后手动上传。",
+            losses.join("；")
+        ),
+        Stop::WouldBeRefused { message } | Stop::Refused { message } => {
+            format!("服务器会拒绝该许可证（{message}）。请在应用中打开许可证查看各项检查。")
+        }
+        Stop::Unanswered { .. } | Stop::NoAnswer { .. } => {
+            "上一次发送没有收到服务器的答复，许可证可能已生效。请先在服务器上检查，不会自动重发。"
+                .into()
+        }
         Stop::Failed { problem } => format!("检查失败（{}）", problem.code),
     }
 }

@@ -207,7 +207,7 @@ impl Explain for BitwardenError {
             BitwardenError::LicenseUnreadable { source, .. } => source.code(),
             BitwardenError::LicenseRefused { .. } => "license_refused",
             BitwardenError::RequestTooLarge { .. } => "request_too_large",
-            BitwardenError::LicenseUnsuitable { .. } => "license_refused",
+            BitwardenError::LicenseUnsuitable { .. } => "license_unsuitable",
             BitwardenError::LicenseForAnotherOrganization { .. } => {
                 "license_for_another_organization"
             }

@@ -67,7 +67,7 @@ impl Explain for CryptoError {
             CryptoError::V2Account(_) => "v2_account",
             CryptoError::InvalidPublicKey(_) => "invalid_public_key",
             CryptoError::InvalidPrivateKey(_) => "invalid_private_key",
-            CryptoError::NotUtf8 => "not_utf8",
+            CryptoError::NotUtf8 => "plaintext_not_utf8",
             CryptoError::KeyGeneration(_) => "key_generation_failed",
             CryptoError::AccountFieldMissing(_) => "account_field_missing",
             CryptoError::OrgKeyPairMismatch => "org_key_pair_mismatch",

@@ -133,7 +133,7 @@ mod tests {
         let err = key
             .decrypt_to_string(&key.encrypt(&[0xff, 0xfe]))
             .unwrap_err();
-        assert_eq!(err.code(), "not_utf8");
+        assert_eq!(err.code(), "plaintext_not_utf8");
     }
 
     #[test]

@@ -567,7 +567,9 @@ async fn report(
 
 /// The instance's installation ID, read from where its settings say (over SSH too, so in
 /// a blocking task), or why it could not be read.
-pub(crate) async fn installation_of(instance: &Instance) -> (Option<ExpectedInstallation>, Option<Problem>) {
+pub(crate) async fn installation_of(
+    instance: &Instance,
+) -> (Option<ExpectedInstallation>, Option<Problem>) {
     let Some(place) = instance.installation.clone() else {
         return (None, None);
     };
