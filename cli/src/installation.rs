@@ -7,12 +7,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use companion_core::bitwarden::{
+    check_cloud, AppKind, BitwardenError, Device, Folders, Http, HttpOptions,
+};
 use companion_core::error::Explain;
 use companion_core::installation::{
-    self, check_cloud, CloudCheck, CloudEndpoints, FixOutcome, FixReport, Installation,
-    InstallationError, Origin, Source, SshTarget,
+    self, CloudCheck, CloudEndpoints, FixOutcome, FixReport, Installation, InstallationError,
+    Origin, Source, SshTarget,
 };
 use serde_json::json;
+
+use crate::net::block_on;
 
 /// Exit code when nothing could be read.
 const EXIT_UNREADABLE: u8 = 2;
@@ -132,7 +137,7 @@ fn show(args: &InstallationArgs, style: Style) -> ExitCode {
                 us: args.cloud_api_us.clone(),
                 eu: args.cloud_api_eu.clone(),
             };
-            match run_async(check_cloud(id, &endpoints)) {
+            match cloud_http().and_then(|http| block_on(check_cloud(&http, id, &endpoints))) {
                 Ok(check) => Some(check),
                 Err(e) => {
                     eprintln!("cloud check not run: {e}");
@@ -161,11 +166,15 @@ fn show(args: &InstallationArgs, style: Style) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_async<F: std::future::Future>(future: F) -> std::io::Result<F::Output> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    Ok(runtime.block_on(future))
+/// The client for the anonymous cloud check: the CLI's device, short timeouts.
+fn cloud_http() -> Result<Http, BitwardenError> {
+    let device = Device::load_or_create(&Folders::from_environment()?, AppKind::Cli)?;
+    let options = HttpOptions {
+        connect_timeout: std::time::Duration::from_secs(5),
+        request_timeout: std::time::Duration::from_secs(15),
+        ..HttpOptions::default()
+    };
+    Http::new(options, device)
 }
 
 fn fix(source: &SourceArgs, json: bool, style: Style) -> ExitCode {

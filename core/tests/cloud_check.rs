@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use companion_core::installation::{check_cloud, CloudEndpoints, Region, RegionAnswer};
+use companion_core::bitwarden::{check_cloud, AppKind, Device, Http, HttpOptions};
+use companion_core::installation::{CloudEndpoints, Region, RegionAnswer};
 use uuid::Uuid;
 
 const KNOWN: &str = "11111111-2222-4333-8444-555555555555";
@@ -58,6 +59,15 @@ async fn fake_cloud(us: Knows, eu: Knows) -> CloudEndpoints {
     }
 }
 
+/// The one HTTP client, as the CLI and the app build it.
+fn http() -> Http {
+    Http::new(
+        HttpOptions::default(),
+        Device::with_identifier(AppKind::Cli, Uuid::new_v4()),
+    )
+    .unwrap()
+}
+
 fn id() -> Uuid {
     Uuid::parse_str(KNOWN).unwrap()
 }
@@ -69,7 +79,7 @@ fn codes(findings: &[companion_core::installation::Finding]) -> Vec<&'static str
 #[tokio::test]
 async fn an_eu_installation_configured_as_us_is_caught() {
     let endpoints = fake_cloud(Knows::Nothing, Knows::Enabled).await;
-    let check = check_cloud(id(), &endpoints).await;
+    let check = check_cloud(&http(), id(), &endpoints).await;
     assert_eq!(check.known_in, Some(Region::Eu));
     assert_eq!(check.regions[0].answer, RegionAnswer::Unknown);
     assert_eq!(
@@ -90,7 +100,7 @@ async fn an_eu_installation_configured_as_us_is_caught() {
 #[tokio::test]
 async fn a_disabled_installation_uses_setups_text() {
     let endpoints = fake_cloud(Knows::Disabled, Knows::Nothing).await;
-    let check = check_cloud(id(), &endpoints).await;
+    let check = check_cloud(&http(), id(), &endpoints).await;
     assert_eq!(check.known_in, Some(Region::Us));
     assert_eq!(
         check.regions[0].message,
@@ -109,7 +119,7 @@ async fn a_disabled_installation_uses_setups_text() {
 #[tokio::test]
 async fn an_id_no_region_knows_is_reported() {
     let endpoints = fake_cloud(Knows::Nothing, Knows::Nothing).await;
-    let check = check_cloud(id(), &endpoints).await;
+    let check = check_cloud(&http(), id(), &endpoints).await;
     assert_eq!(check.known_in, None);
     assert_eq!(
         codes(&check.findings(Region::Us)),
@@ -127,7 +137,7 @@ async fn unreachable_or_broken_regions_say_problem_contacting() {
         us: closed,
         eu: broken.eu,
     };
-    let check = check_cloud(id(), &endpoints).await;
+    let check = check_cloud(&http(), id(), &endpoints).await;
     assert_eq!(check.regions[0].answer, RegionAnswer::Problem);
     assert_eq!(
         check.regions[0].message,

@@ -12,6 +12,7 @@
 mod archive;
 mod belonging;
 mod billing_token;
+mod cloud_check;
 mod connections;
 mod device;
 mod errors;
@@ -40,6 +41,7 @@ pub use billing_token::{
     billing_sync_token, billing_sync_token_info, keep_billing_sync_token, request_otp,
     rotate_billing_sync_token, CloudToken, KeptToken, Verification,
 };
+pub use cloud_check::check_cloud;
 pub use connections::{
     billing_sync_connection, cloud_communication_enabled, delete_billing_sync_connection,
     kept_token, save_billing_sync_token, token_account, trigger_sync, BillingSyncConnection,

@@ -1,9 +1,8 @@
-//! Asking Bitwarden cloud which region knows an installation ID, the way Setup validates it
-//! at install time (contract §4, §5.1): anonymous `GET {api}/installations/{id}` in both
-//! regions, answered with `{"enabled": bool, ...}` or 404. Setup's own texts are reused so
-//! admins recognise them.
-
-use std::time::Duration;
+//! Which Bitwarden cloud region knows an installation ID, the way Setup validates it at
+//! install time (contract §4, §5.1): each region's answer to `GET {api}/installations/{id}`
+//! (`{"enabled": bool, ...}` or 404) with Setup's own texts, so admins recognise them, and
+//! what it means for the installation. The asking is
+//! [`check_cloud`](crate::bitwarden::check_cloud), through the one HTTP client.
 
 use serde::Serialize;
 use uuid::Uuid;
@@ -62,37 +61,24 @@ pub struct CloudCheck {
     pub known_in: Option<Region>,
 }
 
-/// Asks both regions at once. Never fails: a region that cannot be asked is reported as
-/// [`RegionAnswer::Problem`].
-pub async fn check_cloud(installation_id: Uuid, endpoints: &CloudEndpoints) -> CloudCheck {
-    let client = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(15))
-        .user_agent(concat!("bwlicense/", env!("CARGO_PKG_VERSION")))
-        .build();
-    let (us, eu) = match client {
-        Ok(client) => tokio::join!(
-            ask(&client, Region::Us, &endpoints.us, installation_id),
-            ask(&client, Region::Eu, &endpoints.eu, installation_id)
-        ),
-        Err(e) => (
-            problem(Region::Us, &endpoints.us, e.to_string()),
-            problem(Region::Eu, &endpoints.eu, e.to_string()),
-        ),
-    };
-    let knowing: Vec<Region> = [&us, &eu]
-        .iter()
-        .filter(|c| matches!(c.answer, RegionAnswer::Enabled | RegionAnswer::Disabled))
-        .map(|c| c.region)
-        .collect();
-    CloudCheck {
-        installation_id,
-        known_in: (knowing.len() == 1).then(|| knowing[0]),
-        regions: vec![us, eu],
+impl CloudCheck {
+    /// Both regions' answers, and the one region that knows the ID.
+    pub(crate) fn of(installation_id: Uuid, us: RegionCheck, eu: RegionCheck) -> CloudCheck {
+        let knowing: Vec<Region> = [&us, &eu]
+            .iter()
+            .filter(|c| matches!(c.answer, RegionAnswer::Enabled | RegionAnswer::Disabled))
+            .map(|c| c.region)
+            .collect();
+        CloudCheck {
+            installation_id,
+            known_in: (knowing.len() == 1).then(|| knowing[0]),
+            regions: vec![us, eu],
+        }
     }
 }
 
-fn installation_url(base: &str, id: Uuid) -> String {
+/// `GET {api}/installations/{id}` of one region.
+pub(crate) fn installation_url(base: &str, id: Uuid) -> String {
     format!(
         "{}/installations/{}",
         base.trim_end_matches('/'),
@@ -100,38 +86,15 @@ fn installation_url(base: &str, id: Uuid) -> String {
     )
 }
 
-async fn ask(client: &reqwest::Client, region: Region, base: &str, id: Uuid) -> RegionCheck {
-    let url = installation_url(base, id);
-    let response = match client.get(&url).send().await {
-        Ok(response) => response,
-        Err(e) => return problem(region, &url, e.to_string()),
-    };
-    let status = response.status();
-    if status == reqwest::StatusCode::NOT_FOUND {
-        return answer(region, &url, RegionAnswer::Unknown);
-    }
-    if !status.is_success() {
-        return problem(region, &url, format!("HTTP {status}"));
-    }
-    match response.json::<serde_json::Value>().await {
-        Ok(body) => match enabled(&body) {
-            Some(true) => answer(region, &url, RegionAnswer::Enabled),
-            Some(false) => answer(region, &url, RegionAnswer::Disabled),
-            None => problem(region, &url, "the answer has no \"enabled\" field".into()),
-        },
-        Err(e) => problem(region, &url, format!("the answer is not JSON: {e}")),
-    }
-}
-
 /// `enabled`, read case-insensitively (older servers answered PascalCase).
-fn enabled(body: &serde_json::Value) -> Option<bool> {
+pub(crate) fn enabled(body: &serde_json::Value) -> Option<bool> {
     body.as_object()?
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("enabled"))
         .and_then(|(_, v)| v.as_bool())
 }
 
-fn answer(region: Region, url: &str, answer: RegionAnswer) -> RegionCheck {
+pub(crate) fn answer(region: Region, url: &str, answer: RegionAnswer) -> RegionCheck {
     let message = match answer {
         RegionAnswer::Enabled => {
             format!("Installation id is valid and enabled in the {region} region.")
@@ -151,7 +114,7 @@ fn answer(region: Region, url: &str, answer: RegionAnswer) -> RegionCheck {
     }
 }
 
-fn problem(region: Region, url: &str, detail: String) -> RegionCheck {
+pub(crate) fn problem(region: Region, url: &str, detail: String) -> RegionCheck {
     RegionCheck {
         detail: Some(detail),
         ..answer(region, url, RegionAnswer::Problem)

@@ -4,7 +4,7 @@
 //! from. Read from a local `bwdata` folder, Bitwarden Lite's `settings.env`, or a remote
 //! server over SSH; problems found on the way are [`Finding`]s, not errors.
 
-mod cloud_check;
+pub(crate) mod cloud_check;
 mod config_yml;
 mod envfile;
 mod error;
@@ -21,7 +21,7 @@ use secrecy::SecretString;
 use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
-pub use cloud_check::{check_cloud, CloudCheck, CloudEndpoints, RegionAnswer, RegionCheck};
+pub use cloud_check::{CloudCheck, CloudEndpoints, RegionAnswer, RegionCheck};
 pub use error::InstallationError;
 pub use findings::{Finding, FindingCode};
 pub use fix::{enable_cloud_communication, write_fix, Change, FixOutcome, FixReport};
