@@ -20,9 +20,8 @@ mod master_key;
 mod org_keys;
 mod rsa_keys;
 mod symmetric;
-
-#[cfg(test)]
-mod vectors;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 
 pub use account::{decrypt_private_key, decrypt_user_key, EncryptedAccount, UnlockedAccount};
 pub use enc_string::EncString;
