@@ -27,6 +27,7 @@ mod license_files;
 pub mod licensing;
 mod models;
 mod multipart;
+mod net_date;
 mod orgs;
 mod plans;
 pub mod seed;
