@@ -1,6 +1,6 @@
-//! The fake's own licensing code, written from the contract and independent of
-//! `companion_core::license`, so a mistake in the app's license code cannot confirm itself
-//! through the server its tests talk to:
+//! The fake's own licensing code, written from the contract and independent of the app's
+//! license module in `companion-core`, so a mistake in the app's license code cannot
+//! confirm itself through the server its tests talk to:
 //!
 //! - the canonical data (`GetDataBytes`, contract §1.4) rendered straight from a license's
 //!   JSON object (property names matched ignoring case, as the server's upload parser does);
@@ -204,6 +204,11 @@ pub(crate) fn properties(class: Class) -> &'static [Property] {
     }
 }
 
+/// A property of a class by its C# name.
+pub(crate) fn property(class: Class, name: &str) -> Option<&'static Property> {
+    properties(class).iter().find(|p| p.name == name)
+}
+
 /// `PlanType` 0..6 render by their names before the year suffixes were added.
 const LEGACY_PLAN_NAMES: [&str; 7] = [
     "Free",
@@ -234,11 +239,12 @@ fn set(object: &mut Map<String, Value>, name: &str, value: Value) {
         .keys()
         .find(|k| k.eq_ignore_ascii_case(name))
         .cloned()
-        .unwrap_or_else(|| camel(name));
+        .unwrap_or_else(|| camel_case(name));
     object.insert(key, value);
 }
 
-fn camel(name: &str) -> String {
+/// `JsonNamingPolicy.CamelCase` for these names: the first letter lowered.
+pub(crate) fn camel_case(name: &str) -> String {
     let mut chars = name.chars();
     chars
         .next()
