@@ -1,5 +1,6 @@
 //! The workspace keeps its shape: the core library and the CLI link no GUI code, so they
-//! build and run on a headless server.
+//! build and run on a headless server, and the test server judges licenses with its own
+//! code, so a mistake in the app's license module cannot confirm itself.
 
 use std::process::Command;
 
@@ -94,4 +95,48 @@ fn release_builds_of_the_app_and_cli_cannot_sign_licenses() {
             "{package} builds companion-core with test-support (license signing): {core}"
         );
     }
+}
+
+/// Whether Rust source names the app's license module, directly or in a grouped `use`.
+fn names_core_license_module(source: &str) -> bool {
+    source.contains("companion_core::license")
+        || source.match_indices("companion_core::{").any(|(at, _)| {
+            source[at..]
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .contains("license")
+        })
+}
+
+#[test]
+fn the_test_server_reads_signs_and_verifies_licenses_without_the_apps_license_module() {
+    let dir = paths::workspace_root().join("tests/src/fake");
+    let sources: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read tests/src/fake")
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    assert!(sources.len() > 10, "the fake's sources moved: {sources:?}");
+    let offenders: Vec<_> = sources
+        .iter()
+        .filter(|path| names_core_license_module(&std::fs::read_to_string(path).expect("read")))
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "{offenders:?} use the app's license module"
+    );
+}
+
+#[test]
+fn grouped_imports_of_the_license_module_are_noticed() {
+    assert!(names_core_license_module(
+        "use companion_core::{crypto::Kdf, license::parse};"
+    ));
+    assert!(names_core_license_module(
+        "companion_core::license::parse(b)"
+    ));
+    assert!(!names_core_license_module(
+        "use companion_core::{crypto::Kdf};\nfn license() {}"
+    ));
 }

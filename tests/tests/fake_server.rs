@@ -1563,6 +1563,59 @@ async fn license_update_enforces_can_use_license_with_the_server_texts() {
     expect_error(response, StatusCode::BAD_REQUEST, ALREADY_IN_USE).await;
 }
 
+#[tokio::test]
+async fn an_upload_is_verified_as_the_server_reads_its_bytes() {
+    let fake = Fake::start(quick_seed()).await;
+    let cloud = fake.sign_in(Side::Cloud, OWNER, OWNER_PASSWORD).await;
+    let sh = fake.sign_in(Side::SelfHosted, OWNER, OWNER_PASSWORD).await;
+    let path = format!("/organizations/licenses/self-hosted/{SEEDED_ORG}");
+    let downloaded = fake
+        .download_org_license(&cloud, ACME_CORP, INSTALLATION)
+        .await;
+    let text = String::from_utf8(downloaded).unwrap();
+    let seats = serde_json::from_str::<Value>(&text).unwrap()["seats"].clone();
+    // Without its token the signature over the JSON decides (the legacy path).
+    let (members, _) = text.rsplit_once(",\"token\":").unwrap();
+    let upload = |body: String| {
+        fake.post_form(
+            Side::SelfHosted,
+            &path,
+            &sh,
+            license_form(body.into_bytes()),
+        )
+    };
+
+    let overridden = format!("{{\"SEATS\":500,{}}}", &members[1..]);
+    let response = upload(overridden).await;
+    assert_eq!(response.status(), StatusCode::OK, "the last member wins");
+    let applied = fake
+        .run
+        .state
+        .read(|w| w.self_hosted_org(uuid(SEEDED_ORG)).unwrap().license.seats);
+    assert_eq!(json!(applied), seats);
+
+    let message = bad_request_message(upload(format!("{members},\"SEATS\":500}}")).await).await;
+    assert_eq!(message, "Invalid license. The license verification failed.");
+
+    let extra = format!("{members},\"Extra\":{{\"any\":[1,null,\"x\"]}},\"email\":5}}");
+    assert_eq!(upload(extra).await.status(), StatusCode::OK);
+
+    for unreadable in [
+        format!("/* exported */{members}}}"),
+        format!("{members},}}"),
+        format!("{members},\"seats\":\"60\"}}"),
+        format!("{members},\"selfHost\":null}}"),
+        "null".to_owned(),
+    ] {
+        expect_error(
+            upload(unreadable).await,
+            StatusCode::BAD_REQUEST,
+            INVALID_LICENSE,
+        )
+        .await;
+    }
+}
+
 // ---------------------------------------------------------------- connections and sync
 
 #[tokio::test]

@@ -21,13 +21,14 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
-use companion_core::license::{License, LicenseKind};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::auth::{Caller, Ctx};
 use super::envelope::{ApiError, ApiResult};
 use super::identity::account_keys_json;
+use super::license_model::License;
+use super::licensing::Class;
 use super::multipart::Upload;
 use super::state::{MailPurpose, Realm, User};
 use super::{issue, license_files, models, upload};
@@ -213,7 +214,7 @@ async fn post_license(
     require_license_part(&upload)?;
     let license = upload
         .license_within_limit()
-        .and_then(|bytes| upload::read_as(bytes, LicenseKind::User))
+        .and_then(|bytes| upload::read_as(bytes, Class::User))
         .ok_or_else(|| ApiError::bad_request(upload::INVALID_LICENSE))?;
     if license.license_type().is_some_and(|t| t != 0) {
         return Err(ApiError::bad_request(upload::ORGANIZATION_AS_USER));
@@ -244,7 +245,7 @@ async fn post_license_vnext(
     require_license_part(&upload)?;
     let license = upload
         .license_within_limit()
-        .and_then(|bytes| upload::read_as(bytes, LicenseKind::User))
+        .and_then(|bytes| upload::read_as(bytes, Class::User))
         .ok_or_else(|| ApiError::bad_request("Invalid license."))?;
     if user.premium {
         return Err(ApiError::bad_request("Already a premium user."));
@@ -267,29 +268,26 @@ fn apply_premium_license(ctx: &Ctx, user: &User, license: License) -> ApiResult<
     }
     let claims = upload::claims_license(&license, trust, now).map_err(ApiError::BadRequest)?;
     let claims_path = claims.is_some();
-    let effective = claims.unwrap_or_else(|| license.clone());
-    upload::user_can_use(&effective, claims_path, user, now).map_err(ApiError::BadRequest)?;
-    let License::User(applied) = &effective else {
-        return Err(ApiError::bad_request(upload::ORGANIZATION_AS_USER));
-    };
+    let effective = claims.unwrap_or(license);
+    let applied = effective.user();
+    upload::user_can_use(&applied, claims_path, user, now).map_err(ApiError::BadRequest)?;
     license_files::write_user(&ctx.shared.config.license_dir, user.id, &effective)
         .map_err(|e| ApiError::bad_request(format!("Cannot write the license file: {e}")))?;
     let mut world = ctx.shared.world();
     if let Some(u) = world.user_by_id_mut(user.id) {
         u.premium = applied.premium;
-        u.premium_expires = applied.expires.map(|e| e.to_utc());
+        u.premium_expires = applied.expires;
         u.license_key = applied.license_key.clone().unwrap_or_default();
-        u.premium_license = Some(applied.clone());
+        u.premium_license = Some(applied);
     }
     Ok(())
 }
 
 /// `GET /account/billing/vnext/license`: the caller's premium license, signed.
-async fn get_premium_license(State(ctx): State<Ctx>, caller: Caller) -> ApiResult<Json<License>> {
+async fn get_premium_license(State(ctx): State<Ctx>, caller: Caller) -> ApiResult<License> {
     let user = current_user(&ctx, &caller)?;
     cloud_only(&ctx)?;
-    let license = issue::user_license(&user, &ctx.shared.config.licensing_key, Utc::now())?;
-    Ok(Json(license))
+    issue::user_license(&user, &ctx.shared.config.licensing_key, Utc::now())
 }
 
 /// Parses a route id the way `new Guid(id)` would, else 404.

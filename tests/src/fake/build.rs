@@ -9,7 +9,6 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Duration, Utc};
 use companion_core::crypto::{Kdf, SymmetricKey, Zeroizing};
-use companion_core::license::License;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use secrecy::SecretString;
 use serde_json::json;
@@ -297,7 +296,7 @@ fn make_self_hosted_org(
     let license = issue::organization_license(cloud, installation, inputs.licensing_key, now)
         .map_err(|e| anyhow!("cannot issue the license of {}: {e:?}", cloud.name))?;
     let effective = match upload::claims_license(&license, inputs.verifying_key, now) {
-        Ok(Some(License::Organization(l))) => l,
+        Ok(Some(effective)) => effective.organization(),
         other => return Err(anyhow!("the seeded license does not verify: {other:?}")),
     };
     let id = seed.id.unwrap_or_else(Uuid::new_v4);

@@ -24,7 +24,6 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
-use companion_core::license::License;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -35,6 +34,7 @@ use super::auth::{Caller, Ctx};
 use super::envelope::{ApiError, ApiResult};
 use super::issue;
 use super::keys::{random_string, secret_eq};
+use super::license_model::License;
 use super::plans::{self, Tier};
 use super::state::{MailPurpose, OrgApiKey, Realm, User};
 
@@ -94,7 +94,7 @@ async fn organization_license(
     caller: Caller,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json<License>> {
+) -> ApiResult<License> {
     caller.user()?;
     cloud_only(&ctx)?;
     let id = route_id(&id)?;
@@ -106,7 +106,7 @@ async fn organization_license(
         .find(|(k, _)| k.eq_ignore_ascii_case("installationId"))
         .and_then(|(_, v)| Uuid::parse_str(v).ok())
         .unwrap_or_default();
-    Ok(Json(issue_for_installation(&ctx, id, installation)?))
+    issue_for_installation(&ctx, id, installation)
 }
 
 async fn installation(State(ctx): State<Ctx>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
@@ -315,7 +315,7 @@ async fn license_for_installation(
     caller: Caller,
     Path(id): Path<String>,
     body: Result<Json<SyncRequest>, JsonRejection>,
-) -> ApiResult<Json<License>> {
+) -> ApiResult<License> {
     let installation = caller.installation()?;
     cloud_only(&ctx)?;
     let model = body.map(|Json(b)| b).unwrap_or_default();
@@ -342,5 +342,5 @@ async fn license_for_installation(
     if !billing_key.is_some_and(|k| secret_eq(&k, &given)) {
         return Err(ApiError::bad_request("Invalid Billing Sync Key"));
     }
-    Ok(Json(issue_for_installation(&ctx, id, installation)?))
+    issue_for_installation(&ctx, id, installation)
 }

@@ -133,7 +133,7 @@ fn validated_config(ctx: &Ctx, model: &ConnectionRequest) -> ApiResult<Value> {
         license_files::read_organization(&ctx.shared.config.license_dir, model.organization_id)
             .filter(|l| upload::verify_license(l, &ctx.shared.config.verifying_key, Utc::now()))
             .ok_or_else(|| ApiError::bad_request("Cannot verify license file."))?;
-    config.insert("CloudOrganizationId".into(), json!(license.id()));
+    config.insert("CloudOrganizationId".into(), json!(license.guid("Id")));
     Ok(Value::Object(config))
 }
 

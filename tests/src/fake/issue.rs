@@ -4,15 +4,13 @@
 //! `Version` 15.
 
 use chrono::{DateTime, Duration, Months, Utc};
-use companion_core::license::{
-    parse, License, LicenseKind, NetDateTime, OrganizationLicense, PlanType, UserLicense,
-};
 use rsa::RsaPrivateKey;
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::envelope::ApiError;
-use super::licensing::{self, Class};
+use super::license_model::License;
+use super::licensing::Class;
+use super::net_date::NetDate;
 use super::plans;
 use super::seed::SubscriptionStatus;
 use super::state::{CloudOrg, User};
@@ -99,8 +97,9 @@ fn organization_dates(org: &CloudOrg, now: DateTime<Utc>) -> Result<Dates, ApiEr
     })
 }
 
-fn net(time: DateTime<Utc>) -> NetDateTime {
-    NetDateTime::from_utc(time).unwrap_or_default()
+/// A date as the cloud writes one it computed (UTC).
+fn date(time: DateTime<Utc>) -> String {
+    NetDate::from_utc(time).to_json()
 }
 
 /// A signed organization license of `org` for `installation`, issued `now`.
@@ -112,47 +111,52 @@ pub(crate) fn organization_license(
 ) -> Result<License, ApiError> {
     let dates = organization_dates(org, now)?;
     let f = org.features;
-    let license = OrganizationLicense {
-        license_key: Some(org.license_key.clone()),
-        installation_id: installation,
-        id: org.id,
-        name: Some(org.name.clone()),
-        billing_email: Some(org.billing_email.clone()),
-        business_name: org.business_name.clone(),
-        enabled: org.enabled,
-        plan: Some(plans::name(org.plan_type).to_owned()),
-        plan_type: PlanType(org.plan_type),
-        seats: org.seats,
-        max_collections: org.max_collections,
-        use_policies: f.use_policies,
-        use_sso: f.use_sso,
-        use_key_connector: f.use_key_connector,
-        use_scim: f.use_scim,
-        use_groups: f.use_groups,
-        use_events: f.use_events,
-        use_directory: f.use_directory,
-        use_totp: f.use_totp,
-        use_2fa: f.use_2fa,
-        use_api: f.use_api,
-        use_reset_password: f.use_reset_password,
-        max_storage_gb: org.max_storage_gb,
-        self_host: f.self_host,
-        users_get_premium: f.users_get_premium,
-        use_custom_permissions: f.use_custom_permissions,
-        version: ORGANIZATION_LICENSE_VERSION,
-        issued: net(now),
-        refresh: Some(net(dates.refresh)),
-        expires: Some(net(dates.expires)),
-        expiration_without_grace_period: dates.without_grace.map(net),
-        use_password_manager: f.use_password_manager,
-        use_secrets_manager: f.use_secrets_manager,
-        sm_seats: org.sm_seats,
-        sm_service_accounts: org.sm_service_accounts,
-        trial: dates.trial,
-        license_type: Some(1),
-        ..OrganizationLicense::default()
-    };
-    sign(License::Organization(license), key, now)
+    let mut license = License::new(Class::Organization);
+    license.set("LicenseKey", org.license_key.clone());
+    license.set("InstallationId", installation.hyphenated().to_string());
+    license.set("Id", org.id.hyphenated().to_string());
+    license.set("Name", org.name.clone());
+    license.set("BillingEmail", org.billing_email.clone());
+    license.set("BusinessName", org.business_name.clone());
+    license.set("Enabled", org.enabled);
+    license.set("Plan", plans::name(org.plan_type));
+    license.set("PlanType", org.plan_type);
+    license.set("Seats", org.seats);
+    license.set("MaxCollections", org.max_collections);
+    for (name, on) in [
+        ("UsePolicies", f.use_policies),
+        ("UseSso", f.use_sso),
+        ("UseKeyConnector", f.use_key_connector),
+        ("UseScim", f.use_scim),
+        ("UseGroups", f.use_groups),
+        ("UseEvents", f.use_events),
+        ("UseDirectory", f.use_directory),
+        ("UseTotp", f.use_totp),
+        ("Use2fa", f.use_2fa),
+        ("UseApi", f.use_api),
+        ("UseResetPassword", f.use_reset_password),
+        ("SelfHost", f.self_host),
+        ("UsersGetPremium", f.users_get_premium),
+        ("UseCustomPermissions", f.use_custom_permissions),
+        ("UsePasswordManager", f.use_password_manager),
+        ("UseSecretsManager", f.use_secrets_manager),
+    ] {
+        license.set(name, on);
+    }
+    license.set("MaxStorageGb", org.max_storage_gb);
+    license.set("Version", ORGANIZATION_LICENSE_VERSION);
+    license.set("Issued", date(now));
+    license.set("Refresh", date(dates.refresh));
+    license.set("Expires", date(dates.expires));
+    license.set(
+        "ExpirationWithoutGracePeriod",
+        dates.without_grace.map(date),
+    );
+    license.set("SmSeats", org.sm_seats);
+    license.set("SmServiceAccounts", org.sm_service_accounts);
+    license.set("Trial", dates.trial);
+    license.set("LicenseType", 1);
+    sign(license, key, now)
 }
 
 /// A signed premium license of a cloud user, issued `now`: `Expires` is the next invoice
@@ -166,38 +170,30 @@ pub(crate) fn user_license(
         .premium_expires
         .filter(|_| user.premium)
         .ok_or_else(|| ApiError::bad_request(NO_SUBSCRIPTION))?;
-    let license = UserLicense {
-        license_key: Some(user.license_key.clone()),
-        id: user.id,
-        name: Some(user.name.clone()),
-        email: Some(user.email.clone()),
-        premium: true,
-        max_storage_gb: Some(1),
-        version: 1,
-        issued: net(now),
-        refresh: Some(net(invoice)),
-        expires: Some(net(invoice + Duration::days(7))),
-        trial: false,
-        license_type: Some(0),
-        ..UserLicense::default()
-    };
-    sign(License::User(license), key, now)
+    let mut license = License::new(Class::User);
+    license.set("LicenseKey", user.license_key.clone());
+    license.set("Id", user.id.hyphenated().to_string());
+    license.set("Name", user.name.clone());
+    license.set("Email", user.email.clone());
+    license.set("Premium", true);
+    license.set("MaxStorageGb", 1);
+    license.set("Version", 1);
+    license.set("Issued", date(now));
+    license.set("Refresh", date(invoice));
+    license.set("Expires", date(invoice + Duration::days(7)));
+    license.set("Trial", false);
+    license.set("LicenseType", 0);
+    sign(license, key, now)
 }
 
-/// Signs with the fake's own licensing code (`licensing::sign`), then reads the signed JSON
-/// back into the model.
-fn sign(license: License, key: &RsaPrivateKey, now: DateTime<Utc>) -> Result<License, ApiError> {
-    let failed = |e: String| ApiError::bad_request(format!("Cannot sign licenses: {e}"));
-    let class = match license.kind() {
-        LicenseKind::Organization => Class::Organization,
-        LicenseKind::User => Class::User,
-    };
-    let Ok(Value::Object(mut object)) = serde_json::to_value(&license) else {
-        return Err(failed("the license is not a JSON object".into()));
-    };
-    licensing::sign(&mut object, class, key, now).map_err(failed)?;
-    let bytes = serde_json::to_vec(&Value::Object(object)).map_err(|e| failed(e.to_string()))?;
-    parse(&bytes)
-        .map(|parsed| parsed.license)
-        .map_err(|e| failed(e.to_string()))
+/// Signs with the fake's own licensing code: `Hash`, `Signature` and the token.
+fn sign(
+    mut license: License,
+    key: &RsaPrivateKey,
+    now: DateTime<Utc>,
+) -> Result<License, ApiError> {
+    license
+        .sign(key, now)
+        .map_err(|e| ApiError::bad_request(format!("Cannot sign licenses: {e}")))?;
+    Ok(license)
 }

@@ -1,13 +1,18 @@
 //! The self-hosted license directory (contract §5.3): `organization/{id}.json` and
-//! `user/{id}.json`, written as System.Text.Json does with default options: PascalCase
-//! names, two-space indentation, and the default encoder's escapes (`+` becomes `\u002B`
-//! inside base64, HTML-sensitive characters and non-ASCII are escaped too).
+//! `user/{id}.json`, written as System.Text.Json does with default options: every property
+//! of the class in declaration order, PascalCase names, two-space indentation, and the
+//! default encoder's escapes (`+` becomes `\u002B` inside base64, HTML-sensitive
+//! characters and non-ASCII are escaped too).
 
-use std::io::Write;
+use std::io::{Error, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use companion_core::license::{parse, License};
+use serde_json::Value;
 use uuid::Uuid;
+
+use super::license_model::License;
+use super::license_reader;
+use super::licensing::Class;
 
 /// The organization license file's path.
 pub(crate) fn organization_path(dir: &Path, org: Uuid) -> PathBuf {
@@ -41,49 +46,49 @@ pub(crate) fn write_user(dir: &Path, user: Uuid, license: &License) -> std::io::
 }
 
 impl super::state::State {
-    /// Stores `license` as an organization's license file the way an upload writes it, but
-    /// without the upload's checks or database update: what copying a file into
-    /// `bwdata/core/licenses` by hand does.
-    pub fn store_organization_license_file(
-        &self,
-        org: Uuid,
-        license: &License,
-    ) -> std::io::Result<()> {
-        write_organization(&self.license_dir(), org, license)
+    /// Stores a license file (e.g. as downloaded) as an organization's license file the
+    /// way an upload writes it, but without the upload's checks or database update: what
+    /// copying a file into `bwdata/core/licenses` by hand does.
+    pub fn store_organization_license_file(&self, org: Uuid, file: &[u8]) -> std::io::Result<()> {
+        write_organization(
+            &self.license_dir(),
+            org,
+            &readable(file, Class::Organization)?,
+        )
     }
 
-    /// Stores `license` as a user's premium license file, the same way.
-    pub fn store_user_license_file(&self, user: Uuid, license: &License) -> std::io::Result<()> {
-        write_user(&self.license_dir(), user, license)
+    /// Stores a premium license file as a user's license file, the same way.
+    pub fn store_user_license_file(&self, user: Uuid, file: &[u8]) -> std::io::Result<()> {
+        write_user(&self.license_dir(), user, &readable(file, Class::User)?)
     }
 }
 
-/// Reads an organization license file back, as `ReadOrganizationLicenseAsync` does.
+/// A license file as an upload reads it, or why it cannot be stored.
+fn readable(file: &[u8], class: Class) -> std::io::Result<License> {
+    match license_reader::read_ignoring_case(file, class) {
+        Ok(Some(license)) => Ok(license),
+        Ok(None) => Err(Error::new(ErrorKind::InvalidData, "the file is null")),
+        Err(e) => Err(Error::new(ErrorKind::InvalidData, e)),
+    }
+}
+
+/// Reads an organization license file back, as `ReadOrganizationLicenseAsync` does (exact
+/// PascalCase names); `None` when missing or unreadable.
 pub(crate) fn read_organization(dir: &Path, org: Uuid) -> Option<License> {
     let bytes = std::fs::read(organization_path(dir, org)).ok()?;
-    parse(&bytes).ok().map(|parsed| parsed.license)
+    license_reader::read_exact(&bytes, Class::Organization)
+        .ok()
+        .flatten()
 }
 
-/// The license as the server serializes it to disk. The object is flat, so every member
-/// starts a line of the pretty output and only its first letter changes case.
+/// The license as the server serializes it to disk.
 pub(crate) fn server_json(license: &License) -> String {
-    let camel = serde_json::to_string_pretty(license).unwrap_or_default();
-    let pascal: Vec<String> = camel
-        .lines()
-        .map(|line| match line.strip_prefix("  \"") {
-            Some(rest) => format!("  \"{}", upper_first(rest)),
-            None => line.to_owned(),
-        })
+    let members: Vec<String> = license
+        .members()
+        .into_iter()
+        .map(|(name, value)| format!("  {}: {value}", Value::from(name)))
         .collect();
-    escape_like_dotnet(&pascal.join("\n"))
-}
-
-fn upper_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
+    escape_like_dotnet(&format!("{{\n{}\n}}", members.join(",\n")))
 }
 
 /// The escapes of .NET's default `JavaScriptEncoder`. Outside strings the JSON has none of
@@ -108,22 +113,28 @@ fn escape_like_dotnet(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use companion_core::license::OrganizationLicense;
 
     #[test]
     fn files_are_pascal_case_indented_and_escaped_like_the_server() {
-        let license = License::Organization(OrganizationLicense {
-            name: Some("Café <Acme>".into()),
-            signature: Some("ab+cd/==".into()),
-            version: 15,
-            ..Default::default()
-        });
+        let mut license = License::new(Class::Organization);
+        license.set("Name", "Café <Acme>");
+        license.set("Signature", "ab+cd/==");
+        license.set("Version", 15);
+        license.set("Expires", "2025-03-01T00:00:00.0000000Z");
         let text = server_json(&license);
-        assert!(text.starts_with("{\n  \"LicenseKey\": null,"), "{text}");
-        assert!(text.contains("\"Use2fa\": false"), "{text}");
+        assert!(text.starts_with("{\n  \"LicenseKey\": null,\n"), "{text}");
+        assert!(text.contains("\n  \"Use2fa\": false,\n"), "{text}");
+        assert!(
+            text.contains("\"Expires\": \"2025-03-01T00:00:00Z\""),
+            "{text}"
+        );
         assert!(text.contains("\"Signature\": \"ab\\u002Bcd/==\""), "{text}");
         assert!(text.contains("Caf\\u00E9 \\u003CAcme\\u003E"), "{text}");
-        let back = parse(text.as_bytes()).unwrap().license;
-        assert_eq!(back, license);
+        assert!(text.ends_with("\n  \"Token\": null\n}"), "{text}");
+        let back = license_reader::read_exact(text.as_bytes(), Class::Organization)
+            .unwrap()
+            .unwrap();
+        assert_eq!(back.organization(), license.organization());
+        assert_eq!(back.text("Signature"), Some("ab+cd/=="));
     }
 }

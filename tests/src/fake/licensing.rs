@@ -1,6 +1,6 @@
-//! The fake's own licensing code, written from the contract and independent of
-//! `companion_core::license`, so a mistake in the app's license code cannot confirm itself
-//! through the server its tests talk to:
+//! The fake's own licensing code, written from the contract and independent of the app's
+//! license module in `companion-core`, so a mistake in the app's license code cannot
+//! confirm itself through the server its tests talk to:
 //!
 //! - the canonical data (`GetDataBytes`, contract §1.4) rendered straight from a license's
 //!   JSON object (property names matched ignoring case, as the server's upload parser does);
@@ -12,7 +12,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use chrono::{DateTime, Months, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Months, TimeZone, Utc};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rsa::pkcs1::EncodeRsaPrivateKey;
@@ -21,6 +21,8 @@ use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+use super::net_date::NetDate;
 
 /// The two license classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,38 +46,53 @@ impl Class {
             Class::User => (0, "User"),
         }
     }
+
+    /// The C# class name, as the server's messages print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Organization => "OrganizationLicense",
+            Class::User => "UserLicense",
+        }
+    }
 }
 
-/// How a property is rendered (`CoreHelpers.FormatLicenseSignatureValue`).
+/// A property's C# type: what JSON the server's reader accepts for it, its value when the
+/// JSON leaves it out, and how `CoreHelpers.FormatLicenseSignatureValue` renders it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     /// `string`: raw; null renders empty.
     Text,
+    /// `Guid`: lowercase `D` format.
     Guid,
     /// `bool` with its C# default when missing.
     Flag(bool),
-    /// `int?` / `short?`: decimal; null renders empty.
-    Number,
+    /// `int?`: decimal; null renders empty.
+    Int,
+    /// `short?`: decimal; null renders empty.
+    Short,
     /// `int Version`: 0 when missing.
     Version,
-    /// `PlanType`: legacy names for 0..6, the number above.
+    /// `PlanType` (a byte enum): legacy names for 0..6, the number above.
     Plan,
+    /// `LicenseType?` (a byte enum); never signed.
+    LicenseType,
     /// `DateTime`: Unix seconds; the C# default when missing.
     Time,
     /// `DateTime?`: Unix seconds; null renders empty.
     OptionalTime,
 }
 
-/// A property: its C# name, kind, the license version it joined the signed data (hashed
-/// data leaves out `Hash`, `Issued`, `Refresh`), and whether it is a token claim.
-struct Property {
-    name: &'static str,
-    kind: Kind,
-    since: i32,
-    claim: bool,
+/// A property: its C# name, kind, the license version it joined the signed data (`None`:
+/// never signed; hashed data also leaves out `Hash`, `Issued`, `Refresh`), and whether the
+/// cloud puts it into the token as a claim.
+pub(crate) struct Property {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub since: Option<i32>,
+    pub claim: bool,
 }
 
-const fn p(name: &'static str, kind: Kind, since: i32, claim: bool) -> Property {
+const fn p(name: &'static str, kind: Kind, since: Option<i32>, claim: bool) -> Property {
     Property {
         name,
         kind,
@@ -84,93 +101,112 @@ const fn p(name: &'static str, kind: Kind, since: i32, claim: bool) -> Property 
     }
 }
 
-/// Organization properties that are signed (table 1.2); `Hash` last, as it is signed only.
+/// `OrganizationLicense`, every public property in declaration order (table 1.2).
 const ORGANIZATION: &[Property] = &[
-    p("LicenseKey", Kind::Text, 1, true),
-    p("InstallationId", Kind::Guid, 1, true),
-    p("Id", Kind::Guid, 1, true),
-    p("Name", Kind::Text, 1, true),
-    p("BillingEmail", Kind::Text, 1, true),
-    p("BusinessName", Kind::Text, 1, true),
-    p("Enabled", Kind::Flag(false), 1, true),
-    p("Plan", Kind::Text, 1, true),
-    p("PlanType", Kind::Plan, 1, true),
-    p("Seats", Kind::Number, 1, true),
-    p("MaxCollections", Kind::Number, 1, true),
-    p("UsePolicies", Kind::Flag(false), 6, true),
-    p("UseSso", Kind::Flag(false), 7, true),
-    p("UseKeyConnector", Kind::Flag(false), 9, true),
-    p("UseScim", Kind::Flag(false), 10, true),
-    p("UseGroups", Kind::Flag(false), 1, true),
-    p("UseEvents", Kind::Flag(false), 3, true),
-    p("UseDirectory", Kind::Flag(false), 1, true),
-    p("UseTotp", Kind::Flag(false), 1, true),
-    p("Use2fa", Kind::Flag(false), 4, true),
-    p("UseApi", Kind::Flag(false), 5, true),
-    p("UseResetPassword", Kind::Flag(false), 8, true),
-    p("MaxStorageGb", Kind::Number, 1, true),
-    p("SelfHost", Kind::Flag(false), 1, true),
-    p("UsersGetPremium", Kind::Flag(false), 2, true),
-    p("UseCustomPermissions", Kind::Flag(false), 11, true),
-    p("Version", Kind::Version, 1, false),
-    p("Issued", Kind::Time, 1, true),
-    p("Refresh", Kind::OptionalTime, 1, true),
-    p("Expires", Kind::OptionalTime, 1, true),
-    p("ExpirationWithoutGracePeriod", Kind::OptionalTime, 12, true),
-    p("UsePasswordManager", Kind::Flag(false), 13, true),
-    p("UseSecretsManager", Kind::Flag(false), 13, true),
-    p("SmSeats", Kind::Number, 13, true),
-    p("SmServiceAccounts", Kind::Number, 13, true),
+    p("LicenseKey", Kind::Text, Some(1), true),
+    p("InstallationId", Kind::Guid, Some(1), true),
+    p("Id", Kind::Guid, Some(1), true),
+    p("Name", Kind::Text, Some(1), true),
+    p("BillingEmail", Kind::Text, Some(1), true),
+    p("BusinessName", Kind::Text, Some(1), true),
+    p("Enabled", Kind::Flag(false), Some(1), true),
+    p("Plan", Kind::Text, Some(1), true),
+    p("PlanType", Kind::Plan, Some(1), true),
+    p("Seats", Kind::Int, Some(1), true),
+    p("MaxCollections", Kind::Short, Some(1), true),
+    p("UsePolicies", Kind::Flag(false), Some(6), true),
+    p("UseSso", Kind::Flag(false), Some(7), true),
+    p("UseKeyConnector", Kind::Flag(false), Some(9), true),
+    p("UseScim", Kind::Flag(false), Some(10), true),
+    p("UseGroups", Kind::Flag(false), Some(1), true),
+    p("UseEvents", Kind::Flag(false), Some(3), true),
+    p("UseDirectory", Kind::Flag(false), Some(1), true),
+    p("UseTotp", Kind::Flag(false), Some(1), true),
+    p("Use2fa", Kind::Flag(false), Some(4), true),
+    p("UseApi", Kind::Flag(false), Some(5), true),
+    p("UseResetPassword", Kind::Flag(false), Some(8), true),
+    p("MaxStorageGb", Kind::Short, Some(1), true),
+    p("SelfHost", Kind::Flag(false), Some(1), true),
+    p("UsersGetPremium", Kind::Flag(false), Some(2), true),
+    p("UseCustomPermissions", Kind::Flag(false), Some(11), true),
+    p("Version", Kind::Version, Some(1), false),
+    p("Issued", Kind::Time, Some(1), true),
+    p("Refresh", Kind::OptionalTime, Some(1), true),
+    p("Expires", Kind::OptionalTime, Some(1), true),
+    p(
+        "ExpirationWithoutGracePeriod",
+        Kind::OptionalTime,
+        Some(12),
+        true,
+    ),
+    p("UsePasswordManager", Kind::Flag(false), Some(13), true),
+    p("UseSecretsManager", Kind::Flag(false), Some(13), true),
+    p("SmSeats", Kind::Int, Some(13), true),
+    p("SmServiceAccounts", Kind::Int, Some(13), true),
+    p("UseRiskInsights", Kind::Flag(false), None, true),
+    p("UsePhishingBlocker", Kind::Flag(false), None, true),
     p(
         "LimitCollectionCreationDeletion",
         Kind::Flag(true),
-        14,
+        Some(14),
         true,
     ),
     p(
         "AllowAdminAccessToAllCollectionItems",
         Kind::Flag(true),
-        15,
+        Some(15),
         true,
     ),
-    p("Trial", Kind::Flag(false), 1, true),
-    p("Hash", Kind::Text, 1, false),
+    p("Trial", Kind::Flag(false), Some(1), true),
+    p("LicenseType", Kind::LicenseType, None, false),
+    p("UseOrganizationDomains", Kind::Flag(false), None, true),
+    p("UseAdminSponsoredFamilies", Kind::Flag(false), None, true),
+    p(
+        "UseAutomaticUserConfirmation",
+        Kind::Flag(false),
+        None,
+        true,
+    ),
+    p("UseDisableSmAdsForUsers", Kind::Flag(false), None, true),
+    p("UseMyItems", Kind::Flag(false), None, true),
+    p("UseInviteLinks", Kind::Flag(false), None, true),
+    p("UsePam", Kind::Flag(false), None, true),
+    p("Hash", Kind::Text, Some(1), false),
+    p("Signature", Kind::Text, None, false),
+    p("Token", Kind::Text, None, false),
 ];
 
-/// Organization claims that are never signed (the "Never" rows of table 1.2).
-const ORGANIZATION_CLAIMS_ONLY: &[&str] = &[
-    "UseRiskInsights",
-    "UseAdminSponsoredFamilies",
-    "UseOrganizationDomains",
-    "UseAutomaticUserConfirmation",
-    "UseDisableSmAdsForUsers",
-    "UsePhishingBlocker",
-    "UseMyItems",
-    "UseInviteLinks",
-    "UsePam",
-];
-
-/// User license properties (§1.3), all signed in Version 1.
+/// `UserLicense`, every public property in declaration order (§1.3); Version 1 signs all
+/// but `LicenseType`, `Signature` and `Token`.
 const USER: &[Property] = &[
-    p("LicenseKey", Kind::Text, 1, true),
-    p("Id", Kind::Guid, 1, true),
-    p("Name", Kind::Text, 1, true),
-    p("Email", Kind::Text, 1, true),
-    p("Premium", Kind::Flag(false), 1, true),
-    p("MaxStorageGb", Kind::Number, 1, true),
-    p("Version", Kind::Version, 1, false),
-    p("Issued", Kind::Time, 1, true),
-    p("Refresh", Kind::OptionalTime, 1, true),
-    p("Expires", Kind::OptionalTime, 1, true),
-    p("Trial", Kind::Flag(false), 1, true),
-    p("Hash", Kind::Text, 1, false),
+    p("LicenseKey", Kind::Text, Some(1), true),
+    p("Id", Kind::Guid, Some(1), true),
+    p("Name", Kind::Text, Some(1), true),
+    p("Email", Kind::Text, Some(1), true),
+    p("Premium", Kind::Flag(false), Some(1), true),
+    p("MaxStorageGb", Kind::Short, Some(1), true),
+    p("Version", Kind::Version, Some(1), false),
+    p("Issued", Kind::Time, Some(1), true),
+    p("Refresh", Kind::OptionalTime, Some(1), true),
+    p("Expires", Kind::OptionalTime, Some(1), true),
+    p("Trial", Kind::Flag(false), Some(1), true),
+    p("LicenseType", Kind::LicenseType, None, false),
+    p("Hash", Kind::Text, Some(1), false),
+    p("Signature", Kind::Text, None, false),
+    p("Token", Kind::Text, None, false),
 ];
 
-fn properties(class: Class) -> &'static [Property] {
+/// Every property of a class, in declaration order.
+pub(crate) fn properties(class: Class) -> &'static [Property] {
     match class {
         Class::Organization => ORGANIZATION,
         Class::User => USER,
     }
+}
+
+/// A property of a class by its C# name.
+pub(crate) fn property(class: Class, name: &str) -> Option<&'static Property> {
+    properties(class).iter().find(|p| p.name == name)
 }
 
 /// `PlanType` 0..6 render by their names before the year suffixes were added.
@@ -184,14 +220,11 @@ const LEGACY_PLAN_NAMES: [&str; 7] = [
     "Custom",
 ];
 
-/// `default(DateTime)` in Unix seconds.
-const DOTNET_MIN_SECONDS: i64 = -62_135_596_800;
-
 /// The issuer of license tokens.
 const ISSUER: &str = "bitwarden";
 
 /// The value of a property, its name matched ignoring case (null counts as missing).
-fn get<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+pub(crate) fn get<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
     object
         .iter()
         .rev()
@@ -206,11 +239,12 @@ fn set(object: &mut Map<String, Value>, name: &str, value: Value) {
         .keys()
         .find(|k| k.eq_ignore_ascii_case(name))
         .cloned()
-        .unwrap_or_else(|| camel(name));
+        .unwrap_or_else(|| camel_case(name));
     object.insert(key, value);
 }
 
-fn camel(name: &str) -> String {
+/// `JsonNamingPolicy.CamelCase` for these names: the first letter lowered.
+pub(crate) fn camel_case(name: &str) -> String {
     let mut chars = name.chars();
     chars
         .next()
@@ -218,52 +252,18 @@ fn camel(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// An ISO-8601 date as the server reads it: up to seven fraction digits, `Z`, an offset or
-/// nothing (offset-less times are UTC here); in 100 ns ticks since 1970.
-fn ticks(text: &str) -> Option<i128> {
-    let (body, offset_seconds) = split_offset(text)?;
-    let (whole, fraction) = match body.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (body, ""),
-    };
-    if fraction.len() > 7 || !fraction.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let time = NaiveDateTime::parse_from_str(whole, "%Y-%m-%dT%H:%M:%S").ok()?;
-    let seconds = time.and_utc().timestamp() - offset_seconds;
-    let fraction_ticks: i128 = format!("{fraction:0<7}").parse().ok()?;
-    Some(i128::from(seconds) * 10_000_000 + fraction_ticks)
-}
-
-fn split_offset(text: &str) -> Option<(&str, i64)> {
-    if let Some(body) = text.strip_suffix('Z') {
-        return Some((body, 0));
-    }
-    let tail = text.len().checked_sub(6)?;
-    let (body, offset) = text.split_at(tail);
-    let sign = match offset.as_bytes().first() {
-        Some(b'+') => 1,
-        Some(b'-') if offset.as_bytes().get(3) == Some(&b':') => -1,
-        _ => return Some((text, 0)),
-    };
-    let hours: i64 = offset[1..3].parse().ok()?;
-    let minutes: i64 = offset[4..6].parse().ok()?;
-    Some((body, sign * (hours * 3600 + minutes * 60)))
-}
-
-/// `Math.Round(TotalSeconds)`: to the nearest second, ties to even.
-fn round_seconds(ticks: i128) -> i64 {
-    let seconds = ticks.div_euclid(10_000_000);
-    let rest = ticks.rem_euclid(10_000_000);
-    let up = rest > 5_000_000 || (rest == 5_000_000 && seconds % 2 != 0);
-    (seconds + i128::from(up)) as i64
+/// A date property's value, read as the server's JSON reader reads it.
+fn date(value: &Value) -> Option<NetDate> {
+    value.as_str().and_then(NetDate::parse)
 }
 
 /// One property's text in the canonical data.
 fn render(property: &Property, value: Option<&Value>) -> Result<String, String> {
     let bad = || format!("{} is not a valid {:?}", property.name, property.kind);
     Ok(match (property.kind, value) {
-        (Kind::Text, None) => String::new(),
+        (Kind::Text | Kind::Int | Kind::Short | Kind::LicenseType | Kind::OptionalTime, None) => {
+            String::new()
+        }
         (Kind::Text, Some(v)) => v.as_str().ok_or_else(bad)?.to_owned(),
         (Kind::Guid, None) => Uuid::nil().hyphenated().to_string(),
         (Kind::Guid, Some(v)) => Uuid::parse_str(v.as_str().ok_or_else(bad)?)
@@ -272,9 +272,10 @@ fn render(property: &Property, value: Option<&Value>) -> Result<String, String> 
             .to_string(),
         (Kind::Flag(default), None) => default.to_string(),
         (Kind::Flag(_), Some(v)) => v.as_bool().ok_or_else(bad)?.to_string(),
-        (Kind::Number, None) => String::new(),
         (Kind::Version, None) => "0".into(),
-        (Kind::Number | Kind::Version, Some(v)) => v.as_i64().ok_or_else(bad)?.to_string(),
+        (Kind::Int | Kind::Short | Kind::Version | Kind::LicenseType, Some(v)) => {
+            v.as_i64().ok_or_else(bad)?.to_string()
+        }
         (Kind::Plan, value) => {
             let plan = match value {
                 Some(v) => v.as_u64().filter(|n| *n <= 255).ok_or_else(bad)?,
@@ -285,10 +286,9 @@ fn render(property: &Property, value: Option<&Value>) -> Result<String, String> 
                 None => plan.to_string(),
             }
         }
-        (Kind::Time, None) => DOTNET_MIN_SECONDS.to_string(),
-        (Kind::OptionalTime, None) => String::new(),
+        (Kind::Time, None) => NetDate::MIN.canonical_seconds().to_string(),
         (Kind::Time | Kind::OptionalTime, Some(v)) => {
-            round_seconds(ticks(v.as_str().ok_or_else(bad)?).ok_or_else(bad)?).to_string()
+            date(v).ok_or_else(bad)?.canonical_seconds().to_string()
         }
     })
 }
@@ -316,7 +316,7 @@ pub fn canonical_data(
     let version = version(object, class)?;
     let mut included: Vec<&Property> = properties(class)
         .iter()
-        .filter(|p| p.since <= version)
+        .filter(|p| p.since.is_some_and(|since| since <= version))
         .filter(|p| !(for_hash && matches!(p.name, "Hash" | "Issued" | "Refresh")))
         .collect();
     included.sort_by_key(|p| p.name.to_ascii_lowercase());
@@ -355,23 +355,21 @@ pub fn signature_verifies(object: &Map<String, Value>, class: Class, key: &RsaPu
     .is_ok()
 }
 
-/// `MM/dd/yyyy HH:mm:ss`, how the cloud writes date claims.
-fn claim_date(ticks: i128) -> String {
-    let seconds = ticks.div_euclid(10_000_000) as i64;
-    Utc.timestamp_opt(seconds, 0)
-        .single()
-        .map(|t| t.format("%m/%d/%Y %H:%M:%S").to_string())
-        .unwrap_or_default()
-}
-
 /// The claim text of a property, `None` when it is null (the cloud then leaves it out).
-fn claim_value(property_kind: Kind, value: Option<&Value>) -> Option<String> {
+/// Booleans are always claimed, with their default when missing.
+fn claim_value(kind: Kind, value: Option<&Value>) -> Option<String> {
+    let flag = |on: bool| if on { "True" } else { "False" }.to_owned();
+    if let Kind::Flag(default) = kind {
+        return Some(flag(value.and_then(Value::as_bool).unwrap_or(default)));
+    }
     let value = value?;
-    Some(match property_kind {
-        Kind::Flag(_) => if value.as_bool()? { "True" } else { "False" }.to_owned(),
-        Kind::Time | Kind::OptionalTime => claim_date(ticks(value.as_str()?)?),
+    Some(match kind {
+        Kind::Flag(_) => flag(value.as_bool()?),
+        Kind::Time | Kind::OptionalTime => date(value)?.to_claim(),
         Kind::Text | Kind::Guid => value.as_str()?.to_owned(),
-        Kind::Number | Kind::Version | Kind::Plan => value.as_i64()?.to_string(),
+        Kind::Int | Kind::Short | Kind::Version | Kind::Plan | Kind::LicenseType => {
+            value.as_i64()?.to_string()
+        }
     })
 }
 
@@ -380,30 +378,8 @@ fn license_claims(object: &Map<String, Value>, class: Class) -> Map<String, Valu
     let mut claims = Map::new();
     claims.insert("LicenseType".into(), Value::from(class.license_type().1));
     for property in properties(class).iter().filter(|p| p.claim) {
-        let value = get(object, property.name);
-        let text = match property.kind {
-            // Booleans are always claimed, with their default when missing.
-            Kind::Flag(default) => Some(
-                if value.and_then(Value::as_bool).unwrap_or(default) {
-                    "True"
-                } else {
-                    "False"
-                }
-                .to_owned(),
-            ),
-            kind => claim_value(kind, value),
-        };
-        if let Some(text) = text {
+        if let Some(text) = claim_value(property.kind, get(object, property.name)) {
             claims.insert(property.name.into(), Value::from(text));
-        }
-    }
-    if class == Class::Organization {
-        for name in ORGANIZATION_CLAIMS_ONLY {
-            let on = get(object, name).and_then(Value::as_bool).unwrap_or(false);
-            claims.insert(
-                (*name).into(),
-                Value::from(if on { "True" } else { "False" }),
-            );
         }
     }
     claims
@@ -529,42 +505,43 @@ pub fn verify_token(
     Ok(claims)
 }
 
-/// A claim's string as `GetValue<T>` reads it, turned back into the JSON property (null
-/// when missing or unreadable, the type's default).
+/// A claim's string as `GetValue<T>` reads it (`TryParse` of the type, the type's default
+/// when missing or unreadable), turned back into the JSON property.
 fn from_claim(kind: Kind, claim: Option<&str>) -> Value {
-    let Some(text) = claim else {
-        return match kind {
-            Kind::Flag(_) => Value::Bool(false),
-            Kind::Guid => Value::from(Uuid::nil().to_string()),
-            Kind::Plan | Kind::Version => Value::from(0),
-            _ => Value::Null,
-        };
+    let text = claim.map(str::trim);
+    let number = |min: i64, max: i64, default: Value| {
+        text.and_then(|t| t.parse::<i64>().ok())
+            .filter(|n| (min..=max).contains(n))
+            .map_or(default, Value::from)
     };
     match kind {
-        Kind::Flag(_) => Value::Bool(text.eq_ignore_ascii_case("true")),
-        Kind::Text => Value::from(text),
+        Kind::Flag(_) => Value::Bool(text.is_some_and(|t| t.eq_ignore_ascii_case("true"))),
+        Kind::Text => claim.map_or(Value::Null, Value::from),
         Kind::Guid => Value::from(
-            Uuid::parse_str(text)
+            text.and_then(|t| Uuid::parse_str(t).ok())
                 .unwrap_or_default()
                 .hyphenated()
                 .to_string(),
         ),
-        Kind::Number | Kind::Version | Kind::Plan => {
-            text.trim().parse::<i64>().map_or(Value::Null, Value::from)
-        }
-        Kind::Time | Kind::OptionalTime => NaiveDateTime::parse_from_str(text, "%m/%d/%Y %H:%M:%S")
-            .or_else(|_| {
-                NaiveDate::parse_from_str(text, "%m/%d/%Y")
-                    .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            })
-            .map_or(Value::Null, |t| {
-                Value::from(t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-            }),
+        Kind::Int => number(i32::MIN.into(), i32::MAX.into(), Value::Null),
+        Kind::Short => number(i16::MIN.into(), i16::MAX.into(), Value::Null),
+        Kind::Version => number(i32::MIN.into(), i32::MAX.into(), Value::from(0)),
+        Kind::Plan => number(0, 255, Value::from(0)),
+        Kind::LicenseType => number(0, 255, Value::Null),
+        Kind::Time => Value::from(
+            text.and_then(NetDate::parse_claim)
+                .unwrap_or(NetDate::MIN)
+                .to_json(),
+        ),
+        Kind::OptionalTime => text
+            .and_then(NetDate::parse_claim)
+            .map_or(Value::Null, |d| Value::from(d.to_json())),
     }
 }
 
 /// The license as the server uses it when it has a token: every claimed property replaced
-/// by its claim, and `LicenseType` from the claim (contract §1.7).
+/// by its claim as `GetValue<T>` reads it, and `LicenseType` from the claim's enum name or
+/// number (contract §1.7).
 pub fn apply_claims(
     object: &Map<String, Value>,
     class: Class,
@@ -583,24 +560,20 @@ pub fn apply_claims(
         let value = from_claim(property.kind, text(property.name).as_deref());
         set(&mut effective, property.name, value);
     }
-    if class == Class::Organization {
-        for name in ORGANIZATION_CLAIMS_ONLY {
-            let value = from_claim(Kind::Flag(false), text(name).as_deref());
-            set(&mut effective, name, value);
-        }
-    }
-    let license_type = text("LicenseType").and_then(|t| {
-        [Class::User, Class::Organization]
-            .into_iter()
-            .map(Class::license_type)
-            .find(|(value, name)| t.eq_ignore_ascii_case(name) || t == value.to_string())
-            .map(|(value, _)| value)
-    });
-    set(
-        &mut effective,
-        "LicenseType",
-        license_type.map_or(Value::Null, Value::from),
-    );
+    let claimed_type = text("LicenseType");
+    let license_type = claimed_type
+        .as_deref()
+        .and_then(|t| {
+            [Class::User, Class::Organization]
+                .into_iter()
+                .map(Class::license_type)
+                .find(|(_, name)| t.trim().eq_ignore_ascii_case(name))
+        })
+        .map_or_else(
+            || from_claim(Kind::LicenseType, claimed_type.as_deref()),
+            |(value, _)| Value::from(value),
+        );
+    set(&mut effective, "LicenseType", license_type);
     effective
 }
 
@@ -609,20 +582,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seconds_round_half_to_even_like_math_round() {
-        assert_eq!(round_seconds(15_000_000), 2);
-        assert_eq!(round_seconds(25_000_000), 2);
-        assert_eq!(round_seconds(25_000_001), 3);
-        assert_eq!(round_seconds(-15_000_000), -2);
-    }
-
-    #[test]
-    fn dates_read_with_and_without_zone() {
-        assert_eq!(ticks("1970-01-01T00:00:01Z"), Some(10_000_000));
-        assert_eq!(ticks("1970-01-01T00:00:01"), Some(10_000_000));
-        assert_eq!(ticks("1970-01-01T01:00:01+01:00"), Some(10_000_000));
-        assert_eq!(ticks("1970-01-01T00:00:00.0000001Z"), Some(1));
-        assert_eq!(ticks("1970-01-01T00:00:00.00000001Z"), None);
+    fn claims_replace_the_properties_as_get_value_reads_them() {
+        let object = serde_json::json!({"Seats": 10, "Name": "json", "UseMyItems": true});
+        let claims = serde_json::json!({
+            "LicenseType": "organization",
+            "Seats": " 70000 ",
+            "MaxCollections": "70000",
+            "PlanType": "20",
+            "UseSso": "TRUE",
+            "Issued": "09/26/2025 12:00:01",
+        });
+        let effective = apply_claims(
+            object.as_object().unwrap(),
+            Class::Organization,
+            claims.as_object().unwrap(),
+        );
+        let value = |name: &str| get(&effective, name).cloned().unwrap_or(Value::Null);
+        assert_eq!(value("LicenseType"), 1);
+        assert_eq!(value("Seats"), 70000);
+        assert_eq!(value("MaxCollections"), Value::Null, "not a short");
+        assert_eq!(value("PlanType"), 20);
+        assert_eq!(value("UseSso"), true);
+        assert_eq!(value("UseMyItems"), false, "a missing claim is false");
+        assert_eq!(value("Name"), Value::Null);
+        assert_eq!(value("Issued"), "2025-09-26T12:00:01");
+        assert_eq!(value("Expires"), Value::Null);
+        assert_eq!(value("Id"), Uuid::nil().to_string());
     }
 
     #[test]

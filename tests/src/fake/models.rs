@@ -24,12 +24,13 @@
 //!   included) and `expirationWithoutGracePeriod` (the license's value, else `Expires` −
 //!   60 days, or `Expires` for a trial), `storageName`, `storageGb`.
 
-use chrono::Duration;
-use companion_core::license::{NetDateTime, OrganizationLicense};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::issue::SELF_HOSTED_MAX_STORAGE_GB;
+use super::license_model::OrganizationLicense;
+use super::net_date::NetDate;
 use super::plans::{self, Features};
 use super::state::{CloudOrg, Member, Realm, SelfHostedOrg, User, World};
 
@@ -77,38 +78,16 @@ impl OrgView {
             name: l.name.clone().unwrap_or_default(),
             business_name: l.business_name.clone(),
             billing_email: l.billing_email.clone(),
-            plan_type: l.plan_type.0,
+            plan_type: l.plan_type,
             seats: l.seats,
             max_collections: l.max_collections,
             max_storage_gb: Some(SELF_HOSTED_MAX_STORAGE_GB),
-            features: features_of(l),
+            features: l.features(),
             enabled: l.enabled,
             sm_seats: l.sm_seats,
             sm_service_accounts: l.sm_service_accounts,
             has_keys: org.public_key.is_some() && org.private_key.is_some(),
         }
-    }
-}
-
-/// The feature switches a license carries.
-pub(crate) fn features_of(l: &OrganizationLicense) -> Features {
-    Features {
-        self_host: l.self_host,
-        use_policies: l.use_policies,
-        use_sso: l.use_sso,
-        use_key_connector: l.use_key_connector,
-        use_scim: l.use_scim,
-        use_groups: l.use_groups,
-        use_events: l.use_events,
-        use_directory: l.use_directory,
-        use_totp: l.use_totp,
-        use_2fa: l.use_2fa,
-        use_api: l.use_api,
-        use_reset_password: l.use_reset_password,
-        users_get_premium: l.users_get_premium,
-        use_custom_permissions: l.use_custom_permissions,
-        use_secrets_manager: l.use_secrets_manager,
-        use_password_manager: l.use_password_manager,
     }
 }
 
@@ -195,7 +174,7 @@ pub(crate) fn self_hosted_subscription(
                     if license.trial {
                         e
                     } else {
-                        NetDateTime::from_utc(e.to_utc() - Duration::days(60)).unwrap_or(e)
+                        e - Duration::days(60)
                     }
                 })
             });
@@ -203,10 +182,14 @@ pub(crate) fn self_hosted_subscription(
         }
         None => (org.license.expires, None),
     };
+    let date = |d: Option<DateTime<Utc>>| d.map(|d| NetDate::from_utc(d).to_json());
     let mut body = organization(&OrgView::of_self_hosted(org), "organizationSubscription");
     if let Some(map) = body.as_object_mut() {
-        map.insert("expiration".into(), json!(expires));
-        map.insert("expirationWithoutGracePeriod".into(), json!(without_grace));
+        map.insert("expiration".into(), json!(date(expires)));
+        map.insert(
+            "expirationWithoutGracePeriod".into(),
+            json!(date(without_grace)),
+        );
         map.insert("storageName".into(), Value::Null);
         map.insert("storageGb".into(), json!(0.0));
         map.insert("subscription".into(), Value::Null);

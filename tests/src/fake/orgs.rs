@@ -28,7 +28,6 @@ use companion_core::crypto::{
     decapsulate_org_key, decrypt_collection_name, open_org_key_pair, EncString, SymmetricKey,
     Zeroizing,
 };
-use companion_core::license::{License, LicenseKind, OrganizationLicense};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -36,6 +35,8 @@ use uuid::Uuid;
 use super::accounts::{current_user, require_license_part, route_id, self_hosted_only};
 use super::auth::{Caller, Ctx};
 use super::envelope::{ApiError, ApiResult};
+use super::license_model::License;
+use super::licensing::Class;
 use super::models::{self, OrgView};
 use super::multipart::Upload;
 use super::seed::MemberRole;
@@ -220,22 +221,20 @@ async fn create(
     let org_key = open_posted_crypto(&user, &upload)?;
     let license = upload
         .license_within_limit()
-        .and_then(|bytes| upload::read_as(bytes, LicenseKind::Organization))
+        .and_then(|bytes| upload::read_as(bytes, Class::Organization))
         .ok_or_else(|| ApiError::bad_request(upload::INVALID_LICENSE))?;
     if license.license_type() != Some(1) {
         return Err(ApiError::bad_request(upload::PREMIUM_AS_ORGANIZATION));
     }
     let now = Utc::now();
-    let effective = checked_license(&ctx, &license, now)?;
-    let License::Organization(json_license) = &license else {
-        return Err(ApiError::bad_request(upload::PREMIUM_AS_ORGANIZATION));
-    };
+    let effective = checked_license(&ctx, &license, now)?.organization();
 
     let mut world = ctx.shared.world();
+    let license_key = license.text("LicenseKey");
     let in_use = world
         .self_hosted_orgs
         .iter()
-        .any(|o| o.license.enabled && o.license.license_key == json_license.license_key);
+        .any(|o| o.license.enabled && o.license.license_key.as_deref() == license_key);
     if in_use {
         return Err(ApiError::bad_request(upload::ALREADY_IN_USE));
     }
@@ -292,20 +291,11 @@ async fn create(
 
 /// The token check and `CanUse` of an organization upload; the license as the server then
 /// uses it (claims applied when there is a token).
-fn checked_license(
-    ctx: &Ctx,
-    license: &License,
-    now: DateTime<Utc>,
-) -> ApiResult<OrganizationLicense> {
+fn checked_license(ctx: &Ctx, license: &License, now: DateTime<Utc>) -> ApiResult<License> {
     let trust = &ctx.shared.config.verifying_key;
     let claims = upload::claims_license(license, trust, now).map_err(ApiError::BadRequest)?;
     let claims_path = claims.is_some();
     let effective = claims.unwrap_or_else(|| license.clone());
-    let (License::Organization(json_license), License::Organization(effective)) =
-        (license, effective)
-    else {
-        return Err(ApiError::bad_request(upload::PREMIUM_AS_ORGANIZATION));
-    };
     let installation = ctx
         .shared
         .world()
@@ -313,10 +303,10 @@ fn checked_license(
         .as_ref()
         .map(|s| s.installation_id)
         .unwrap_or_default();
-    let signature_ok = !claims_path && upload::signature_valid(license, trust);
+    let signature_ok = !claims_path && license.signature_verifies(trust);
     upload::organization_can_use(
-        json_license,
-        &effective,
+        &license.organization(),
+        &effective.organization(),
         claims_path,
         installation,
         signature_ok,
@@ -344,7 +334,7 @@ async fn update(
     }
     let license = upload
         .license_within_limit()
-        .and_then(|bytes| upload::read_as(bytes, LicenseKind::Organization))
+        .and_then(|bytes| upload::read_as(bytes, Class::Organization))
         .ok_or_else(|| ApiError::bad_request(upload::INVALID_LICENSE))?;
     apply_license_update(&ctx, id, &license)
 }
@@ -353,9 +343,7 @@ async fn update(
 /// organization, then the token, `CanUse` and `CanUseLicense`; the file is written and the
 /// organization takes the license's values. Billing sync ends here too.
 pub(crate) fn apply_license_update(ctx: &Ctx, id: Uuid, license: &License) -> ApiResult<()> {
-    let License::Organization(json_license) = license else {
-        return Err(ApiError::bad_request(upload::PREMIUM_AS_ORGANIZATION));
-    };
+    let license_key = license.text("LicenseKey");
     {
         let world = ctx.shared.world();
         if world.self_hosted_org(id).is_none() {
@@ -364,25 +352,22 @@ pub(crate) fn apply_license_update(ctx: &Ctx, id: Uuid, license: &License) -> Ap
         let other = world
             .self_hosted_orgs
             .iter()
-            .any(|o| o.id != id && o.license.license_key == json_license.license_key);
+            .any(|o| o.id != id && o.license.license_key.as_deref() == license_key);
         if other {
             return Err(ApiError::bad_request(upload::ALREADY_IN_USE));
         }
     }
     let now = Utc::now();
     let effective = checked_license(ctx, license, now)?;
+    let applied = effective.organization();
     let mut world = ctx.shared.world();
     let org = world
         .self_hosted_org_mut(id)
         .ok_or_else(ApiError::not_found)?;
-    upload::can_use_license(org, &effective).map_err(ApiError::BadRequest)?;
-    license_files::write_organization(
-        &ctx.shared.config.license_dir,
-        id,
-        &License::Organization(effective.clone()),
-    )
-    .map_err(|e| ApiError::bad_request(format!("Cannot write the license file: {e}")))?;
-    org.license = effective;
+    upload::can_use_license(org, &applied).map_err(ApiError::BadRequest)?;
+    license_files::write_organization(&ctx.shared.config.license_dir, id, &effective)
+        .map_err(|e| ApiError::bad_request(format!("Cannot write the license file: {e}")))?;
+    org.license = applied;
     world.bump_members(id);
     Ok(())
 }
@@ -496,12 +481,10 @@ async fn subscription(
     }
     let file = license_files::read_organization(&ctx.shared.config.license_dir, id);
     let file = file.and_then(|license| {
-        let claims = upload::claims_license(&license, &ctx.shared.config.verifying_key, Utc::now());
-        match (claims, license) {
-            (Ok(Some(License::Organization(l))), _) | (Ok(None), License::Organization(l)) => {
-                Some(l)
-            }
-            _ => None,
+        match upload::claims_license(&license, &ctx.shared.config.verifying_key, Utc::now()) {
+            Ok(Some(effective)) => Some(effective.organization()),
+            Ok(None) => Some(license.organization()),
+            Err(_) => None,
         }
     });
     let world = ctx.shared.world();

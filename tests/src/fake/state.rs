@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use companion_core::crypto::{Kdf, Zeroizing};
-use companion_core::license::{OrganizationLicense, UserLicense};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use secrecy::SecretString;
 use serde::Serialize;
@@ -17,6 +16,7 @@ use uuid::Uuid;
 
 use super::faults::Faults;
 use super::keys::AccountKeys;
+use super::license_model::{OrganizationLicense, UserLicense};
 use super::plans::Features;
 use super::seed::{MemberRole, Region, SubscriptionStatus};
 

@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::routing::post;
 use axum::Router;
 use chrono::Local;
-use companion_core::license::{parse, License};
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -16,6 +15,9 @@ use uuid::Uuid;
 use super::accounts::{route_id, self_hosted_only};
 use super::auth::{Caller, Ctx};
 use super::envelope::{ApiError, ApiResult};
+use super::license_model::License;
+use super::license_reader;
+use super::licensing::Class;
 use super::orgs::apply_license_update;
 
 /// Every failure to reach the cloud or get a license from it answers this.
@@ -123,7 +125,8 @@ fn prepare(ctx: &Ctx, caller: &Caller, id: Uuid) -> ApiResult<Plan> {
     })
 }
 
-/// The installation token, then the license; `None` on any failure.
+/// The installation token, then the license, read as the server's HTTP client reads JSON
+/// (names ignoring case); `None` on any failure.
 async fn fetch(ctx: &Ctx, plan: &Plan) -> Option<License> {
     let client = &ctx.shared.client;
     let token: Value = client
@@ -165,5 +168,7 @@ async fn fetch(ctx: &Ctx, plan: &Plan) -> Option<License> {
         .bytes()
         .await
         .ok()?;
-    parse(&body).ok().map(|parsed| parsed.license)
+    license_reader::read_ignoring_case(&body, Class::Organization)
+        .ok()
+        .flatten()
 }

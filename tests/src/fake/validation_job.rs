@@ -19,11 +19,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use companion_core::license::{NetDateTime, OrganizationLicense};
-
 use super::auth::Ctx;
+use super::license_model::{License, OrganizationLicense};
+use super::license_reader;
+use super::licensing::Class;
+use super::net_date::NetDate;
 use super::state::State;
-use super::stored_license::{self, claim_date, Stored};
 
 /// The fake's route that runs the job now (or at `?at=`).
 pub const RUN_ROUTE: &str = "/__fake/jobs/validate-organizations";
@@ -103,19 +104,22 @@ impl State {
                 let path = dir
                     .join("organization")
                     .join(format!("{}.json", id.hyphenated()));
-                let result = match std::fs::read(&path) {
-                    Err(_) => JobResult::Disabled {
+                let stored = std::fs::read(&path)
+                    .map_err(|_| None)
+                    .and_then(|bytes| read(&bytes));
+                let result = match &stored {
+                    Ok(license) => check(license, &org.license, installation, &enabled, &key, now),
+                    Err(Some(exception)) => JobResult::Failed {
+                        exception: exception.clone(),
+                    },
+                    Err(None) => JobResult::Disabled {
                         reason: NO_LICENSE_FILE,
                     },
-                    Ok(bytes) => check(&bytes, &org.license, installation, &enabled, &key, now),
                 };
                 if let JobResult::Disabled { .. } = result {
-                    let expires = std::fs::read(&path)
-                        .ok()
-                        .and_then(|b| stored_license::read(&b).ok())
-                        .and_then(|s| s.date("Expires"));
+                    let expires = stored.ok().and_then(|license| license.date("Expires"));
                     org.license.enabled = false;
-                    org.license.expires = NetDateTime::from_utc(expires.unwrap_or(now));
+                    org.license.expires = Some(expires.unwrap_or(now));
                 }
                 decisions.push(JobDecision {
                     organization: *id,
@@ -143,34 +147,41 @@ async fn run(
     Json(State(ctx.shared.clone()).run_organization_validation(at))
 }
 
-/// The checks after the file was found, in the job's order.
+/// `ReadOrganizationLicenseAsync`: the stored file read with default options. A file that
+/// says `null` is no license (`Err(None)`), which the job takes as no file.
+fn read(bytes: &[u8]) -> Result<License, Option<String>> {
+    match license_reader::read_exact(bytes, Class::Organization) {
+        Ok(Some(license)) => Ok(license),
+        Ok(None) => Err(None),
+        Err(exception) => Err(Some(exception)),
+    }
+}
+
+/// The checks after the file was read, in the job's order.
 fn check(
-    bytes: &[u8],
+    license: &License,
     org: &OrganizationLicense,
     installation: Option<Uuid>,
     enabled: &[(Uuid, Option<String>)],
     key: &rsa::RsaPublicKey,
     now: DateTime<Utc>,
 ) -> JobResult {
-    let stored = match stored_license::read(bytes) {
-        Ok(stored) => stored,
-        Err(exception) => return JobResult::Failed { exception },
-    };
-    let license_key = stored.text("LicenseKey").map(str::to_owned);
+    let license_key = license.text("LicenseKey").map(str::to_owned);
     if enabled.iter().filter(|(_, k)| *k == license_key).count() > 1 {
         return JobResult::Disabled {
             reason: MULTIPLE_ORGANIZATIONS,
         };
     }
-    let verified = match stored.token() {
-        Some(token) => {
-            let audience = format!("organization:{}", stored.text("Id").unwrap_or_default());
-            match stored_license::claims(token, &audience, key, now) {
-                Ok(claims) => verify_claims(&claims, org, installation, now),
-                Err(exception) => return JobResult::Failed { exception },
+    let verified = match license.token() {
+        Some(_) => match license.token_claims(key, now) {
+            Ok(claims) => verify_claims(&claims, org, installation, now),
+            Err(reason) => {
+                return JobResult::Failed {
+                    exception: format!("Invalid license. {reason}"),
+                }
             }
-        }
-        None => match verify_fields(&stored, org, installation, now) {
+        },
+        None => match verify_fields(license, org, installation, now) {
             Ok(verified) => verified,
             Err(exception) => return JobResult::Failed { exception },
         },
@@ -180,40 +191,12 @@ fn check(
             reason: INVALID_DATA,
         };
     }
-    if stored.token().is_none() && !stored_license::signature_valid(&stored, key) {
+    if license.token().is_none() && !license.signature_verifies(key) {
         return JobResult::Disabled {
             reason: INVALID_SIGNATURE,
         };
     }
     JobResult::Kept
-}
-
-/// The organization's value of a switch, by its C# name.
-fn org_switch(org: &OrganizationLicense, name: &str) -> bool {
-    match name {
-        "UseGroups" => org.use_groups,
-        "UseDirectory" => org.use_directory,
-        "UseTotp" => org.use_totp,
-        "SelfHost" => org.self_host,
-        "UsersGetPremium" => org.users_get_premium,
-        "UseEvents" => org.use_events,
-        "Use2fa" => org.use_2fa,
-        "UseApi" => org.use_api,
-        "UsePolicies" => org.use_policies,
-        "UseSso" => org.use_sso,
-        "UseResetPassword" => org.use_reset_password,
-        "UseKeyConnector" => org.use_key_connector,
-        "UseScim" => org.use_scim,
-        "UseCustomPermissions" => org.use_custom_permissions,
-        "UseSecretsManager" => org.use_secrets_manager,
-        "UsePasswordManager" => org.use_password_manager,
-        "UseAdminSponsoredFamilies" => org.use_admin_sponsored_families,
-        "UseOrganizationDomains" => org.use_organization_domains,
-        "UseAutomaticUserConfirmation" => org.use_automatic_user_confirmation,
-        "UseDisableSmAdsForUsers" => org.use_disable_sm_ads_for_users,
-        "UseMyItems" => org.use_my_items,
-        _ => false,
-    }
 }
 
 /// `VerifyData` on the token path: every value from the claims (`GetValue<T>`: a missing
@@ -227,24 +210,25 @@ fn verify_claims(
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     let flag = |name: &str| text(name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let number = |name: &str| text(name).and_then(|v| v.parse::<i64>().ok());
-    let issued = text("Issued")
-        .and_then(claim_date)
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let expires = text("Expires")
-        .and_then(claim_date)
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let date = |name: &str| {
+        text(name)
+            .and_then(NetDate::parse_claim)
+            .unwrap_or(NetDate::MIN)
+            .to_utc()
+    };
+    let (issued, expires) = (date("Issued"), date("Expires"));
     let installation = text("InstallationId").and_then(|v| Uuid::parse_str(v).ok());
     let claimed_plan = number("PlanType").unwrap_or(0);
     let plan_matches = if claimed_plan == 22 {
-        matches!(org.plan_type.0, 22 | 7)
+        matches!(org.plan_type, 22 | 7)
     } else {
-        i64::from(org.plan_type.0) == claimed_plan
+        i64::from(org.plan_type) == claimed_plan
     };
     let switches = SWITCHES
         .iter()
         .map(|(name, _)| *name)
         .chain(CLAIM_ONLY_SWITCHES.iter().copied())
-        .all(|name| flag(name) == org_switch(org, name));
+        .all(|name| flag(name) == org.switch(name));
     issued <= now
         && expires >= now
         && installation.is_some()
@@ -262,12 +246,14 @@ fn verify_claims(
 
 /// `ObsoleteVerifyData`: the stored JSON itself; an unsupported `Version` throws.
 fn verify_fields(
-    stored: &Stored,
+    stored: &License,
     org: &OrganizationLicense,
     server_installation: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<bool, String> {
-    let issued = stored.date("Issued").unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let issued = stored
+        .date("Issued")
+        .unwrap_or_else(|| NetDate::MIN.to_utc());
     if issued > now || stored.date("Expires").is_some_and(|e| e < now) {
         return Ok(false);
     }
@@ -283,12 +269,12 @@ fn verify_fields(
         && org.license_key.is_some()
         && stored.text("LicenseKey") == org.license_key.as_deref()
         && stored.flag("Enabled") == org.enabled
-        && stored.number("PlanType") == Some(i64::from(org.plan_type.0))
+        && stored.number("PlanType").unwrap_or(0) == i64::from(org.plan_type)
         && stored.number("Seats") == org.seats.map(i64::from)
         && stored.number("MaxCollections") == org.max_collections.map(i64::from)
         && stored.text("Name") == org.name.as_deref();
     for (name, since) in SWITCHES {
-        valid = valid && (version < *since || stored.flag(name) == org_switch(org, name));
+        valid = valid && (version < *since || stored.flag(name) == org.switch(name));
     }
     if version >= 13 {
         valid = valid
@@ -296,7 +282,7 @@ fn verify_fields(
             && stored.number("SmServiceAccounts") == org.sm_service_accounts.map(i64::from);
     }
     if version >= 16 {
-        valid = valid && org.use_organization_domains;
+        valid = valid && org.switch("UseOrganizationDomains");
     }
     Ok(valid)
 }
