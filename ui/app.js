@@ -1,6 +1,6 @@
 // Wires the window: strings, navigation, the demo badge, and the first view.
 import { registerStrings, applyLanguage, setSystemLanguage } from "./i18n.js";
-import { call, listen } from "./ipc.js";
+import { call } from "./ipc.js";
 import { el, showBanner } from "./kit.js";
 import { register, navigate } from "./router.js";
 import * as dashboard from "./views/dashboard.js";
@@ -66,8 +66,6 @@ window.addEventListener("DOMContentLoaded", async () => {
   }
   document.addEventListener("keydown", closeOnEscape);
   document.addEventListener("keydown", submitOnEnter);
-  // The tray's "Open …" items ask for a view.
-  listen("navigate", (payload) => navigate(payload.view, payload.params || {}));
 
   await navigate("dashboard");
   document.body.dataset.ready = "true";
