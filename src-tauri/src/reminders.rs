@@ -67,7 +67,7 @@ pub fn check_now<R: Runtime>(app: &AppHandle<R>, manual: bool) {
 async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime<Utc> {
     let state = app.state::<AppState>();
     let settings = state.settings();
-    let dashboard = dashboard::collect(&state).await;
+    let dashboard = dashboard::collect(&state, |_| {}).await;
     let now = dashboard.checked_at;
     for instance in &settings.instances {
         tray::set_orgs(app, &instance.id, tray_orgs(&dashboard.rows, &instance.id));
