@@ -39,6 +39,7 @@ fn main() {
         "billing_request_code",
         "billing_fetch_token",
         "page_ready",
+        "dashboard_painted",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -50,6 +50,13 @@ export async function call(cmd, args = {}) {
   }
 }
 
+/** A channel a command streams its partial results through; `handler` gets each one. */
+export function channel(handler) {
+  const stream = new window.__TAURI__.core.Channel();
+  stream.onmessage = handler;
+  return stream;
+}
+
 /** Listens to an event sent by the Rust side. */
 export function listen(event, handler) {
   return window.__TAURI__.event.listen(event, (e) => handler(e.payload));

@@ -2,7 +2,8 @@
 //! the license files the server keeps (locally or over SSH), and with `--server` compares
 //! them with the organizations as the signed-in API reports them. Exit 0 when everything
 //! stays enabled, 1 when something will be disabled or make the job fail, 2 when the files
-//! cannot be read, 3 on a network or keychain failure.
+//! cannot be read, 3 on a network or keychain failure. `--all-instances` audits every
+//! server of the app's list (its installation and, when signed in, its plans).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,9 +14,12 @@ use companion_core::audit::{
     audit, read_server_files, server_view, Action, AuditError, AuditInput, AuditReport,
     AuditSource, Finding, Outcome, ServerView, Subject,
 };
+use companion_core::bitwarden::BitwardenError;
 use companion_core::error::{Explain, Problem};
 use companion_core::installation::SshTarget;
+use companion_core::license::TrustSet;
 
+use crate::fleet::{self, Answer, FleetArgs, Server};
 use crate::inspect::trust_set;
 use crate::net::{block_on, Net, NetArgs};
 use crate::report::{print_json, Style};
@@ -28,7 +32,7 @@ const UNREADABLE: u8 = 2;
 #[derive(Debug, Args)]
 #[command(
     group = clap::ArgGroup::new("where").required(true).multiple(false),
-    after_help = "Predicts ValidateOrganizationsJob (00:30 and 12:30 UTC) and ValidateUsersJob (every 6 hours) from bwdata/core/licenses. With --server it also compares each organization's plan with its file, as the job does.\n\nExit status: 0 everything stays enabled, 1 something will be disabled or the job will fail on it, 2 files unreadable or usage, 3 network or keychain failure."
+    after_help = "Predicts ValidateOrganizationsJob (00:30 and 12:30 UTC) and ValidateUsersJob (every 6 hours) from bwdata/core/licenses. With --server it also compares each organization's plan with its file, as the job does.\n\nWith --all-instances every server of the app's list is audited, a few at a time: its installation as set in the app, and its plans when signed in. Each server's block is printed as it is read (with --json, one JSON object per line: instance, elapsed_ms, exit, and report or error).\n\nExit status: 0 everything stays enabled, 1 something will be disabled or the job will fail on it, 2 files unreadable or usage, 3 network or keychain failure; with --all-instances the worst of the servers'."
 )]
 pub struct AuditArgs {
     /// The bwdata folder (or a Bitwarden Lite folder): installation ID and core/licenses.
@@ -41,6 +45,10 @@ pub struct AuditArgs {
     /// volume mounted at /etc/bitwarden: VOLUME/core/licenses).
     #[arg(long, value_name = "DIR", requires = "bwdata")]
     licenses: Option<PathBuf>,
+    /// Every server set up in the app (its settings.json): each one's installation, and its
+    /// plans when signed in.
+    #[arg(long, group = "where", conflicts_with = "server")]
+    all_instances: bool,
     /// An extra ssh option, passed as -o OPT (repeatable), e.g. Port=2222.
     #[arg(long = "ssh-option", value_name = "OPT", requires = "ssh")]
     ssh_options: Vec<String>,
@@ -57,17 +65,30 @@ pub struct AuditArgs {
     #[arg(long, value_name = "RFC3339")]
     now: Option<DateTime<Utc>>,
     #[command(flatten)]
+    fleet: FleetArgs,
+    #[command(flatten)]
     net: NetArgs,
 }
 
 pub fn run(args: AuditArgs) -> ExitCode {
     let json = args.net.json;
+    if args.all_instances {
+        let trust = match trust_set(args.allow_dev_cert, &args.trust_cert) {
+            Ok(trust) => trust,
+            Err(problem) => return refuse(json, &problem, UNREADABLE),
+        };
+        let now = args.now.unwrap_or_else(Utc::now);
+        return fleet::run(&args.net, &args.fleet, |server| {
+            one_of_many(server, &trust, now)
+        });
+    }
     match report(&args) {
         Ok(report) => {
             if json {
                 print_json(&report);
             } else {
-                print!("{}", render(&report, &Style::for_stdout()));
+                let hint = "add --server URL";
+                print!("{}", render(&report, &Style::for_stdout(), hint));
             }
             if report.needs_action() {
                 ExitCode::from(NEEDS_ACTION)
@@ -75,14 +96,55 @@ pub fn run(args: AuditArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Err((problem, code)) => {
-            if json {
-                print_json(&serde_json::json!({ "error": problem }));
-            } else {
-                eprintln!("error: {}\n{}", problem.message, problem.advice);
-            }
-            ExitCode::from(code)
-        }
+        Err((problem, code)) => refuse(json, &problem, code),
+    }
+}
+
+fn refuse(json: bool, problem: &Problem, code: u8) -> ExitCode {
+    if json {
+        print_json(&serde_json::json!({ "error": problem }));
+    } else {
+        eprintln!("error: {}\n{}", problem.message, problem.advice);
+    }
+    ExitCode::from(code)
+}
+
+/// One server of `--all-instances`: its files (read off the async thread: SSH runs a
+/// child process), then its plans when signed in.
+async fn one_of_many(server: Server, trust: &TrustSet, now: DateTime<Utc>) -> Answer {
+    let source = match AuditSource::of_instance(&server.instance) {
+        Ok(source) => source,
+        Err(e) => return Answer::failed(&e, UNREADABLE),
+    };
+    let files = match tokio::task::spawn_blocking(move || read_server_files(&source)).await {
+        Ok(Ok(files)) => files,
+        Ok(Err(e)) => return Answer::failed(&e, UNREADABLE),
+        Err(panic) => std::panic::resume_unwind(panic.into_panic()),
+    };
+    let view = match server.session().await {
+        Ok(session) => match server_view(&session).await {
+            Ok(view) => Some(view),
+            Err(e) => return Answer::failed(&e, e.exit_class() as u8),
+        },
+        Err(BitwardenError::NotSignedIn { .. }) => None,
+        Err(e) => return Answer::failed(&e, e.exit_class() as u8),
+    };
+    let report = audit(&AuditInput {
+        store: &files.store,
+        installation_id: files.installation_id,
+        view: view.as_ref(),
+        trust,
+        now,
+    });
+    let hint = format!("bwlicense login --server {}", server.instance.url);
+    Answer::Read {
+        text: render(&report, &Style::for_stdout(), &hint),
+        json: serde_json::to_value(&report).unwrap_or_default(),
+        exit: if report.needs_action() {
+            NEEDS_ACTION
+        } else {
+            0
+        },
     }
 }
 
@@ -99,7 +161,7 @@ fn report(args: &AuditArgs) -> Result<AuditReport, (Problem, u8)> {
             target.options = args.ssh_options.clone();
             AuditSource::Ssh(target)
         }
-        (None, None) => unreachable!("clap requires --bwdata or --ssh"),
+        (None, None) => unreachable!("clap requires --bwdata, --ssh or --all-instances"),
     };
     let files = read_server_files(&source).map_err(|e| unreadable(e.problem()))?;
     let view = match &args.server {
@@ -131,10 +193,13 @@ fn fetch_view(args: &AuditArgs, url: &str) -> Result<ServerView, AuditError> {
     Ok(view)
 }
 
-fn render(report: &AuditReport, s: &Style) -> String {
+/// The report as text; `sign_in` says how to get the plans compared when they were not.
+fn render(report: &AuditReport, s: &Style, sign_in: &str) -> String {
     let mut out = format!("{} {}\n", s.bold("License files in"), report.folder);
     if report.server.is_none() {
-        out.push_str("  (not signed in: plans are not compared; add --server URL)\n");
+        out.push_str(&format!(
+            "  (not signed in: plans are not compared; {sign_in})\n"
+        ));
     }
     let sections = [
         (

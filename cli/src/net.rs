@@ -3,7 +3,7 @@
 //! finding a session (the personal API key in BW_CLIENTID/BW_CLIENTSECRET for this run,
 //! else the one kept by `bwlicense login`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -60,6 +60,7 @@ impl From<Cloud> for Region {
 }
 
 /// The network context of one command.
+#[derive(Clone)]
 pub struct Net {
     pub http: Http,
     pub folders: Folders,
@@ -91,6 +92,19 @@ impl Net {
         })
     }
 
+    /// The same HTTP client trusting another CA file instead (a server of the app's list
+    /// with its own); the command's `--ca-cert` when it has none.
+    pub fn http_for(&self, ca_file: Option<&Path>) -> Result<Http, BitwardenError> {
+        let Some(ca) = ca_file else {
+            return Ok(self.http.clone());
+        };
+        let options = HttpOptions {
+            ca_cert: Some(ca.to_path_buf()),
+            ..self.http.options().clone()
+        };
+        Http::new(options, self.http.device().clone())
+    }
+
     pub fn self_hosted(&self, url: &str) -> Result<Endpoints, BitwardenError> {
         Endpoints::self_hosted(url)
     }
@@ -107,8 +121,17 @@ impl Net {
     /// A session for this command: the API key from the environment when set (nothing is
     /// kept), else the session kept by `bwlicense login`.
     pub async fn session(&self, endpoints: &Endpoints) -> Result<Session, BitwardenError> {
+        self.session_with(&self.http, endpoints).await
+    }
+
+    /// [`Net::session`] through another HTTP client ([`Net::http_for`]).
+    pub async fn session_with(
+        &self,
+        http: &Http,
+        endpoints: &Endpoints,
+    ) -> Result<Session, BitwardenError> {
         if let Some(credentials) = env_api_key() {
-            let mut login = Login::new(self.http.clone(), endpoints.clone(), credentials);
+            let mut login = Login::new(http.clone(), endpoints.clone(), credentials);
             return match login.start().await? {
                 LoginStep::Done(session) => Ok(*session),
                 _ => Err(BitwardenError::TwoFactorRequired {
@@ -116,7 +139,7 @@ impl Net {
                 }),
             };
         }
-        self.store().resume(&self.http, endpoints).await
+        self.store().resume(http, endpoints).await
     }
 }
 

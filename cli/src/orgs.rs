@@ -8,23 +8,35 @@ use companion_core::bitwarden::{
     owned_organizations, BitwardenError, OrganizationState, OrganizationsReport,
 };
 
+use crate::fleet::{self, Answer, FleetArgs, Server};
 use crate::net::{block_on, Net, NetArgs};
 use crate::report::{day, fail, print_json, Style};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Exit status: 0 listed, 1 refused, 2 usage, 3 network or keychain failure.")]
+#[command(
+    group = clap::ArgGroup::new("which").required(true).multiple(false),
+    after_help = "With --all-instances every server of the app's list is asked, a few at a time, and each one's block is printed as it is read (with --json, one JSON object per line: instance, elapsed_ms, exit, and report or error).\n\nExit status: 0 listed, 1 refused, 2 usage, 3 network or keychain failure; with --all-instances the worst of the servers'."
+)]
 pub struct OrgsArgs {
     /// The self-hosted server's vault URL.
-    #[arg(long, value_name = "URL")]
-    server: String,
+    #[arg(long, value_name = "URL", group = "which")]
+    server: Option<String>,
+    /// Every server set up in the app (its settings.json), instead of one.
+    #[arg(long, group = "which")]
+    all_instances: bool,
+    #[command(flatten)]
+    fleet: FleetArgs,
     #[command(flatten)]
     net: NetArgs,
 }
 
 pub fn run(args: OrgsArgs) -> ExitCode {
+    let Some(server) = &args.server else {
+        return fleet::run(&args.net, &args.fleet, one_of_many);
+    };
     let result = block_on(async {
         let net = Net::new(&args.net)?;
-        let endpoints = net.self_hosted(&args.server)?;
+        let endpoints = net.self_hosted(server)?;
         let session = net.session(&endpoints).await?;
         owned_organizations(&session).await
     })
@@ -39,6 +51,22 @@ pub fn run(args: OrgsArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(args.net.json, &e, None),
+    }
+}
+
+/// One server of `--all-instances`.
+async fn one_of_many(server: Server) -> Answer {
+    let report = match server.session().await {
+        Ok(session) => owned_organizations(&session).await,
+        Err(e) => Err(e),
+    };
+    match report {
+        Ok(report) => Answer::Read {
+            text: render(&report, &Style::for_stdout()),
+            json: serde_json::to_value(&report).unwrap_or_default(),
+            exit: 0,
+        },
+        Err(e) => Answer::failed(&e, e.exit_class() as u8),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod bitwarden;
 pub mod crypto;
 pub mod error;
 pub mod files;
+pub mod fleet;
 pub mod installation;
 pub mod license;
 pub mod renewal;

@@ -79,6 +79,7 @@ pub fn run() {
             commands::billing::billing_request_code,
             commands::billing::billing_fetch_token,
             commands::app::page_ready,
+            commands::app::dashboard_painted,
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;

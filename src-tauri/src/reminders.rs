@@ -70,7 +70,7 @@ async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime
     let language = locale::language(&settings);
     // Renewals first, so the dashboard and the reminders see what they applied.
     renewals::run(app, &state, &language).await;
-    let dashboard = dashboard::collect(&state).await;
+    let dashboard = dashboard::collect(&state, |_| {}).await;
     let now = dashboard.checked_at;
     for instance in &settings.instances {
         tray::set_orgs(app, &instance.id, tray_orgs(&dashboard.rows, &instance.id));

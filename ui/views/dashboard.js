@@ -1,7 +1,9 @@
 // Dashboard: every instance's organizations and premium accounts, worst first, with the
-// problems found and one button per problem (computed in core: app/dashboard.rs).
+// problems found and one button per problem (computed in core: app/dashboard.rs). Each
+// server's rows arrive on their own while the others are still being asked; the table
+// sorts by any column and filters by server or organization, for fleets of hundreds.
 import { t, language } from "../i18n.js";
-import { call } from "../ipc.js";
+import { call, channel } from "../ipc.js";
 import { el, problemBox, whileBusy, formatDate, formatDateTime } from "../kit.js";
 import { navigate } from "../router.js";
 
@@ -10,6 +12,11 @@ export const strings = {
     "dashboard.heading": "Dashboard",
     "dashboard.refresh": "Refresh",
     "dashboard.loading": "Checking every server…",
+    "dashboard.progress": "{done} of {total} servers read",
+    "dashboard.filter": "Filter",
+    "dashboard.filterPlaceholder": "Server or organization",
+    "dashboard.shown": "{shown} of {total} rows shown",
+    "dashboard.sortBy": "Sort by {column}",
     "dashboard.checked": "Checked {when}",
     "dashboard.empty": "No self-hosted server is set up yet.",
     "dashboard.addInstance": "Add an instance",
@@ -52,6 +59,11 @@ export const strings = {
     "dashboard.heading": "概览",
     "dashboard.refresh": "刷新",
     "dashboard.loading": "正在检查所有服务器…",
+    "dashboard.progress": "已读取 {done}/{total} 台服务器",
+    "dashboard.filter": "筛选",
+    "dashboard.filterPlaceholder": "服务器或组织",
+    "dashboard.shown": "显示 {shown}/{total} 行",
+    "dashboard.sortBy": "按{column}排序",
     "dashboard.checked": "检查于 {when}",
     "dashboard.empty": "尚未设置任何自托管服务器。",
     "dashboard.addInstance": "添加实例",
@@ -94,12 +106,42 @@ export const strings = {
 
 const COLUMNS = ["status", "instance", "name", "plan", "seats", "expires", "days", "sync", "problems"];
 
+/** Status order, best to worst, as the core ranks it (app/status.rs). */
+const RANK = { ok: 0, unknown: 1, warning: 2, error: 3 };
+
+const time = (iso) => (iso ? Date.parse(iso) : null);
+
+/** What each column sorts by; a missing value sorts last either way. */
+const SORT_VALUE = {
+  status: (row) => RANK[row.status],
+  instance: (row) => row.instanceName,
+  name: (row) => row.name,
+  plan: (row) => row.plan,
+  seats: (row) => row.seats,
+  expires: (row) => time(row.expires),
+  days: (row) => row.daysLeft,
+  sync: (row) => (row.billingSync === "enabled" ? time(row.lastSync) : null),
+  problems: (row) => row.problems.length,
+};
+
 let refreshButton;
 let summary;
 let body;
 let table;
 let empty;
 let failure;
+let filterInput;
+let shownLine;
+let headers = {};
+
+/** Rows by key, each with its rendered <tr> (kept while the row is unchanged). */
+const entries = new Map();
+/** The newest check; answers of an older one are dropped. */
+let generation = 0;
+let sort = { column: "status", descending: true };
+let renderQueued = false;
+/** The newest server's progress, not drawn yet. */
+let latest = null;
 
 export function mount(section) {
   refreshButton = el("button", { id: "dashboard-refresh", type: "button", class: "secondary", "data-i18n": "dashboard.refresh" });
@@ -108,8 +150,14 @@ export function mount(section) {
   failure = el("div", { id: "dashboard-failure" });
   body = el("tbody", { id: "dashboard-rows" });
   table = el("table", { id: "dashboard-table" },
-    el("thead", {}, el("tr", {}, COLUMNS.map((c) => el("th", { scope: "col", "data-i18n": `dashboard.col.${c}` })))),
+    el("thead", {}, el("tr", {}, COLUMNS.map(header))),
     body);
+  filterInput = el("input", {
+    id: "dashboard-filter", type: "search", autocomplete: "off",
+    "data-i18n-placeholder": "dashboard.filterPlaceholder",
+  });
+  filterInput.addEventListener("input", renderRows);
+  shownLine = el("span", { id: "dashboard-shown", class: "muted" });
   const addButton = el("button", { id: "dashboard-add-instance", type: "button", "data-i18n": "dashboard.addInstance" });
   addButton.addEventListener("click", () => navigate("instances", { open: "add" }));
   empty = el("div", { id: "dashboard-empty", hidden: true },
@@ -117,7 +165,26 @@ export function mount(section) {
   section.append(el("div", { class: "card" },
     el("div", { class: "row-between" },
       el("h2", { id: "dashboard-heading", "data-i18n": "dashboard.heading" }), refreshButton),
-    summary, failure, empty, el("div", { class: "table-scroll" }, table)));
+    summary, failure, empty,
+    el("div", { class: "dash-filter" },
+      el("label", { for: "dashboard-filter", "data-i18n": "dashboard.filter" }), filterInput, shownLine),
+    el("div", { class: "table-scroll" }, table)));
+}
+
+/** A column heading: a button that sorts by it (again: the other way round). */
+function header(column) {
+  const label = el("span", { "data-i18n": `dashboard.col.${column}` });
+  const mark = el("span", { class: "sort-mark", "aria-hidden": "true" });
+  const button = el("button", { type: "button", class: "secondary dash-sort", dataset: { sort: column } }, label, mark);
+  button.addEventListener("click", () => {
+    sort = sort.column === column
+      ? { column, descending: !sort.descending }
+      : { column, descending: column === "status" };
+    renderRows();
+  });
+  const th = el("th", { scope: "col", "aria-sort": "none" }, button);
+  headers[column] = { th, mark, button };
+  return th;
 }
 
 export async function show() {
@@ -125,27 +192,128 @@ export async function show() {
 }
 
 async function load() {
+  const mine = ++generation;
+  let settled = false;
   failure.replaceChildren();
+  summary.className = "";
+  delete summary.dataset.status;
   summary.textContent = t("dashboard.loading");
+  latest = null;
+  const onInstance = channel((progress) => {
+    if (mine === generation && !settled) arrived(progress);
+  });
   try {
-    render(await call("dashboard_load"));
+    const dashboard = await call("dashboard_load", { onInstance });
+    settled = true;
+    if (mine === generation) finished(dashboard);
   } catch (error) {
+    settled = true;
+    if (mine !== generation) return;
     summary.textContent = "";
     failure.replaceChildren(problemBox(error));
   }
 }
 
-function render(dashboard) {
-  const lang = language();
+/** One server's rows, in while others are still being asked; drawn at the next frame
+ * with the others that came meanwhile. */
+function arrived(progress) {
+  const current = new Set(progress.rows.map(keep));
+  for (const [key, entry] of entries) {
+    if (entry.row.instanceId === progress.instanceId && !current.has(key)) entries.delete(key);
+  }
+  latest = progress;
+  if (!renderQueued) {
+    renderQueued = true;
+    requestAnimationFrame(() => {
+      renderQueued = false;
+      if (latest) drawProgress(latest);
+      latest = null;
+    });
+  }
+}
+
+function drawProgress(progress) {
+  renderRows();
+  if (progress.done < progress.total) {
+    summary.textContent = `${t("dashboard.loading")} ${t("dashboard.progress", progress)}`;
+  } else {
+    showSummary(progress.worst, progress.checkedAt);
+  }
+}
+
+/** The whole check: every row as the core sorted it, and the summary. */
+function finished(dashboard) {
+  latest = null;
+  const current = new Set(dashboard.rows.map(keep));
+  for (const key of entries.keys()) if (!current.has(key)) entries.delete(key);
   empty.hidden = dashboard.rows.length > 0;
-  table.hidden = dashboard.rows.length === 0;
-  const when = formatDateTime(dashboard.checkedAt, lang);
-  summary.dataset.status = dashboard.worst;
-  summary.className = `status-${dashboard.worst}`;
-  summary.textContent = dashboard.rows.length
-    ? `${t(`dashboard.worst.${dashboard.worst}`)} ${t("dashboard.checked", { when })}`
+  showSummary(dashboard.worst, dashboard.checkedAt);
+  renderRows();
+  // Once painted, for `make bench-fleet` (the app logs it at info level).
+  const servers = new Set(dashboard.rows.map((row) => row.instanceId)).size;
+  requestAnimationFrame(() => setTimeout(() => {
+    call("dashboard_painted", { rows: dashboard.rows.length, servers }).catch(() => {});
+  }));
+}
+
+function showSummary(worst, checkedAt) {
+  summary.dataset.status = worst;
+  summary.className = `status-${worst}`;
+  summary.textContent = entries.size
+    ? `${t(`dashboard.worst.${worst}`)} ${t("dashboard.checked", { when: formatDateTime(checkedAt, language()) })}`
     : "";
-  body.replaceChildren(...dashboard.rows.map((row) => renderRow(row, lang)));
+}
+
+/** Remembers a row, keeping its rendered line when nothing in it changed. */
+function keep(row) {
+  const key = `${row.instanceId}|${row.kind}|${row.orgId || row.name}`;
+  const json = JSON.stringify(row);
+  const lang = language();
+  const known = entries.get(key);
+  if (!known || known.json !== json || known.lang !== lang) {
+    entries.set(key, { row, json, lang, element: renderRow(row, lang) });
+  }
+  return key;
+}
+
+/** Worst first, then fewest days left, then by server and name (the core's order). */
+function worstFirst(a, b) {
+  const days = (row) => row.daysLeft ?? Number.MAX_SAFE_INTEGER;
+  const text = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+  return RANK[b.status] - RANK[a.status]
+    || days(a) - days(b)
+    || text(a.instanceName, b.instanceName)
+    || text(a.name, b.name);
+}
+
+function compare(a, b) {
+  const value = SORT_VALUE[sort.column];
+  const x = value(a);
+  const y = value(b);
+  if (x == null || y == null) return (x == null) - (y == null) || worstFirst(a, b);
+  const order = typeof x === "number" ? x - y : String(x).localeCompare(String(y), language());
+  return (sort.descending ? -order : order) || worstFirst(a, b);
+}
+
+/** Puts the matching rows in the table, in the chosen order. */
+function renderRows() {
+  const needle = filterInput.value.trim().toLocaleLowerCase();
+  const all = [...entries.values()];
+  const shown = needle
+    ? all.filter(({ row }) => [row.instanceName, row.server, row.name]
+      .some((text) => text.toLocaleLowerCase().includes(needle)))
+    : all;
+  shown.sort((a, b) => compare(a.row, b.row));
+  body.replaceChildren(...shown.map((entry) => entry.element));
+  table.hidden = all.length === 0;
+  shownLine.textContent = needle ? t("dashboard.shown", { shown: shown.length, total: all.length }) : "";
+  for (const [column, { th, mark, button }] of Object.entries(headers)) {
+    const active = column === sort.column;
+    const direction = sort.descending ? "descending" : "ascending";
+    th.setAttribute("aria-sort", active ? direction : "none");
+    mark.textContent = active ? (sort.descending ? " ▼" : " ▲") : "";
+    button.title = t("dashboard.sortBy", { column: t(`dashboard.col.${column}`) });
+  }
 }
 
 function renderRow(row, lang) {

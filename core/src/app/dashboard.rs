@@ -2,7 +2,9 @@
 //! with its plan, seats and dates, every problem found (from the server's answers, the
 //! license file it runs on and the installation's settings), one action per problem, and a
 //! [`Status`]. Pure: the shell gathers the facts (network, files, SSH) and calls [`rows`]
-//! with the clock, so the rules are tested with fixed dates.
+//! with the clock, so the rules are tested with fixed dates. A [`Gathering`] takes the
+//! servers one at a time, as their answers come in, so the window shows each server's rows
+//! without waiting for the slowest.
 
 use std::collections::HashMap;
 
@@ -172,6 +174,25 @@ impl LastKnown {
     pub fn forget(&mut self, instance_id: &str) {
         self.rows.remove(instance_id);
     }
+
+    /// One instance's rows at `now`, remembered when its server answered. A server that
+    /// cannot be reached (not merely signed out) keeps its remembered rows, marked
+    /// [`Row::last_known_at`], with the failure as their problem.
+    fn rows_of(&mut self, facts: &InstanceFacts, now: DateTime<Utc>) -> Vec<Row> {
+        let fresh = instance_rows(facts, now);
+        match &facts.server {
+            Ok(_) => {
+                self.rows
+                    .insert(facts.instance.id.clone(), (now, fresh.clone()));
+                fresh
+            }
+            Err(failure) if !signed_out(failure) => match self.rows.get(&facts.instance.id) {
+                Some((at, kept)) => last_known(kept, &fresh, *at, now),
+                None => fresh,
+            },
+            Err(_) => fresh,
+        }
+    }
 }
 
 /// The whole dashboard; the tray reads `worst` for its icon.
@@ -214,40 +235,73 @@ impl Dashboard {
             checked_at: now,
         }
     }
+}
 
-    /// Like [`Dashboard::build`], and remembers each answering server's rows in `memory`;
-    /// a server that cannot be reached (not merely signed out) keeps its remembered rows,
-    /// marked [`Row::last_known_at`], with the failure as their problem.
-    pub fn build_remembering(
-        facts: &[InstanceFacts],
+/// A dashboard filled in one server at a time, in the order their answers come.
+#[derive(Debug)]
+pub struct Gathering {
+    rows: Vec<Row>,
+    instances: Vec<String>,
+    total: usize,
+    checked_at: DateTime<Utc>,
+}
+
+/// One server's rows as they come in, with how far the check is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub instance_id: String,
+    pub rows: Vec<Row>,
+    /// Servers read so far, this one included, of `total`.
+    pub done: usize,
+    pub total: usize,
+    /// The worst status of every row so far.
+    pub worst: Status,
+    pub checked_at: DateTime<Utc>,
+}
+
+impl Gathering {
+    /// A check of `total` servers, started at `now`.
+    pub fn new(total: usize, now: DateTime<Utc>) -> Gathering {
+        Gathering {
+            rows: Vec::new(),
+            instances: Vec::new(),
+            total,
+            checked_at: now,
+        }
+    }
+
+    /// Adds one server's facts, learnt at `now` (rows remembered in `memory` as
+    /// [`LastKnown`] says), and says what to show.
+    pub fn add(
+        &mut self,
+        facts: &InstanceFacts,
         now: DateTime<Utc>,
         memory: &mut LastKnown,
-    ) -> Dashboard {
-        let mut rows = Vec::new();
-        for f in facts {
-            let fresh = instance_rows(f, now);
-            match &f.server {
-                Ok(_) => {
-                    memory
-                        .rows
-                        .insert(f.instance.id.clone(), (now, fresh.clone()));
-                    rows.extend(fresh);
-                }
-                Err(failure) if !signed_out(failure) => match memory.rows.get(&f.instance.id) {
-                    Some((at, kept)) => rows.extend(last_known(kept, &fresh, *at, now)),
-                    None => rows.extend(fresh),
-                },
-                Err(_) => rows.extend(fresh),
-            }
-        }
-        memory
-            .rows
-            .retain(|id, _| facts.iter().any(|f| &f.instance.id == id));
-        sort(&mut rows);
-        Dashboard {
-            worst: Status::worst(rows.iter().map(|r| r.status)),
+    ) -> Progress {
+        let rows = memory.rows_of(facts, now);
+        self.rows.extend(rows.iter().cloned());
+        self.instances.push(facts.instance.id.clone());
+        self.checked_at = now;
+        Progress {
+            instance_id: facts.instance.id.clone(),
             rows,
+            done: self.instances.len(),
+            total: self.total,
+            worst: Status::worst(self.rows.iter().map(|r| r.status)),
             checked_at: now,
+        }
+    }
+
+    /// Every row, worst first, as of the last answer; `memory` forgets the servers that
+    /// were not part of this check (removed meanwhile).
+    pub fn finish(mut self, memory: &mut LastKnown) -> Dashboard {
+        memory.rows.retain(|id, _| self.instances.contains(id));
+        sort(&mut self.rows);
+        Dashboard {
+            worst: Status::worst(self.rows.iter().map(|r| r.status)),
+            rows: self.rows,
+            checked_at: self.checked_at,
         }
     }
 }
@@ -673,6 +727,15 @@ mod tests {
         }
     }
 
+    /// Every server's facts added in turn, as the shell does when their answers come in.
+    fn gathered(facts: &[InstanceFacts], now: DateTime<Utc>, memory: &mut LastKnown) -> Dashboard {
+        let mut gathering = Gathering::new(facts.len(), now);
+        for f in facts {
+            gathering.add(f, now, memory);
+        }
+        gathering.finish(memory)
+    }
+
     fn codes(row: &Row) -> Vec<&str> {
         row.problems.iter().map(|p| p.code.as_str()).collect()
     }
@@ -802,14 +865,13 @@ mod tests {
     fn an_unreachable_server_keeps_its_last_known_rows_with_the_failure() {
         let mut memory = LastKnown::default();
         let office = instance("a", "Office");
-        Dashboard::build_remembering(
+        gathered(
             &[facts(office.clone(), Ok(server(vec![org(1, "Acme", 300)])))],
             now(),
             &mut memory,
         );
         let later = now() + Duration::days(2);
-        let dashboard =
-            Dashboard::build_remembering(&[facts(office, Err(unreachable()))], later, &mut memory);
+        let dashboard = gathered(&[facts(office, Err(unreachable()))], later, &mut memory);
         let row = &dashboard.rows[0];
         assert_eq!(dashboard.rows.len(), 1);
         assert_eq!(
@@ -825,9 +887,61 @@ mod tests {
     }
 
     #[test]
+    fn each_servers_rows_come_as_it_answers_with_how_far_the_check_is() {
+        let mut memory = LastKnown::default();
+        let mut gathering = Gathering::new(2, now());
+        let later = now() + Duration::seconds(3);
+        let office = gathering.add(
+            &facts(
+                instance("a", "Office"),
+                Ok(server(vec![org(1, "Acme", 300), org(2, "Beta", -10)])),
+            ),
+            now(),
+            &mut memory,
+        );
+        assert_eq!(
+            (office.instance_id.as_str(), office.done, office.total),
+            ("a", 1, 2)
+        );
+        assert_eq!(office.rows.len(), 2);
+        assert_eq!(office.worst, Status::Warning);
+        let branch = gathering.add(
+            &facts(instance("b", "Branch"), Err(unreachable())),
+            later,
+            &mut memory,
+        );
+        assert_eq!((branch.done, branch.total), (2, 2));
+        assert_eq!(branch.rows.len(), 1);
+        assert_eq!((branch.worst, branch.checked_at), (Status::Error, later));
+
+        let dashboard = gathering.finish(&mut memory);
+        let order: Vec<&str> = dashboard.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(order, ["Branch", "Beta", "Acme"]);
+        assert_eq!(
+            (dashboard.worst, dashboard.checked_at),
+            (Status::Error, later)
+        );
+    }
+
+    #[test]
+    fn a_server_removed_since_the_last_check_is_forgotten() {
+        let mut memory = LastKnown::default();
+        let office = instance("a", "Office");
+        gathered(
+            &[facts(office.clone(), Ok(server(vec![org(1, "Acme", 300)])))],
+            now(),
+            &mut memory,
+        );
+        gathered(&[], now(), &mut memory);
+        let dashboard = gathered(&[facts(office, Err(unreachable()))], now(), &mut memory);
+        assert_eq!(dashboard.rows[0].kind, RowKind::Instance);
+        assert_eq!(dashboard.rows[0].last_known_at, None);
+    }
+
+    #[test]
     fn without_an_earlier_answer_or_when_signed_out_nothing_is_kept() {
         let mut memory = LastKnown::default();
-        let dashboard = Dashboard::build_remembering(
+        let dashboard = gathered(
             &[facts(instance("a", "Office"), Err(unreachable()))],
             now(),
             &mut memory,
@@ -835,7 +949,7 @@ mod tests {
         assert_eq!(dashboard.rows[0].kind, RowKind::Instance);
         assert_eq!(dashboard.rows[0].last_known_at, None);
 
-        Dashboard::build_remembering(
+        gathered(
             &[facts(
                 instance("a", "Office"),
                 Ok(server(vec![org(1, "Acme", 300)])),
@@ -848,7 +962,7 @@ mod tests {
             message: "Not signed in.".into(),
             advice: "Sign in.".into(),
         };
-        let dashboard = Dashboard::build_remembering(
+        let dashboard = gathered(
             &[facts(instance("a", "Office"), Err(signed_out))],
             now(),
             &mut memory,

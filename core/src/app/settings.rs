@@ -126,6 +126,8 @@ pub enum SettingsError {
     UnknownInstance(String),
     #[error("{0}")]
     Rejected(String),
+    #[error("No server is set up in the app yet: {path} lists none.")]
+    NoInstances { path: String },
 }
 
 impl Explain for SettingsError {
@@ -135,6 +137,7 @@ impl Explain for SettingsError {
             SettingsError::Invalid { .. } => "settings_invalid",
             SettingsError::UnknownInstance(_) => "unknown_instance",
             SettingsError::Rejected(_) => "settings_rejected",
+            SettingsError::NoInstances { .. } => "no_instances",
         }
     }
 
@@ -150,6 +153,9 @@ impl Explain for SettingsError {
                 "It may have been removed in another window; reload the list.".into()
             }
             SettingsError::Rejected(_) => "Correct the highlighted field and save again.".into(),
+            SettingsError::NoInstances { .. } => {
+                "Add your servers in the app's Instances view, or name one server with --server.".into()
+            }
         }
     }
 }
@@ -173,6 +179,18 @@ impl Settings {
             path: path.display().to_string(),
             detail: e.to_string(),
         })
+    }
+
+    /// The instances of the settings in `config_dir`, for a command run over all of them:
+    /// none at all is an error, not an empty success.
+    pub fn load_instances(config_dir: &Path) -> Result<Vec<Instance>, SettingsError> {
+        let instances = Settings::load(config_dir)?.instances;
+        if instances.is_empty() {
+            return Err(SettingsError::NoInstances {
+                path: config_dir.join(SETTINGS_FILE).display().to_string(),
+            });
+        }
+        Ok(instances)
     }
 
     /// Writes the settings atomically, keeping the previous file as `settings.json.bak`.
@@ -327,6 +345,17 @@ mod tests {
         assert_eq!(Settings::load(dir.path()).unwrap(), settings);
         let backup = fs::read_to_string(dir.path().join("settings.json.bak")).unwrap();
         assert!(backup.contains("Office vault") && !backup.contains("zh-CN"));
+    }
+
+    #[test]
+    fn listing_every_instance_of_an_empty_settings_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Settings::load_instances(dir.path()).unwrap_err();
+        assert_eq!(err.code(), "no_instances");
+        let mut settings = Settings::default();
+        settings.upsert(office()).unwrap();
+        settings.save(dir.path()).unwrap();
+        assert_eq!(Settings::load_instances(dir.path()).unwrap(), [office()]);
     }
 
     #[test]

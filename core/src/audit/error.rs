@@ -16,6 +16,10 @@ pub enum AuditError {
     LicenseFolderUnreadable { path: String, reason: String },
     #[error(transparent)]
     Server(#[from] BitwardenError),
+    #[error(
+        "{instance} has no installation set: the audit reads the license files its server keeps."
+    )]
+    InstallationPlaceMissing { instance: String },
 }
 
 impl Explain for AuditError {
@@ -25,6 +29,7 @@ impl Explain for AuditError {
             AuditError::LicenseFolderMissing { .. } => "license_folder_missing",
             AuditError::LicenseFolderUnreadable { .. } => "license_folder_unreadable",
             AuditError::Server(e) => e.code(),
+            AuditError::InstallationPlaceMissing { .. } => "installation_place_missing",
         }
     }
 
@@ -34,6 +39,7 @@ impl Explain for AuditError {
             AuditError::LicenseFolderMissing { .. } => "Give the bwdata folder (its core/licenses holds the files), or for Bitwarden Lite the folder mounted at /etc/bitwarden, with --licenses.".into(),
             AuditError::LicenseFolderUnreadable { .. } => "Run as the user that owns the installation (the files are written by the server's container).".into(),
             AuditError::Server(e) => e.advice(),
+            AuditError::InstallationPlaceMissing { .. } => "Edit the instance in the app and say where its installation lives: a bwdata folder, an env file, or user@host:/path over SSH.".into(),
         }
     }
 }

@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::app::{InstallationPlace, Instance};
 use crate::installation::{self, SshTarget};
 use crate::license::TrustSet;
 
@@ -43,6 +44,31 @@ pub enum AuditSource {
     },
     /// A remote bwdata folder, read with the system `ssh` client.
     Ssh(SshTarget),
+}
+
+impl AuditSource {
+    /// Where a configured instance's installation and license files are: the folder, the
+    /// env file with `core/licenses` below its bwdata folder, or the SSH target.
+    pub fn of_instance(instance: &Instance) -> Result<AuditSource, AuditError> {
+        let place =
+            instance
+                .installation
+                .as_ref()
+                .ok_or_else(|| AuditError::InstallationPlaceMissing {
+                    instance: instance.name.clone(),
+                })?;
+        Ok(match place {
+            InstallationPlace::Folder { path } => AuditSource::Local {
+                installation: path.clone(),
+                licenses: None,
+            },
+            InstallationPlace::EnvFile { path } => AuditSource::Local {
+                installation: path.clone(),
+                licenses: place.bwdata().map(|bwdata| licenses_below(&bwdata)),
+            },
+            InstallationPlace::Ssh { target } => AuditSource::Ssh(SshTarget::parse(target)?),
+        })
+    }
 }
 
 /// The installation ID and the stored license files of a server.
@@ -155,5 +181,51 @@ pub fn audit(input: &AuditInput) -> AuditReport {
         server: input.view.map(|v| v.server.clone()),
         organizations: organization::predict_all(input, organizations_job.next_run),
         users: user::predict_all(input, users_job.next_run),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Explain;
+
+    fn instance(installation: Option<InstallationPlace>) -> Instance {
+        Instance {
+            id: "branch".into(),
+            name: "Branch vault".into(),
+            url: "https://branch.example.org".into(),
+            ca_file: None,
+            installation,
+        }
+    }
+
+    #[test]
+    fn an_instance_env_file_is_audited_with_the_license_folder_of_its_bwdata() {
+        let env = PathBuf::from("/opt/bitwarden/bwdata/env/global.override.env");
+        let source = AuditSource::of_instance(&instance(Some(InstallationPlace::EnvFile {
+            path: env.clone(),
+        })))
+        .unwrap();
+        assert_eq!(
+            source,
+            AuditSource::Local {
+                installation: env,
+                licenses: Some(PathBuf::from("/opt/bitwarden/bwdata/core/licenses")),
+            }
+        );
+        let over_ssh = AuditSource::of_instance(&instance(Some(InstallationPlace::Ssh {
+            target: "admin@branch.example.org:/srv/bwdata".into(),
+        })))
+        .unwrap();
+        assert!(matches!(over_ssh, AuditSource::Ssh(t) if t.path == "/srv/bwdata"));
+    }
+
+    #[test]
+    fn an_instance_without_an_installation_cannot_be_audited() {
+        let err = AuditSource::of_instance(&instance(None)).unwrap_err();
+        assert_eq!(err.code(), "installation_place_missing");
+        assert!(err
+            .to_string()
+            .starts_with("Branch vault has no installation"));
     }
 }

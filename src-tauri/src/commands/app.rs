@@ -69,3 +69,14 @@ pub fn page_ready() {
         .unwrap_or_default();
     tracing::info!(epoch_ms, "page ready");
 }
+
+/// The dashboard has painted every row of a check. Logged at info like [`page_ready`], for
+/// `make bench-fleet` (the time to show a whole fleet).
+#[tauri::command]
+pub fn dashboard_painted(rows: usize, servers: usize) {
+    let epoch_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis())
+        .unwrap_or_default();
+    tracing::info!(epoch_ms, rows, servers, "dashboard painted");
+}

@@ -1,44 +1,73 @@
-//! The dashboard: asks every configured server (all at once; one dead server only marks its
-//! own row), reads each installation's settings off the async threads (SSH blocks), and
-//! hands the facts to `companion_core::app::dashboard`, which computes rows and problems.
+//! The dashboard: asks every configured server through the core's fleet runner (a few at
+//! a time, each within its own time limit, so one dead or slow server only marks its own
+//! row), reads each installation's settings off the async threads (SSH blocks), and hands
+//! each server's facts, as they come in, to `companion_core::app::dashboard`, which
+//! computes rows and problems.
 
 use chrono::Utc;
 use companion_core::app::dashboard::{
-    Dashboard, InstallationFacts, InstanceFacts, PremiumFacts, ServerFacts,
+    Dashboard, Gathering, InstallationFacts, InstanceFacts, PremiumFacts, Progress, ServerFacts,
 };
 use companion_core::app::{InstallationPlace, Instance};
 use companion_core::bitwarden::{
     license_in_force, owned_organizations, profile, Archive, LicenseOwner,
 };
 use companion_core::error::{Explain, Problem};
+use companion_core::fleet::{self, FleetOptions};
 use companion_core::installation;
 use companion_core::license::{inspect, InspectOptions, Inspection, TrustSet};
-use futures_util::future::{join, join_all};
+use futures_util::future::join;
+use futures_util::StreamExt;
+use tauri::ipc::Channel;
 use tauri::State;
 use uuid::Uuid;
 
 use crate::error::CommandError;
 use crate::state::{AppState, ConnectionCheck};
 
-/// Every instance's organizations and premium accounts with their problems, worst first.
+/// Every instance's organizations and premium accounts with their problems, worst first;
+/// each server's rows also go to `on_instance` the moment they are in, so the window
+/// fills while slower servers are still being asked.
 #[tauri::command]
-pub async fn dashboard_load(state: State<'_, AppState>) -> Result<Dashboard, CommandError> {
-    Ok(collect(&state).await)
+pub async fn dashboard_load(
+    state: State<'_, AppState>,
+    on_instance: Channel<Progress>,
+) -> Result<Dashboard, CommandError> {
+    Ok(collect(&state, |progress| {
+        // A window closed meanwhile still gets the whole dashboard's answer, or none.
+        let _ = on_instance.send(progress);
+    })
+    .await)
 }
 
 /// The dashboard as of now; never fails as a whole (the tray reuses it for its icon and
-/// alerts: `Dashboard { rows, worst, checked_at }`).
+/// alerts: `Dashboard { rows, worst, checked_at }`). `on_instance` gets each server's rows
+/// as they come in.
 /// An unreachable server keeps its rows of the last successful check (in memory), and the
 /// instance's card says the server is not reachable.
-pub async fn collect(state: &AppState) -> Dashboard {
+pub async fn collect(state: &AppState, mut on_instance: impl FnMut(Progress)) -> Dashboard {
     let instances = state.settings().instances;
-    let facts = join_all(instances.into_iter().map(|i| instance_facts(state, i))).await;
-    let now = Utc::now();
-    for f in &facts {
-        note_connection(state, f, now);
+    let mut gathering = Gathering::new(instances.len(), Utc::now());
+    let answers = fleet::run(instances, FleetOptions::default(), |instance| {
+        instance_facts(state, instance)
+    });
+    let mut answers = std::pin::pin!(answers);
+    while let Some(done) = answers.next().await {
+        let facts = done.outcome.unwrap_or_else(|timeout| InstanceFacts {
+            instance: done.item,
+            server: Err(timeout.problem()),
+            installation: None,
+        });
+        let now = Utc::now();
+        note_connection(state, &facts, now);
+        let progress = {
+            let mut memory = state.last_known.lock().expect("last known lock");
+            gathering.add(&facts, now, &mut memory)
+        };
+        on_instance(progress);
     }
     let mut memory = state.last_known.lock().expect("last known lock");
-    Dashboard::build_remembering(&facts, now, &mut memory)
+    gathering.finish(&mut memory)
 }
 
 /// A server that could not be reached is recorded as such for the instances screen; one
@@ -69,6 +98,7 @@ fn note_connection(state: &AppState, facts: &InstanceFacts, now: chrono::DateTim
 const UNREACHABLE: &[&str] = &[
     "network_unreachable",
     "timeout",
+    "fleet_timeout",
     "tls_untrusted",
     "server_error",
     "unexpected_answer",

@@ -22,6 +22,9 @@ struct Args {
     /// Where license files and certificates go (a temporary folder when not given).
     #[arg(long)]
     state_dir: Option<PathBuf>,
+    /// Serve the self-hosted role on this many ports, sharing one state (fleet benchmarks).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    self_hosted_count: usize,
     /// Also write the ready line to this file.
     #[arg(long)]
     port_file: Option<PathBuf>,
@@ -37,7 +40,8 @@ async fn main() -> anyhow::Result<()> {
     let mut builder = FakeBitwarden::builder()
         .seed(seed)
         .https(args.https)
-        .https_self_hosted_only(args.https_self_hosted_only);
+        .https_self_hosted_only(args.https_self_hosted_only)
+        .self_hosted_count(args.self_hosted_count);
     if let Some(dir) = &args.state_dir {
         builder = builder.state_dir(dir);
     }

@@ -84,6 +84,7 @@ impl FakeBitwarden {
             https: false,
             https_self_hosted_only: false,
             state_dir: None,
+            self_hosted_count: 1,
         }
     }
 }
@@ -94,6 +95,7 @@ pub struct Builder {
     https: bool,
     https_self_hosted_only: bool,
     state_dir: Option<PathBuf>,
+    self_hosted_count: usize,
 }
 
 impl Builder {
@@ -121,6 +123,13 @@ impl Builder {
     /// removed on drop, when not given).
     pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.state_dir = Some(dir.into());
+        self
+    }
+
+    /// Serve the self-hosted role on `n` ports (at least one): `n` servers to a client, for
+    /// fleet tests and benchmarks, sharing one state (accounts, organizations, license files).
+    pub fn self_hosted_count(mut self, n: usize) -> Self {
+        self.self_hosted_count = n.max(1);
         self
     }
 
@@ -156,6 +165,23 @@ impl Builder {
             let url = format!("{scheme}://127.0.0.1:{}", listener.local_addr()?.port());
             bound.push((role, listener, url));
         }
+        let mut more_self_hosted = Vec::new();
+        for _ in 1..self.self_hosted_count {
+            let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+            let scheme = if https(Role::SelfHosted) {
+                "https"
+            } else {
+                "http"
+            };
+            let url = format!("{scheme}://127.0.0.1:{}", listener.local_addr()?.port());
+            more_self_hosted.push((listener, url));
+        }
+        let self_hosted_urls = bound
+            .iter()
+            .filter(|(role, _, _)| *role == Role::SelfHosted)
+            .map(|(_, _, url)| url.clone())
+            .chain(more_self_hosted.iter().map(|(_, url)| url.clone()))
+            .collect();
         let url_of = |role: Role| {
             bound
                 .iter()
@@ -213,7 +239,10 @@ impl Builder {
 
         let (stop, stopped) = watch::channel(false);
         let mut tasks = Vec::new();
-        for (role, listener, _) in bound {
+        let more_self_hosted = more_self_hosted
+            .into_iter()
+            .map(|(listener, url)| (Role::SelfHosted, listener, url));
+        for (role, listener, _) in bound.into_iter().chain(more_self_hosted) {
             let app = role_router(role, &shared);
             let acceptor = tls
                 .as_ref()
@@ -228,6 +257,7 @@ impl Builder {
         }
         Ok(Running {
             self_hosted_url: urls.self_hosted.clone(),
+            self_hosted_urls,
             cloud_api_url: urls.cloud_api.clone(),
             cloud_identity_url: urls.cloud_identity.clone(),
             eu_cloud_api_url: urls.eu_cloud_api.clone(),
@@ -319,6 +349,9 @@ fn role_router(role: Role, shared: &Arc<Shared>) -> Router {
 pub struct Running {
     /// Base URL of the self-hosted server (`/api`, `/identity` below it).
     pub self_hosted_url: String,
+    /// Every port the self-hosted role answers on, [`Running::self_hosted_url`] first
+    /// ([`Builder::self_hosted_count`]).
+    pub self_hosted_urls: Vec<String>,
     /// The cloud API role (`api.bitwarden.com`).
     pub cloud_api_url: String,
     /// The cloud identity role (`identity.bitwarden.com`).
@@ -364,6 +397,7 @@ impl Running {
     pub fn info(&self) -> Value {
         json!({
             "self_hosted_url": self.self_hosted_url,
+            "self_hosted_urls": self.self_hosted_urls,
             "self_hosted_api_url": self.self_hosted_api(),
             "self_hosted_identity_url": self.self_hosted_identity(),
             "cloud_api_url": self.cloud_api_url,
