@@ -196,6 +196,7 @@ mod tests {
             url: "https://branch.example.org".into(),
             ca_file: None,
             installation,
+            renew_automatically: Vec::new(),
         }
     }
 
