@@ -50,6 +50,15 @@ pub enum Cloud {
     Eu,
 }
 
+impl From<Region> for Cloud {
+    fn from(region: Region) -> Cloud {
+        match region {
+            Region::Us => Cloud::Us,
+            Region::Eu => Cloud::Eu,
+        }
+    }
+}
+
 impl From<Cloud> for Region {
     fn from(cloud: Cloud) -> Region {
         match cloud {

@@ -247,3 +247,58 @@ async fn a_renewal_that_got_no_answer_is_never_sent_again() {
         "sent once, never again"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs an unlocked Secret Service: run make test"]
+async fn every_server_of_the_app_renews_only_what_is_switched_on_there() {
+    let server = start_with(seed(), false).await;
+    let (machine, bwdata) = signed_in(&server).await;
+    let settings = json!({
+        "instances": [{
+            "id": "office",
+            "name": "Office vault",
+            "url": server.self_hosted_url,
+            "installation": { "kind": "folder", "path": bwdata },
+            "renewAutomatically": [{ "kind": "organization", "id": FAMILY }]
+        }]
+    });
+    std::fs::create_dir_all(machine.app_config()).unwrap();
+    std::fs::write(
+        machine.app_config().join("settings.json"),
+        settings.to_string(),
+    )
+    .unwrap();
+    renew_in_the_cloud(&server, 8);
+    let acme = Uuid::parse_str(ACME_CLOUD).unwrap();
+    server.state.edit(|world| {
+        let org = world.cloud_orgs.iter_mut().find(|o| o.id == acme).unwrap();
+        org.seats = Some(60);
+    });
+    server.faults.clear_log();
+
+    let trust = server.licensing_cert_pem_path.display().to_string();
+    let run = machine
+        .run(
+            &args(
+                &[&cloud_args(&server)],
+                &["renew", "--all-instances", "--trust-cert", &trust, "--json"],
+            ),
+            "",
+        )
+        .await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let line = run.json();
+    assert_eq!(line["instance"]["name"], "Office vault");
+    let renewals = line["report"]["renewals"].as_array().unwrap();
+    assert_eq!(renewals.len(), 1, "only the switched-on one: {line}");
+    assert_eq!(renewals[0]["target"]["id"], FAMILY);
+    assert_eq!(renewals[0]["result"], "renewed");
+    assert!(server
+        .faults
+        .requests_to(
+            Role::SelfHosted,
+            "POST",
+            &format!("/api/organizations/licenses/self-hosted/{ACME_SELF_HOSTED}")
+        )
+        .is_empty());
+}
