@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::settings::Instance;
 use super::status::Status;
+use crate::audit::{AuditReport, Outcome, Subject};
 use crate::bitwarden::OrganizationState;
 use crate::error::Problem;
 use crate::installation::FindingCode;
@@ -30,6 +31,9 @@ pub struct InstanceFacts {
     pub server: Result<ServerFacts, Problem>,
     /// The installation's settings, when the admin said where they live.
     pub installation: Option<Result<InstallationFacts, Problem>>,
+    /// What the server's license jobs will do at their next run, from the license files it
+    /// keeps, when the admin said where the installation lives.
+    pub audit: Option<Result<AuditReport, Problem>>,
 }
 
 /// What the signed-in account sees on a server.
@@ -160,6 +164,32 @@ pub struct Row {
     /// False on a server that takes no Bitwarden licenses (Vaultwarden): the row has no
     /// plan, dates or billing sync, and nothing to renew.
     pub takes_licenses: bool,
+    /// What the server's next license check will do to it, when its files could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_check: Option<NextCheck>,
+}
+
+/// The prediction of the server's next license check for one row (see [`crate::audit`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NextCheck {
+    pub at: DateTime<Utc>,
+    pub outcome: Outcome,
+    /// The server's disable text, when it disables.
+    pub server_text: Option<&'static str>,
+    /// The one thing that keeps it enabled.
+    pub action: Option<crate::audit::Action>,
+}
+
+impl NextCheck {
+    fn of(subject: &Subject) -> NextCheck {
+        NextCheck {
+            at: subject.next_run,
+            outcome: subject.prediction.outcome,
+            server_text: subject.prediction.server_text,
+            action: subject.prediction.action.clone(),
+        }
+    }
 }
 
 /// The rows of each instance's last successful check (by instance id), so a server that
@@ -433,6 +463,10 @@ fn instance_rows(facts: &InstanceFacts, now: DateTime<Utc>) -> Vec<Row> {
             problems.push(cloud_communication_off(params(None)));
         }
         problems.extend(installation.iter().cloned());
+        if let Some(subject) = audited(facts, |r| &r.organizations, |s| s.id == org.id) {
+            row.next_check = Some(NextCheck::of(subject));
+            problems.extend(job_problem(subject, new_license()));
+        }
         rows.push(finish(row, problems));
     }
     if let Some(premium) = &server.premium {
@@ -442,7 +476,12 @@ fn instance_rows(facts: &InstanceFacts, now: DateTime<Utc>) -> Vec<Row> {
         row.expires = premium.expires;
         row.days_left = premium.expires.map(|d| days_until(now, d));
         let new_license = || action(ActionKind::NewLicense, params(None));
-        let problems = expiry_problems(premium.expires, None, true, now, new_license);
+        let mut problems = expiry_problems(premium.expires, None, true, now, new_license);
+        let email = Some(server.email.as_str());
+        if let Some(subject) = audited(facts, |r| &r.users, |s| s.name.as_deref() == email) {
+            row.next_check = Some(NextCheck::of(subject));
+            problems.extend(job_problem(subject, new_license()));
+        }
         rows.push(finish(row, problems));
     }
     if rows.is_empty() {
@@ -485,6 +524,46 @@ fn unlicensed_rows(
     rows
 }
 
+/// The audit's subject for a row, when the server's files were read.
+fn audited<'a>(
+    facts: &'a InstanceFacts,
+    subjects: impl Fn(&AuditReport) -> &Vec<Subject>,
+    this: impl Fn(&Subject) -> bool,
+) -> Option<&'a Subject> {
+    let Some(Ok(report)) = &facts.audit else {
+        return None;
+    };
+    subjects(report).iter().find(|s| this(s))
+}
+
+/// The problem when the next run disables it or fails on its file.
+fn job_problem(subject: &Subject, fix: Action) -> Option<RowProblem> {
+    let p = &subject.prediction;
+    let at = subject.next_run.format("%Y-%m-%d %H:%M UTC");
+    let (code, message) = match p.outcome {
+        Outcome::Disabled => (
+            "license_check_will_disable",
+            format!(
+                "The server's license check at {at} will disable it: \"{}\"",
+                p.server_text.unwrap_or_default()
+            ),
+        ),
+        Outcome::JobFails => (
+            "license_check_will_fail",
+            format!("The server's license check at {at} cannot read its license file."),
+        ),
+        _ => return None,
+    };
+    Some(problem(
+        code,
+        Status::Error,
+        message,
+        "Upload the license again before then: the license made for this installation, from the cloud.",
+        None,
+        Some(fix),
+    ))
+}
+
 fn blank_row(instance: &Instance, kind: RowKind) -> Row {
     Row {
         instance_id: instance.id.clone(),
@@ -504,6 +583,7 @@ fn blank_row(instance: &Instance, kind: RowKind) -> Row {
         problems: Vec::new(),
         last_known_at: None,
         takes_licenses: true,
+        next_check: None,
     }
 }
 
@@ -724,6 +804,7 @@ mod tests {
             instance,
             server,
             installation: None,
+            audit: None,
         }
     }
 

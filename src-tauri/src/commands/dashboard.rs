@@ -9,8 +9,9 @@ use companion_core::app::dashboard::{
     Dashboard, Gathering, InstallationFacts, InstanceFacts, PremiumFacts, Progress, ServerFacts,
 };
 use companion_core::app::{InstallationPlace, Instance};
+use companion_core::audit::{read_server_files, server_view, AuditInput, AuditReport, AuditSource};
 use companion_core::bitwarden::{
-    license_in_force, owned_organizations, profile, Archive, LicenseOwner,
+    license_in_force, owned_organizations, profile, Archive, LicenseOwner, Session,
 };
 use companion_core::error::{Explain, Problem};
 use companion_core::fleet::{self, FleetOptions};
@@ -57,6 +58,7 @@ pub async fn collect(state: &AppState, mut on_instance: impl FnMut(Progress)) ->
             instance: done.item,
             server: Err(timeout.problem()),
             installation: None,
+            audit: None,
         });
         let now = Utc::now();
         note_connection(state, &facts, now);
@@ -112,7 +114,20 @@ async fn instance_facts(state: &AppState, instance: Instance) -> InstanceFacts {
             Some(place) => Some(read_installation(place).await),
         }
     };
-    let (server, installation) = join(server_facts(state, &instance), reading).await;
+    let session = state.instance_session(&instance.id).await;
+    let asking = async {
+        match &session {
+            Ok(session) => server_facts(state, &instance, session).await,
+            Err(e) => Err(e.clone()),
+        }
+    };
+    let auditing = async {
+        match (&instance.installation, &session) {
+            (Some(_), Ok(session)) => Some(audit(state, &instance, session).await),
+            _ => None,
+        }
+    };
+    let ((server, installation), audit) = join(join(asking, reading), auditing).await;
     let mut server = server.map_err(|e| e.problem().clone());
     if let Ok(server) = &mut server {
         licenses_on_disk(state, &instance, server);
@@ -126,7 +141,31 @@ async fn instance_facts(state: &AppState, instance: Instance) -> InstanceFacts {
                 findings,
             })
         }),
+        audit,
     }
+}
+
+/// What the server's license jobs will do at their next run: its license files (read off
+/// the async threads, SSH blocks) judged against its answers (`companion_core::audit`).
+async fn audit(
+    state: &AppState,
+    instance: &Instance,
+    session: &Session,
+) -> Result<AuditReport, Problem> {
+    let source = AuditSource::of_instance(instance).map_err(|e| e.problem())?;
+    let files = tauri::async_runtime::spawn_blocking(move || read_server_files(&source))
+        .await
+        .map_err(|_| CommandError::interrupted().problem().clone())?
+        .map_err(|e| e.problem())?;
+    let view = server_view(session).await.map_err(|e| e.problem())?;
+    let trust = state.trust().map_err(|e| e.problem().clone())?;
+    Ok(companion_core::audit::audit(&AuditInput {
+        store: &files.store,
+        installation_id: files.installation_id,
+        view: Some(&view),
+        trust: &trust,
+        now: Utc::now(),
+    }))
 }
 
 /// Reads the installation's settings on a blocking thread (SSH runs a child process).
@@ -163,10 +202,13 @@ pub(crate) async fn read_installation(
 }
 
 /// The signed-in account's organizations and premium on one server.
-async fn server_facts(state: &AppState, instance: &Instance) -> Result<ServerFacts, CommandError> {
-    let session = state.instance_session(&instance.id).await?;
-    let report = owned_organizations(&session).await?;
-    let me = profile(&session).await?;
+async fn server_facts(
+    state: &AppState,
+    instance: &Instance,
+    session: &Session,
+) -> Result<ServerFacts, CommandError> {
+    let report = owned_organizations(session).await?;
+    let me = profile(session).await?;
     // The server reports no premium dates; they come from the license file when known.
     let premium = me.premium.then(|| PremiumFacts {
         expires: state.trust().ok().and_then(|trust| {
