@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: run bench test test-windows dist test-dist deps tools build lint e2e clean
+.PHONY: run bench bench-fleet test test-windows dist test-dist deps tools build lint e2e clean
 
 ## Install missing system packages (apt-get as root; otherwise prints the sudo command).
 deps:
@@ -23,6 +23,11 @@ run: build
 ## Start time, memory and idle CPU of the app next to a bare Tauri 2 window.
 bench: build
 	@scripts/bench.sh
+
+## The fleet runner over 200 self-hosted servers (one fake-bitwarden) next to one: bwlicense
+## --all-instances and the window's dashboard, times and memory (see README).
+bench-fleet: build
+	@scripts/bench-fleet.sh
 
 ## Formatting, lints, then every unit, integration and end-to-end test in one cargo run,
 ## inside a throw-away desktop session (Xvfb, D-Bus, unlocked gnome-keyring).

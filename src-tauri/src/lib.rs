@@ -90,9 +90,10 @@ pub fn run() {
             app.manage(state);
             app.manage(commands::signin::PendingSignIns::default());
             tray::build(app.handle())?;
-            reminders::start(app.handle());
             // Started at login: stay in the tray until the person opens the window.
-            if !std::env::args().any(|arg| arg == commands::autostart::HIDDEN_ARG) {
+            let hidden = std::env::args().any(|arg| arg == commands::autostart::HIDDEN_ARG);
+            reminders::start(app.handle(), !hidden);
+            if !hidden {
                 window::show_main(app.handle());
             }
             Ok(())

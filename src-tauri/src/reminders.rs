@@ -1,11 +1,14 @@
-//! The background license check: at start, once a day after that, and whenever "Check
-//! licenses now" is picked in the tray. One task sleeps until the next check is due (or
+//! The background license check: at start (once the window's first view is painted, when
+//! the window opens at start), once a day after that, and whenever "Check licenses now" is
+//! picked in the tray. One task sleeps until the next check is due (or
 //! until it is woken); nothing polls. Each check collects the dashboard (every configured
 //! instance's organizations and premium accounts), shows its worst status in the tray icon,
 //! offers the organizations with billing sync in the tray menu, and shows the reminders
 //! that are due (`companion_core::app::alerts`). Automatic renewals run first.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use companion_core::app::alerts::{self, LicenseDates, Notice, SentAlerts};
@@ -23,23 +26,37 @@ use crate::{notify, renewals};
 struct Reminders {
     wake: Arc<Notify>,
     /// A check asked for from the tray shows a summary even when nothing is due.
-    manual: std::sync::atomic::AtomicBool,
+    manual: AtomicBool,
+    /// The first check waits for the window's first view ([`page_painted`]).
+    after_first_page: AtomicBool,
 }
 
-/// Starts the check task; its first check runs at once.
-pub fn start<R: Runtime>(app: &AppHandle<R>) {
+/// How long the first check waits for the window's first view at most.
+const FIRST_PAGE_PATIENCE: Duration = Duration::from_secs(60);
+
+/// Starts the check task. Its first check runs at once, or with `after_first_page` once the
+/// window's first view (which asks every server itself) is painted: a large fleet is then
+/// not asked twice at the same time while the window fills.
+pub fn start<R: Runtime>(app: &AppHandle<R>, after_first_page: bool) {
     let wake = Arc::new(Notify::new());
     app.manage(Reminders {
         wake: wake.clone(),
         manual: false.into(),
+        after_first_page: after_first_page.into(),
     });
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
+        if after_first_page {
+            tokio::select! {
+                () = tokio::time::sleep(FIRST_PAGE_PATIENCE) => {}
+                () = wake.notified() => {}
+            }
+        }
         loop {
             let manual = app
                 .state::<Reminders>()
                 .manual
-                .swap(false, std::sync::atomic::Ordering::SeqCst);
+                .swap(false, Ordering::SeqCst);
             let next = check(&app, manual).await;
             let wait = (next - Utc::now()).to_std().unwrap_or_default();
             tokio::select! {
@@ -50,14 +67,20 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+/// The window's first view is painted: the first check, when it waits for it, runs now.
+pub fn page_painted<R: Runtime>(app: &AppHandle<R>) {
+    let reminders = app.state::<Reminders>();
+    if reminders.after_first_page.swap(false, Ordering::SeqCst) {
+        reminders.wake.notify_one();
+    }
+}
+
 /// Runs a check now (from the tray, or after a sync changed the licenses). `manual` shows
 /// a summary notification when it is done.
 pub fn check_now<R: Runtime>(app: &AppHandle<R>, manual: bool) {
     let reminders = app.state::<Reminders>();
     if manual {
-        reminders
-            .manual
-            .store(true, std::sync::atomic::Ordering::SeqCst);
+        reminders.manual.store(true, Ordering::SeqCst);
     }
     reminders.wake.notify_one();
 }
@@ -72,9 +95,13 @@ async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime
     renewals::run(app, &state, &language).await;
     let dashboard = dashboard::collect(&state, |_| {}).await;
     let now = dashboard.checked_at;
-    for instance in &settings.instances {
-        tray::set_orgs(app, &instance.id, tray_orgs(&dashboard.rows, &instance.id));
-    }
+    tray::set_orgs(
+        app,
+        settings
+            .instances
+            .iter()
+            .map(|i| (i.id.clone(), tray_orgs(&dashboard.rows, &i.id))),
+    );
     tray::show_status(app, dashboard.worst);
 
     let licenses: Vec<LicenseDates> = dashboard.rows.iter().filter_map(license_dates).collect();

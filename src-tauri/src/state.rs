@@ -47,6 +47,10 @@ pub struct AppState {
     /// The last connection test of each instance, by id (this run only).
     pub connections: Mutex<HashMap<String, ConnectionCheck>>,
     settings: Mutex<Settings>,
+    /// One HTTP client per extra CA file (`None`: the system's roots only), made once:
+    /// building one loads and parses the system's certificates, which a dashboard of
+    /// hundreds of servers would otherwise do for each.
+    clients: Mutex<HashMap<Option<PathBuf>, Http>>,
 }
 
 /// The outcome of testing whether a server answers: its version, or why it did not.
@@ -92,6 +96,7 @@ impl AppState {
             last_known: Mutex::default(),
             connections: Mutex::default(),
             settings: Mutex::new(settings),
+            clients: Mutex::default(),
         })
     }
 
@@ -110,6 +115,8 @@ impl AppState {
         change(&mut next)?;
         next.save(&self.folders.config)?;
         *guard = next.clone();
+        // A CA file may have been chosen or replaced: clients are made again as needed.
+        self.clients.lock().expect("clients lock").clear();
         Ok(next)
     }
 }
@@ -131,14 +138,22 @@ impl AppState {
 
     /// The HTTP client for one server: its own CA file, the app's device identity.
     pub fn http(&self, ca_file: Option<PathBuf>) -> Result<Http, CommandError> {
+        if let Some(http) = self.clients.lock().expect("clients lock").get(&ca_file) {
+            return Ok(http.clone());
+        }
         let device = Device::load_or_create(&self.folders, AppKind::Desktop)?;
         let options = HttpOptions {
-            ca_cert: ca_file,
+            ca_cert: ca_file.clone(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             ..HttpOptions::default()
         };
-        Ok(Http::new(options, device)?)
+        let http = Http::new(options, device)?;
+        self.clients
+            .lock()
+            .expect("clients lock")
+            .insert(ca_file, http.clone());
+        Ok(http)
     }
 
     /// The HTTP client for a connection test: short timeouts and no retry, so a dead

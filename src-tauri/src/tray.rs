@@ -67,15 +67,19 @@ pub fn show_status<R: Runtime>(app: &AppHandle<R>, status: Status) {
     }
 }
 
-/// Replaces the organizations offered for one instance and rebuilds the menu when the list
-/// changed. Instances no longer in the settings are dropped.
-pub fn set_orgs<R: Runtime>(app: &AppHandle<R>, instance_id: &str, orgs: Vec<TrayOrg>) {
+/// Replaces the organizations offered for the given instances and rebuilds the menu once
+/// when the list changed (a check of hundreds of servers rebuilds it once, not per server).
+/// Instances no longer in the settings are dropped.
+pub fn set_orgs<R: Runtime>(
+    app: &AppHandle<R>,
+    by_instance: impl IntoIterator<Item = (String, Vec<TrayOrg>)>,
+) {
     let settings = app.state::<AppState>().settings();
     let listed = {
         let state = app.state::<TrayState>();
         let mut all = state.orgs.lock().expect("tray lock");
         let before = all.clone();
-        all.insert(instance_id.to_owned(), orgs);
+        all.extend(by_instance);
         all.retain(|id, _| settings.instances.iter().any(|i| &i.id == id));
         if *all == before {
             return;

@@ -244,6 +244,8 @@ const ui = {};
 // What the view shows now.
 let report = null;
 let targets = null;
+/** Counts the asks for targets; an answer to an older one is dropped. */
+let targetsAsked = 0;
 let planId = null;
 let instances = [];
 // The plan in the review: the name it must be confirmed with, if any.
@@ -539,24 +541,30 @@ function featureName(name) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Loads where the opened license can go on the chosen instance. */
+/** Loads where the opened license can go on the chosen instance. Only the latest call's
+ * answer is shown: opening the view and opening a license both ask. */
 async function refreshTargets() {
+  const mine = ++targetsAsked;
   targets = null;
   ui.apply.hidden = true;
   ui.create.hidden = true;
   if (!report || !instanceId()) return;
   ui.apply.hidden = false;
-  // Nothing to review until the organizations are known.
+  // Nothing to review, and no earlier choice offered, until the organizations are known.
   ui.review.disabled = true;
+  ui.target.replaceChildren();
   ui.belonging.replaceChildren();
+  let found;
   try {
-    targets = await call("license_targets", { instanceId: instanceId(), id: report.id });
+    found = await call("license_targets", { instanceId: instanceId(), id: report.id });
   } catch (error) {
-    ui.target.replaceChildren();
+    if (mine !== targetsAsked) return;
     ui.review.disabled = true;
     ui.applyStatus.replaceChildren(problemBox(error), whatNext(error));
     return;
   }
+  if (mine !== targetsAsked) return;
+  targets = found;
   const organization = report.inspection.kind === "organization";
   ui.target.replaceChildren(...(organization
     ? targets.organizations.map((o) => el("option", {

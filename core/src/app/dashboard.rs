@@ -525,11 +525,11 @@ fn unlicensed_rows(
 }
 
 /// The audit's subject for a row, when the server's files were read.
-fn audited<'a>(
-    facts: &'a InstanceFacts,
+fn audited(
+    facts: &InstanceFacts,
     subjects: impl Fn(&AuditReport) -> &Vec<Subject>,
     this: impl Fn(&Subject) -> bool,
-) -> Option<&'a Subject> {
+) -> Option<&Subject> {
     let Some(Ok(report)) = &facts.audit else {
         return None;
     };

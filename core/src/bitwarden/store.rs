@@ -80,9 +80,13 @@ impl SessionStore {
             server: endpoints.label(),
         };
         let facts = self.facts(&endpoints.server)?.ok_or_else(not_signed_in)?;
-        let secret = self
-            .keychain
-            .get(&facts.secret_account())?
+        // A keychain read blocks (a D-Bus round trip and a key exchange on Linux): off the
+        // async threads, so the other servers of a dashboard are asked meanwhile.
+        let keychain = self.keychain.clone();
+        let account = facts.secret_account();
+        let secret = tokio::task::spawn_blocking(move || keychain.get(&account))
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))?
             .ok_or_else(not_signed_in)?;
         let renewal = match facts.login {
             LoginKind::Password => Renewal::RefreshToken(secret),

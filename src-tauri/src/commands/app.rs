@@ -3,7 +3,7 @@
 use companion_core::app::{locale, Settings};
 use companion_core::error::Problem;
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -60,9 +60,11 @@ pub fn settings_set_language(
 }
 
 /// The page has painted its first view. Logged at info with the wall-clock time, which
-/// `make bench` compares with the moment it launched the app.
+/// `make bench` compares with the moment it launched the app; the first background check
+/// may run now.
 #[tauri::command]
-pub fn page_ready() {
+pub fn page_ready<R: Runtime>(app: AppHandle<R>) {
+    crate::reminders::page_painted(&app);
     let epoch_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_millis())

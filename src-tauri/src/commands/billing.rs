@@ -620,5 +620,5 @@ fn offer_in_tray<R: Runtime>(
             name: o.name.clone(),
         })
         .collect();
-    tray::set_orgs(app, instance_id, orgs);
+    tray::set_orgs(app, [(instance_id.to_owned(), orgs)]);
 }

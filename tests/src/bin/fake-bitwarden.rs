@@ -3,9 +3,10 @@
 //! line to `--port-file`); the app's demo mode starts it this way.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
-use companion_tests::fake::{FakeBitwarden, Seed};
+use companion_tests::fake::{FakeBitwarden, FaultAction, FaultRule, Role, Seed};
 
 #[derive(Debug, Parser)]
 #[command(name = "fake-bitwarden", version, about)]
@@ -25,6 +26,10 @@ struct Args {
     /// Serve the self-hosted role on this many ports, sharing one state (fleet benchmarks).
     #[arg(long, value_name = "N", default_value_t = 1)]
     self_hosted_count: usize,
+    /// Delay every answer of the self-hosted role by this many milliseconds, as a distant
+    /// server's round trip would (fleet benchmarks).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency_ms: u64,
     /// Also write the ready line to this file.
     #[arg(long)]
     port_file: Option<PathBuf>,
@@ -46,6 +51,15 @@ async fn main() -> anyhow::Result<()> {
         builder = builder.state_dir(dir);
     }
     let running = builder.start().await?;
+    if args.latency_ms > 0 {
+        running.faults.add(FaultRule {
+            role: Role::SelfHosted,
+            method: None,
+            path: "*".into(),
+            action: FaultAction::Hang(Duration::from_millis(args.latency_ms)),
+            times: None,
+        });
+    }
     let line = running.info().to_string();
     if let Some(path) = &args.port_file {
         let partial = path.with_extension("partial");
