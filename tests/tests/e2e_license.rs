@@ -876,3 +876,67 @@ async fn a_broken_file_opened_after_a_good_one_leaves_nothing_of_the_good_ones_v
     app.screenshot("e2e-license-broken-after-good").await;
     scene.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn the_dashboard_says_the_server_check_will_disable_a_license_for_another_installation_and_leads_to_the_fix(
+) {
+    const ELSEWHERE: &str = "78900000-0000-0000-0000-000000000456";
+    let mut seed: serde_json::Value =
+        serde_json::from_str(include_str!("../data/seeds/default.json")).unwrap();
+    seed["cloud"]["installations"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "id": ELSEWHERE, "key": "elsewhere-key", "region": "US" }));
+    let scene = Scene::open_with(
+        "e2e-license-next-check",
+        Seed::from_json(&seed.to_string()).unwrap(),
+    )
+    .await;
+    // The server keeps a license made for another installation (copied over by hand).
+    let http = Http::new(
+        HttpOptions::default(),
+        Device::with_identifier(AppKind::Cli, Uuid::new_v4()),
+    )
+    .unwrap();
+    let cloud = api_key_session(
+        http,
+        cloud_endpoints(&scene.server),
+        OWNER_CLOUD_ID,
+        OWNER_CLOUD_SECRET,
+    )
+    .await;
+    let moved = download_organization_license(
+        &cloud,
+        Uuid::parse_str(ACME_CLOUD).unwrap(),
+        Uuid::parse_str(ELSEWHERE).unwrap(),
+    )
+    .await
+    .unwrap();
+    scene
+        .server
+        .state
+        .store_organization_license_file(Uuid::parse_str(ACME_SELF_HOSTED).unwrap(), &moved.bytes)
+        .unwrap();
+
+    let app = &scene.app;
+    app.click("#nav button[data-view='dashboard']").await;
+    app.click("#dashboard-refresh").await;
+    let row = format!("#dashboard-rows tr[data-org='{ACME_SELF_HOSTED}']");
+    let said = app
+        .wait_for_text(&format!("{row} .dash-check"), "Invalid data.")
+        .await;
+    assert!(said.starts_with("Disabled at "), "{said}");
+    let problems = app.text(&format!("{row} .dash-problems")).await;
+    assert!(
+        problems.contains("The server's license check at") && problems.contains("will disable it"),
+        "{problems}"
+    );
+    assert_eq!(app.text(&format!("{row} .dash-status")).await, "Error");
+    app.screenshot("e2e-license-next-check").await;
+
+    app.click(&format!("{row} .check-action")).await;
+    app.wait_for_text("#license-cloud-linked", "Acme Corp")
+        .await;
+    scene.close().await;
+}

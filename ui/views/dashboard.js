@@ -28,7 +28,14 @@ export const strings = {
     "dashboard.col.expires": "Expires",
     "dashboard.col.days": "Days left",
     "dashboard.col.sync": "Last billing sync",
+    "dashboard.col.check": "Server's next license check",
     "dashboard.col.problems": "Problems",
+    "dashboard.check.stays_enabled": "Stays enabled ({when})",
+    "dashboard.check.disabled": "Disabled at {when}: {text}",
+    "dashboard.check.job_fails": "Fails at {when}: the server cannot read its license file",
+    "dashboard.check.skipped": "Already disabled: not checked",
+    "dashboard.check.unknown": "Its license file cannot be read from here",
+    "dashboard.check.fix": "Upload the right license",
     "dashboard.status.ok": "OK",
     "dashboard.status.unknown": "Unknown",
     "dashboard.status.warning": "Warning",
@@ -75,7 +82,14 @@ export const strings = {
     "dashboard.col.expires": "到期",
     "dashboard.col.days": "剩余天数",
     "dashboard.col.sync": "上次计费同步",
+    "dashboard.col.check": "服务器下次许可证检查",
     "dashboard.col.problems": "问题",
+    "dashboard.check.stays_enabled": "保持启用（{when}）",
+    "dashboard.check.disabled": "将于 {when} 停用：{text}",
+    "dashboard.check.job_fails": "{when} 检查失败：服务器无法读取其许可证文件",
+    "dashboard.check.skipped": "已停用：不再检查",
+    "dashboard.check.unknown": "本机无法读取其许可证文件",
+    "dashboard.check.fix": "上传正确的许可证",
     "dashboard.status.ok": "正常",
     "dashboard.status.unknown": "未知",
     "dashboard.status.warning": "警告",
@@ -104,7 +118,10 @@ export const strings = {
   },
 };
 
-const COLUMNS = ["status", "instance", "name", "plan", "seats", "expires", "days", "sync", "problems"];
+const COLUMNS = ["status", "instance", "name", "plan", "seats", "expires", "days", "sync", "check", "problems"];
+
+/** The next license check's outcomes, best to worst (core: audit::Outcome). */
+const CHECK_RANK = { stays_enabled: 0, skipped: 1, unknown: 2, job_fails: 3, disabled: 4 };
 
 /** Status order, best to worst, as the core ranks it (app/status.rs). */
 const RANK = { ok: 0, unknown: 1, warning: 2, error: 3 };
@@ -121,6 +138,7 @@ const SORT_VALUE = {
   expires: (row) => time(row.expires),
   days: (row) => row.daysLeft,
   sync: (row) => (row.billingSync === "enabled" ? time(row.lastSync) : null),
+  check: (row) => (row.nextCheck ? CHECK_RANK[row.nextCheck.outcome] : null),
   problems: (row) => row.problems.length,
 };
 
@@ -343,8 +361,20 @@ function renderRow(row, lang) {
   el("td", { class: "dash-expires" }, expires),
   el("td", { class: "dash-days" }, row.daysLeft ?? "—"),
   el("td", { class: "dash-sync" }, syncText(row, lang)),
+  el("td", { class: "dash-check", dataset: { outcome: row.nextCheck?.outcome || "" } }, checkCell(row, lang)),
   el("td", { class: "dash-problems" },
     row.problems.length ? row.problems.map(renderProblem) : t("dashboard.none")));
+}
+
+/** What the server's next license check will do, and the fix when it disables. */
+function checkCell(row, lang) {
+  const check = row.nextCheck;
+  if (!check) return "—";
+  const text = t(`dashboard.check.${check.outcome}`, { when: formatDateTime(check.at, lang), text: check.serverText || "" });
+  if (check.outcome !== "disabled" && check.outcome !== "job_fails") return text;
+  const fix = el("button", { type: "button", class: "secondary check-action" }, t("dashboard.check.fix"));
+  fix.addEventListener("click", () => navigate("license", { instanceId: row.instanceId, orgId: row.orgId, open: "newLicense" }));
+  return [el("div", {}, text), fix];
 }
 
 function syncText(row, lang) {
