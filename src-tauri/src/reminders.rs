@@ -4,7 +4,9 @@
 //! until it is woken); nothing polls. Each check collects the dashboard (every configured
 //! instance's organizations and premium accounts), shows its worst status in the tray icon,
 //! offers the organizations with billing sync in the tray menu, and shows the reminders
-//! that are due (`companion_core::app::alerts`). Automatic renewals run first.
+//! that are due (`companion_core::app::alerts`). Automatic renewals run first. A check also
+//! runs an hour before each run of the server's license job, to warn of what it will
+//! disable (`companion_core::app::audit_notice`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -12,6 +14,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use companion_core::app::alerts::{self, LicenseDates, Notice, SentAlerts};
+use companion_core::app::audit_notice;
 use companion_core::app::dashboard::{BillingSync, Row, RowKind, Unasked};
 use companion_core::app::{locale, Status};
 use tauri::{AppHandle, Manager, Runtime};
@@ -121,11 +124,23 @@ async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime
             ),
         );
     }
+    // Before each run of the server's license job: what it will disable, once per run.
+    for row in &dashboard.rows {
+        if let (Some((key, notice)), Some(check)) =
+            (audit_notice::warning(row, &language), &row.next_check)
+        {
+            if sent.warn_once(key, check.at, now) {
+                notify::show(app, &notice);
+            }
+        }
+    }
     sent.last_check = Some(now);
     if let Err(error) = sent.save(&state.folders.config) {
         tracing::warn!(%error, "could not remember the reminders shown");
     }
-    sent.next_check(now)
+    let daily = sent.next_check(now);
+    audit_notice::check_before_next_run(&dashboard.rows, now)
+        .map_or(daily, |before| before.min(daily))
 }
 
 /// The organizations of an instance that have a billing sync connection.

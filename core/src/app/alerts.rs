@@ -8,7 +8,7 @@
 //! Everything here is pure: the shell passes the licenses, the time and the alerts already
 //! sent (kept in [`ALERTS_FILE`] in the config folder), and gets back what to show.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -74,6 +74,8 @@ struct SentAlert {
 pub struct SentAlerts {
     sent: BTreeSet<SentAlert>,
     pub last_check: Option<DateTime<Utc>>,
+    /// Warnings before a run of the server's license job, by key, with the run's time.
+    warned: BTreeMap<String, DateTime<Utc>>,
 }
 
 impl SentAlerts {
@@ -95,6 +97,13 @@ impl SentAlerts {
             json.as_bytes(),
             Access::Default,
         )
+    }
+
+    /// Records a warning before the run at `run`; false when it was already given. Runs
+    /// that have passed are forgotten.
+    pub fn warn_once(&mut self, key: String, run: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        self.warned.retain(|_, at| *at >= now);
+        self.warned.insert(key, run).is_none()
     }
 
     /// When the next background check is due: a day after the last one, or now.

@@ -5,42 +5,59 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::alerts::Notice;
-use crate::audit::{Action, AuditReport, Outcome, Subject};
+use super::dashboard::{NextCheck, Row};
+use crate::audit::{Action, Outcome};
 
 /// How long before a run the warning is raised.
 pub const WARN_BEFORE_RUN_MINUTES: i64 = 60;
 
-/// When the check ahead of the next run is due: an hour before the organizations' job,
-/// or the users' job, whichever comes first (never in the past).
-pub fn check_before_next_run(report: &AuditReport, now: DateTime<Utc>) -> DateTime<Utc> {
-    let next = report
-        .organizations_job
-        .next_run
-        .min(report.users_job.next_run);
-    (next - Duration::minutes(WARN_BEFORE_RUN_MINUTES)).max(now)
+/// When the check ahead of the next run is due: an hour before the earliest run any row
+/// waits for, or, when that hour has begun, just after the run (to learn the one after);
+/// `None` when no server's files were read.
+pub fn check_before_next_run(rows: &[Row], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    rows.iter()
+        .filter_map(|r| r.next_check.as_ref())
+        .map(|c| {
+            let warn = c.at - Duration::minutes(WARN_BEFORE_RUN_MINUTES);
+            if warn > now {
+                warn
+            } else {
+                c.at + Duration::minutes(1)
+            }
+        })
+        .filter(|at| *at > now)
+        .min()
 }
 
-/// One notice per organization or premium user the next run will disable or fail on.
-pub fn notices(report: &AuditReport, instance: &str, language: &str) -> Vec<Notice> {
-    let zh = language.starts_with("zh");
-    report
-        .organizations
-        .iter()
-        .chain(&report.users)
-        .filter(|s| s.prediction.needs_action())
-        .map(|subject| notice(subject, instance, zh))
-        .collect()
+/// The warning for one row, when the next run will disable it or fail on its file: a key
+/// (the row and the run, so each run warns once) and the notice.
+pub fn warning(row: &Row, language: &str) -> Option<(String, Notice)> {
+    let check = row.next_check.as_ref()?;
+    let key = format!(
+        "{}|{}|{}",
+        row.instance_id,
+        row.org_id
+            .map_or_else(|| row.name.clone(), |id| id.to_string()),
+        check.at.timestamp()
+    );
+    let notice = notice(
+        &row.name,
+        &row.instance_name,
+        check,
+        language.starts_with("zh"),
+    )?;
+    Some((key, notice))
 }
 
-fn notice(subject: &Subject, instance: &str, zh: bool) -> Notice {
-    let name = subject
-        .name
-        .clone()
-        .unwrap_or_else(|| subject.id.hyphenated().to_string());
-    let at = subject.next_run.format("%H:%M UTC");
-    let p = &subject.prediction;
-    let action = p.action.as_ref().map(|a| action(a, zh)).unwrap_or_default();
-    match (p.outcome, zh) {
+fn notice(name: &str, instance: &str, check: &NextCheck, zh: bool) -> Option<Notice> {
+    let at = check.at.format("%H:%M UTC");
+    let action = check
+        .action
+        .as_ref()
+        .map(|a| action(a, zh))
+        .unwrap_or_default();
+    let text = check.server_text.unwrap_or_default();
+    Some(match (check.outcome, zh) {
         (Outcome::JobFails, false) => Notice {
             title: format!("{name}: the license check at {at} will fail"),
             body: format!("{instance}: the server cannot read its license file. {action}"),
@@ -49,21 +66,16 @@ fn notice(subject: &Subject, instance: &str, zh: bool) -> Notice {
             title: format!("{name}：{at} 的许可证检查将失败"),
             body: format!("{instance}：服务器无法读取其许可证文件。{action}"),
         },
-        (_, false) => Notice {
+        (Outcome::Disabled, false) => Notice {
             title: format!("{name} will be disabled at {at}"),
-            body: format!(
-                "{instance}: the server's license check will say \"{}\". {action}",
-                p.server_text.unwrap_or_default()
-            ),
+            body: format!("{instance}: the server's license check will say \"{text}\". {action}"),
         },
-        (_, true) => Notice {
+        (Outcome::Disabled, true) => Notice {
             title: format!("{name} 将在 {at} 被停用"),
-            body: format!(
-                "{instance}：服务器的许可证检查将报告“{}”。{action}",
-                p.server_text.unwrap_or_default()
-            ),
+            body: format!("{instance}：服务器的许可证检查将报告“{text}”。{action}"),
         },
-    }
+        _ => return None,
+    })
 }
 
 fn action(action: &Action, zh: bool) -> String {
@@ -100,76 +112,72 @@ fn action(action: &Action, zh: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{DisableReason, Finding, Job, JobRun, Prediction};
+    use crate::app::dashboard::{blank_row, RowKind};
     use uuid::Uuid;
 
     fn at(time: &str) -> DateTime<Utc> {
         time.parse().unwrap()
     }
 
-    fn report(prediction: Prediction) -> AuditReport {
-        let run = |job, next_run| JobRun {
-            job,
-            cron: "",
-            next_run,
+    fn acme(check: NextCheck) -> Row {
+        let office = crate::app::Instance {
+            id: "office".into(),
+            name: "Office vault".into(),
+            url: "https://vault.example.org".into(),
+            ca_file: None,
+            installation: None,
+            renew_automatically: Vec::new(),
         };
-        AuditReport {
-            folder: "/opt/bitwarden/bwdata/core/licenses".into(),
-            installation_id: None,
-            checked_at: at("2026-12-06T11:00:00Z"),
-            organizations_job: run(Job::Organizations, at("2026-12-06T12:30:00Z")),
-            users_job: run(Job::Users, at("2026-12-06T18:00:00Z")),
-            server: None,
-            organizations: vec![Subject {
-                id: Uuid::from_u128(1),
-                name: Some("Acme Corp".into()),
-                file: None,
-                next_run: at("2026-12-06T12:30:00Z"),
-                prediction,
-            }],
-            users: Vec::new(),
+        let mut row = blank_row(&office, RowKind::Organization);
+        row.name = "Acme Corp".into();
+        row.org_id = Some(Uuid::from_u128(1));
+        row.next_check = Some(check);
+        row
+    }
+
+    fn disabled() -> NextCheck {
+        NextCheck {
+            at: at("2026-12-06T12:30:00Z"),
+            outcome: Outcome::Disabled,
+            server_text: Some("Invalid data."),
+            action: Some(Action::UploadLicenseForInstallation {
+                installation_id: Some(Uuid::from_u128(0x123)),
+            }),
         }
     }
 
     #[test]
     fn a_file_for_another_installation_is_warned_of_with_the_run_time_and_the_fix() {
-        let other = Uuid::from_u128(0x789);
-        let report = report(Prediction::disabled(
-            DisableReason::InvalidData,
-            vec![Finding::InstallationMismatch {
-                file: other,
-                server: Uuid::from_u128(0x123),
-            }],
-            Action::UploadLicenseForInstallation {
-                installation_id: Some(Uuid::from_u128(0x123)),
-            },
-        ));
-        let [en] = &notices(&report, "Office vault", "en")[..] else {
-            panic!("one notice")
-        };
+        let (key, en) = warning(&acme(disabled()), "en").unwrap();
+        assert_eq!(key, format!("office|{}|1796560200", Uuid::from_u128(1)));
         assert_eq!(en.title, "Acme Corp will be disabled at 12:30 UTC");
         assert!(en.body.starts_with(
             "Office vault: the server's license check will say \"Invalid data.\". Upload the license made for installation 00000000-0000-0000-0000-000000000123"
         ), "{}", en.body);
-        let [zh] = &notices(&report, "Office vault", "zh-CN")[..] else {
-            panic!("one notice")
-        };
+        let (_, zh) = warning(&acme(disabled()), "zh-CN").unwrap();
         assert_eq!(zh.title, "Acme Corp 将在 12:30 UTC 被停用");
         assert!(zh.body.contains("“Invalid data.”"), "{}", zh.body);
     }
 
     #[test]
-    fn nothing_is_said_when_everything_stays_enabled_and_the_check_comes_an_hour_early() {
-        let fine = report(Prediction::stays(Vec::new()));
-        assert!(notices(&fine, "Office vault", "en").is_empty());
+    fn nothing_is_said_when_it_stays_enabled_and_the_check_comes_an_hour_early_then_after_the_run() {
+        let fine = acme(NextCheck {
+            outcome: Outcome::StaysEnabled,
+            server_text: None,
+            action: None,
+            ..disabled()
+        });
+        assert!(warning(&fine, "en").is_none());
+        let rows = [fine];
         assert_eq!(
-            check_before_next_run(&fine, at("2026-12-06T11:00:00Z")),
-            at("2026-12-06T11:30:00Z")
+            check_before_next_run(&rows, at("2026-12-06T11:00:00Z")),
+            Some(at("2026-12-06T11:30:00Z"))
         );
         assert_eq!(
-            check_before_next_run(&fine, at("2026-12-06T12:00:00Z")),
-            at("2026-12-06T12:00:00Z"),
-            "never in the past"
+            check_before_next_run(&rows, at("2026-12-06T11:30:00Z")),
+            Some(at("2026-12-06T12:31:00Z")),
+            "warned already: next, just after the run"
         );
+        assert_eq!(check_before_next_run(&[], at("2026-12-06T12:00:00Z")), None);
     }
 }

@@ -564,7 +564,7 @@ fn job_problem(subject: &Subject, fix: Action) -> Option<RowProblem> {
     ))
 }
 
-fn blank_row(instance: &Instance, kind: RowKind) -> Row {
+pub(super) fn blank_row(instance: &Instance, kind: RowKind) -> Row {
     Row {
         instance_id: instance.id.clone(),
         instance_name: instance.name.clone(),
