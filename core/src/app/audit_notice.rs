@@ -160,7 +160,7 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_said_when_it_stays_enabled_and_the_check_comes_an_hour_early_then_after_the_run() {
+    fn a_fine_row_is_not_warned_of_and_the_check_comes_before_then_after_the_run() {
         let fine = acme(NextCheck {
             outcome: Outcome::StaysEnabled,
             server_text: None,
