@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod audit;
 mod checks;
 mod download;
+mod hints;
 mod inspect;
 mod installation;
 mod login;
