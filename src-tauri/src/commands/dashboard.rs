@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::error::CommandError;
 use crate::state::{AppState, ConnectionCheck};
+use crate::words::in_window;
 
 /// Every instance's organizations and premium accounts with their problems, worst first.
 #[tauri::command]
@@ -115,16 +116,7 @@ pub(crate) async fn read_installation(
             found
                 .findings
                 .iter()
-                .map(|f| {
-                    (
-                        f.code,
-                        Problem {
-                            code: f.code.as_str().to_owned(),
-                            message: f.message.clone(),
-                            advice: f.advice.clone(),
-                        },
-                    )
-                })
+                .map(|f| (f.code, in_window(f.problem(), Some(found.region))))
                 .collect(),
         )),
         Ok(Err(e)) => Err(e.problem()),
