@@ -15,14 +15,13 @@ use companion_core::audit::{
     AuditSource, Finding, Outcome, ServerView, Subject,
 };
 use companion_core::bitwarden::BitwardenError;
-use companion_core::error::{Explain, Problem};
 use companion_core::installation::SshTarget;
 use companion_core::license::TrustSet;
 
 use crate::fleet::{self, Answer, FleetArgs, Server};
 use crate::inspect::trust_set;
 use crate::net::{block_on, Net, NetArgs};
-use crate::report::{print_json, Style};
+use crate::report::{print_json, Failure, Style};
 
 /// Something will be disabled, or the job will fail on a file.
 const NEEDS_ACTION: u8 = 1;
@@ -75,7 +74,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
     if args.all_instances {
         let trust = match trust_set(args.allow_dev_cert, &args.trust_cert) {
             Ok(trust) => trust,
-            Err(problem) => return refuse(json, &problem, UNREADABLE),
+            Err(problem) => return refuse(json, &problem.into(), UNREADABLE),
         };
         let now = args.now.unwrap_or_else(Utc::now);
         return fleet::run(&args.net, &args.fleet, |server| {
@@ -96,15 +95,19 @@ pub fn run(args: AuditArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Err((problem, code)) => refuse(json, &problem, code),
+        Err((failure, code)) => refuse(json, &failure, code),
     }
 }
 
-fn refuse(json: bool, problem: &Problem, code: u8) -> ExitCode {
+fn refuse(json: bool, failure: &Failure, code: u8) -> ExitCode {
     if json {
-        print_json(&serde_json::json!({ "error": problem }));
+        print_json(&serde_json::json!({ "error": failure }));
     } else {
-        eprintln!("error: {}\n{}", problem.message, problem.advice);
+        eprintln!(
+            "error: {}\n{}",
+            failure.problem.message,
+            failure.advice_and_hint()
+        );
     }
     ExitCode::from(code)
 }
@@ -148,29 +151,30 @@ async fn one_of_many(server: Server, trust: &TrustSet, now: DateTime<Utc>) -> An
     }
 }
 
-fn report(args: &AuditArgs) -> Result<AuditReport, (Problem, u8)> {
-    let unreadable = |p: Problem| (p, UNREADABLE);
-    let trust = trust_set(args.allow_dev_cert, &args.trust_cert).map_err(unreadable)?;
+fn report(args: &AuditArgs) -> Result<AuditReport, (Failure, u8)> {
+    let unreadable = |failure: Failure| (failure, UNREADABLE);
+    let trust =
+        trust_set(args.allow_dev_cert, &args.trust_cert).map_err(|p| unreadable(p.into()))?;
     let source = match (&args.bwdata, &args.ssh) {
         (Some(dir), _) => AuditSource::Local {
             installation: dir.clone(),
             licenses: args.licenses.clone(),
         },
         (None, Some(spec)) => {
-            let mut target = SshTarget::parse(spec).map_err(|e| unreadable(e.problem()))?;
+            let mut target = SshTarget::parse(spec).map_err(|e| unreadable(e.into()))?;
             target.options = args.ssh_options.clone();
             AuditSource::Ssh(target)
         }
         (None, None) => unreachable!("clap requires --bwdata, --ssh or --all-instances"),
     };
-    let files = read_server_files(&source).map_err(|e| unreadable(e.problem()))?;
+    let files = read_server_files(&source).map_err(|e| unreadable(e.into()))?;
     let view = match &args.server {
         Some(url) => Some(fetch_view(args, url).map_err(|e| {
             let code = match &e {
                 AuditError::Server(b) => b.exit_class() as u8,
                 _ => UNREADABLE,
             };
-            (e.problem(), code)
+            (e.into(), code)
         })?),
         None => None,
     };

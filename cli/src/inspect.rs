@@ -15,6 +15,9 @@ use companion_core::license::{
 };
 use uuid::Uuid;
 
+use crate::hints;
+use crate::report::Failure;
+
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("installation").multiple(false))]
 pub struct InspectArgs {
@@ -65,24 +68,28 @@ pub fn run(args: InspectArgs) -> ExitCode {
                 ExitCode::from(REFUSED)
             }
         }
-        Err(problem) => {
+        Err(failure) => {
             if args.json {
-                println!("{}", serde_json::json!({ "error": problem }));
+                println!("{}", serde_json::json!({ "error": failure }));
             } else {
-                eprintln!("error: {}\n{}", problem.message, problem.advice);
+                eprintln!(
+                    "error: {}\n{}",
+                    failure.problem.message,
+                    failure.advice_and_hint()
+                );
             }
             ExitCode::from(UNREADABLE)
         }
     }
 }
 
-fn inspect_file(args: &InspectArgs) -> Result<Inspection, Problem> {
+fn inspect_file(args: &InspectArgs) -> Result<Inspection, Failure> {
     let bytes = read(&args.file)?;
     let trust = trust_set(args.allow_dev_cert, &args.trust_cert)?;
     let mut options = InspectOptions::new(args.now.unwrap_or_else(Utc::now), trust);
     options.email = args.email.clone();
     options.expected_installation = expected_installation(args)?;
-    inspect(&bytes, &options).map_err(|e| e.problem())
+    inspect(&bytes, &options).map_err(|e| e.problem().into())
 }
 
 /// Bitwarden's production certificate, plus the development one and custom ones when asked.
@@ -104,7 +111,7 @@ pub(crate) fn trust_set(allow_dev_cert: bool, certs: &[PathBuf]) -> Result<Trust
 
 /// The installation ID to check against and where it came from: the flag, or the server's
 /// own env file read the same way `bwlicense installation` reads it.
-fn expected_installation(args: &InspectArgs) -> Result<Option<ExpectedInstallation>, Problem> {
+fn expected_installation(args: &InspectArgs) -> Result<Option<ExpectedInstallation>, Failure> {
     if let Some(id) = args.installation_id {
         return Ok(Some(ExpectedInstallation {
             id,
@@ -114,7 +121,7 @@ fn expected_installation(args: &InspectArgs) -> Result<Option<ExpectedInstallati
     let Some(path) = args.env_file.as_ref().or(args.bwdata.as_ref()) else {
         return Ok(None);
     };
-    let found = installation::read(&Source::Path(path.clone())).map_err(|e| e.problem())?;
+    let found = installation::read(&Source::Path(path.clone()))?;
     match found.installation_id {
         Some(id) => Ok(Some(ExpectedInstallation {
             id,
@@ -129,7 +136,8 @@ fn expected_installation(args: &InspectArgs) -> Result<Option<ExpectedInstallati
             advice:
                 "Run `bwlicense installation` on that folder to see why, or pass --installation-id."
                     .into(),
-        }),
+        }
+        .into()),
     }
 }
 
@@ -228,6 +236,9 @@ fn render(args: &InspectArgs, i: &Inspection, s: Style) -> String {
         out.push_str(&format!("  {mark} {}\n", check.message));
         if !check.ok {
             out.push_str(&format!("       {}\n", check.advice));
+            if let Some(hint) = hints::for_code(check.code) {
+                out.push_str(&format!("       {hint}\n"));
+            }
         }
     }
 

@@ -17,7 +17,9 @@ use companion_core::installation::{
 };
 use serde_json::json;
 
+use crate::hints;
 use crate::net::block_on;
+use crate::report::Failure;
 
 /// Exit code when nothing could be read.
 const EXIT_UNREADABLE: u8 = 2;
@@ -152,6 +154,11 @@ fn show(args: &InstallationArgs, style: Style) -> ExitCode {
     }
     if args.json {
         let mut value = serde_json::to_value(&found).unwrap_or_else(|_| json!({}));
+        if let Some(findings) = value["findings"].as_array_mut() {
+            for (shown, finding) in findings.iter_mut().zip(&found.findings) {
+                shown["hint"] = json!(hints::for_finding(finding, found.region));
+            }
+        }
         if args.check_cloud {
             value["cloud_check"] = serde_json::to_value(&check).unwrap_or(serde_json::Value::Null);
         }
@@ -223,11 +230,18 @@ fn fix_json(report: &FixReport) -> serde_json::Value {
 }
 
 fn fail(error: &InstallationError, json: bool, code: u8) -> ExitCode {
+    let failure = Failure {
+        problem: error.problem(),
+        hint: hints::for_installation(error),
+    };
     if json {
-        println!("{}", json!({ "error": error.problem() }));
+        println!("{}", json!({ "error": failure }));
     } else {
         eprintln!("error: {error}");
         eprintln!("  {}", error.advice());
+        if let Some(hint) = &failure.hint {
+            eprintln!("  {hint}");
+        }
     }
     ExitCode::from(code)
 }
@@ -371,6 +385,9 @@ fn print_findings(found: &Installation, style: Style) {
             style.dim(&format!("[{}]", finding.code.as_str())),
             finding.advice
         );
+        if let Some(hint) = hints::for_finding(finding, found.region) {
+            println!("    {hint}");
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod audit;
 mod checks;
 mod download;
 mod fleet;
+mod hints;
 mod inspect;
 mod installation;
 mod login;

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::checks::CheckArgs;
 use crate::net::{block_on, Net, NetArgs};
-use crate::report::{day, fail, print_json, Style};
+use crate::report::{day, fail, print_json, render_note, Style};
 
 #[derive(Debug, Args)]
 pub struct OrgArgs {
@@ -124,7 +124,7 @@ fn render_draft(draft: &OrganizationDraft, s: &Style) -> String {
         ));
     }
     for note in &draft.notes {
-        out.push_str(&format!("{} {note}\n", s.warn("Note:")));
+        out.push_str(&render_note(note, s));
     }
     out
 }

@@ -9,12 +9,11 @@ use companion_core::bitwarden::{
     billing_sync_connection, profile, subscription, trigger_sync, BitwardenError, ExitClass,
     Session,
 };
-use companion_core::error::{Explain, Problem};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::net::{block_on, Net, NetArgs};
-use crate::report::{day, fail, print_json, Style};
+use crate::report::{day, fail, print_json, Failure, Style};
 
 #[derive(Debug, Args)]
 #[command(
@@ -46,7 +45,7 @@ struct Synced {
     name: Option<String>,
     synced: bool,
     expiration: Option<chrono::DateTime<chrono::Utc>>,
-    error: Option<Problem>,
+    error: Option<Failure>,
     #[serde(skip)]
     exit: Option<ExitClass>,
 }
@@ -115,7 +114,7 @@ async fn sync_one(session: &Session, org: Uuid) -> Synced {
             name: None,
             synced: false,
             expiration: None,
-            error: Some(e.problem()),
+            error: Some(Failure::of(&e)),
             exit: Some(e.exit_class()),
         },
     }
@@ -135,11 +134,11 @@ fn render(results: &[Synced], s: &Style) -> String {
                 r.expiration
                     .map_or(String::new(), |e| format!(", expires {}", day(e)))
             )),
-            Some(problem) => out.push_str(&format!(
+            Some(failure) => out.push_str(&format!(
                 "{} {name}: {}\n    {}\n",
                 s.bad("FAIL"),
-                problem.message,
-                problem.advice
+                failure.problem.message,
+                failure.advice_and_hint().replace('\n', "\n    ")
             )),
         }
     }

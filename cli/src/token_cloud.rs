@@ -17,7 +17,6 @@ use companion_core::bitwarden::{
     rotate_billing_sync_token, trigger_sync, BitwardenError, CloudToken, Credentials, Endpoints,
     KeptToken, Login, Session, Verification,
 };
-use companion_core::error::Explain;
 use companion_core::secrets::{OsKeychain, SecretStore, SecretString};
 use serde_json::json;
 use uuid::Uuid;
@@ -25,7 +24,7 @@ use uuid::Uuid;
 use crate::login::complete;
 use crate::net::{block_on, Cloud, Net, NetArgs};
 use crate::prompt;
-use crate::report::{fail, print_json, Style};
+use crate::report::{fail, print_json, Failure, Style};
 
 /// The cloud-side token commands.
 #[derive(Debug, Subcommand)]
@@ -129,7 +128,7 @@ fn generate(args: &GenerateArgs, net_args: &NetArgs) -> ExitCode {
             "connection": generated.kept.connection,
             "organization": generated.pushed.as_ref().map(|(org, _)| org),
             "synced": generated.pushed.as_ref().map(|(_, synced)| synced.is_ok()),
-            "sync_error": sync_error.map(Explain::problem),
+            "sync_error": sync_error.map(Failure::of),
             "warning": (args.rotate && !args.push).then_some(STALE_SERVER),
         }));
     } else {
@@ -286,7 +285,7 @@ fn render(args: &GenerateArgs, generated: &Generated, s: &Style) -> String {
         Some((org, Err(e))) => out.push_str(&format!(
             "{} The first sync of organization {org} failed: {e}\n  {}\n",
             s.bad("Sync failed."),
-            e.advice()
+            Failure::of(e).advice_and_hint().replace('\n', "\n  ")
         )),
         None if args.rotate => out.push_str(&format!("{} {STALE_SERVER}\n", s.warn("Warning:"))),
         None => out.push_str(

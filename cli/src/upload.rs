@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::checks::CheckArgs;
 use crate::net::{block_on, Net, NetArgs};
-use crate::report::{fail, print_json, Style};
+use crate::report::{fail, print_json, render_note, Style};
 
 #[derive(Debug, Args)]
 #[command(
@@ -88,12 +88,7 @@ pub fn run(args: UploadArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Ok((plan, Err(e))) => {
-            if let (false, BitwardenError::ConfirmationRequired { organization, .. }) = (json, &e) {
-                eprintln!("To send it, run again with --confirm-organization \"{organization}\".");
-            }
-            fail(json, &e, Some(("plan", json!(plan))))
-        }
+        Ok((plan, Err(e))) => fail(json, &e, Some(("plan", json!(plan)))),
         Err(e) => fail(json, &e, None),
     }
 }
@@ -172,7 +167,7 @@ fn render_plan(plan: &UploadPlan, s: &Style) -> String {
         out.push_str(&format!("{} {}\n", s.warn("Downgrade:"), loss.describe()));
     }
     for note in &plan.notes {
-        out.push_str(&format!("{} {note}\n", s.warn("Note:")));
+        out.push_str(&render_note(note, s));
     }
     if plan.would_be_refused {
         out.push_str(&format!(

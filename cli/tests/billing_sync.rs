@@ -227,7 +227,11 @@ async fn sync_without_a_token_exits_1_and_says_to_set_it() {
     assert!(result["error"]["advice"]
         .as_str()
         .unwrap()
-        .contains("bwlicense token set"));
+        .contains("billing sync token on this server first"));
+    assert_eq!(
+        result["error"]["hint"],
+        "Run: bwlicense token set --server URL --org ID"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -85,7 +85,30 @@ fn json_output_has_the_public_fields_and_exit_zero() {
     assert!(
         value["findings"][0]["message"].is_string() && value["findings"][0]["advice"].is_string()
     );
+    assert_eq!(value["findings"][0]["hint"], ENABLE_CLOUD);
     assert!(value.get("cloud_check").is_none(), "only when asked");
+}
+
+const ENABLE_CLOUD: &str =
+    "Run: bwlicense installation enable-cloud-communication (it keeps a backup)";
+
+#[test]
+fn an_eu_installation_on_us_uris_is_pointed_at_the_safe_fix() {
+    let env = data("broken/eu_region_default_uris.env");
+    let (code, stdout, _) = run(&mut bwlicense(&[
+        "installation",
+        "--env-file",
+        env.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(code, 0);
+    let value = one_json_object(&stdout);
+    assert_eq!(value["findings"][0]["code"], "region_uri_mismatch");
+    assert!(!value["findings"][0]["advice"]
+        .as_str()
+        .unwrap()
+        .contains("bwlicense"));
+    assert_eq!(value["findings"][0]["hint"], ENABLE_CLOUD);
 }
 
 #[test]
@@ -103,6 +126,10 @@ fn human_output_is_short_uncoloured_when_piped_and_names_lines() {
     );
     assert!(stdout.contains("Installation key     present"), "{stdout}");
     assert!(stdout.contains("[cloud_communication_off]"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("    {ENABLE_CLOUD}\n")),
+        "{stdout}"
+    );
     assert!(
         !stdout.contains('\x1b'),
         "no colour when stdout is not a terminal"
@@ -143,6 +170,7 @@ fn nothing_readable_exits_two_with_a_json_error() {
         .unwrap()
         .contains("no-such-folder"));
     assert!(!value["error"]["advice"].as_str().unwrap().is_empty());
+    assert!(value["error"]["hint"].is_null(), "{value}");
 
     let (code, stdout, stderr) = run(&mut bwlicense(&[
         "installation",
@@ -362,8 +390,12 @@ fn a_root_only_env_file_gets_sudo_or_ssh_advice_not_a_stack_trace() {
     assert_eq!(code, 2, "setpriv needs root (CI runs as root): {stderr}");
     assert!(stdout.is_empty());
     assert!(stderr.contains("permission denied"), "{stderr}");
+    assert!(stderr.contains("as root (sudo)"), "{stderr}");
     assert!(
-        stderr.contains("sudo") && stderr.contains("--ssh user@server:"),
+        stderr.contains(&format!(
+            "  Run the command with sudo on the server, or pass --ssh user@server:{}",
+            env.display()
+        )),
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");

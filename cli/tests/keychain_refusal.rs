@@ -67,6 +67,10 @@ fn assert_refused_with_advice(run: &Run) {
     let advice = run.json()["error"]["advice"].as_str().unwrap().to_owned();
     assert!(advice.contains("No Secret Service is running"), "{advice}");
     assert!(advice.contains("gnome-keyring"), "{advice}");
+    assert_eq!(
+        run.json()["error"]["hint"],
+        "Or pass --no-keychain where the command offers it."
+    );
 }
 
 fn assert_nothing_kept(machine: &Machine, server: &Running) {

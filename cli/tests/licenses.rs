@@ -153,7 +153,11 @@ async fn download_for_an_unknown_installation_exits_1_with_the_clouds_text() {
     assert_eq!(run.code, 1);
     let error = &run.json()["error"];
     assert_eq!(error["message"], "Invalid installation id");
-    assert!(error["advice"].as_str().unwrap().contains("--check-cloud"));
+    assert!(!error["advice"].as_str().unwrap().contains("--"));
+    assert!(error["hint"]
+        .as_str()
+        .unwrap()
+        .starts_with("Run: bwlicense installation --check-cloud"));
 }
 
 async fn upload(machine: &Machine, server: &Running, extra: &[&str]) -> Run {
@@ -299,7 +303,9 @@ async fn a_license_for_another_installation_is_not_sent_unless_forced() {
         "{}",
         forced.stderr
     );
-    assert!(forced.stderr.contains("`bwlicense installation` shows it"));
+    assert!(forced
+        .stderr
+        .contains("\nRun: bwlicense installation to see the installation ID."));
     assert_eq!(
         server
             .faults
@@ -345,6 +351,10 @@ async fn too_few_seats_for_the_members_brings_the_servers_text() {
     assert!(
         error["message"].as_str().unwrap().contains("Seats 50 -> 2"),
         "{error}"
+    );
+    assert_eq!(
+        error["hint"],
+        "To send it, run again with --confirm-organization \"Acme Corp\"."
     );
     assert!(server
         .faults
@@ -411,7 +421,14 @@ async fn a_license_in_use_by_another_organization_is_refused_by_the_server() {
         error["message"],
         "License is already in use by another organization vault."
     );
-    assert!(error["advice"].as_str().unwrap().contains("bwlicense orgs"));
+    assert!(error["advice"]
+        .as_str()
+        .unwrap()
+        .contains("upload it there"));
+    assert!(error["hint"]
+        .as_str()
+        .unwrap()
+        .starts_with("Run: bwlicense orgs --server URL"));
 }
 
 /// A license must never land on another organization: no flag sends it.

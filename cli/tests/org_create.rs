@@ -150,6 +150,9 @@ async fn the_text_output_shows_the_license_and_the_new_organization() {
     assert!(run
         .stdout
         .contains("Note: The installation ID was not checked"));
+    assert!(run
+        .stdout
+        .contains("  Pass --bwdata DIR or --installation-id ID to check it.\n"));
     assert!(
         run.stdout
             .contains("Done. Created organization \"Acme Teams\" ("),
@@ -180,7 +183,11 @@ async fn a_premium_license_is_refused_before_anything_is_sent() {
         .as_str()
         .unwrap()
         .contains("Premium licenses cannot be applied to an organization vault."));
-    assert!(!error["advice"].as_str().unwrap().contains("--force"));
+    assert!(!error["advice"].as_str().unwrap().contains("anyway"));
+    assert_eq!(
+        error["hint"],
+        "Run: bwlicense inspect FILE to see every check."
+    );
     assert_eq!(sign_ups(&server), 0);
 }
 
@@ -198,7 +205,9 @@ async fn a_license_in_use_is_refused_by_the_server_with_its_text() {
         "{}",
         again.stderr
     );
-    assert!(again.stderr.contains("`bwlicense orgs` lists them"));
+    assert!(again
+        .stderr
+        .contains("\nRun: bwlicense orgs --server URL to list the organizations."));
     assert_eq!(sign_ups(&server), 2);
 }
 
@@ -220,10 +229,14 @@ async fn a_lost_answer_is_not_sent_again_and_points_to_orgs() {
     assert_eq!(error["code"], "outcome_unknown");
     assert!(
         error["advice"].as_str().unwrap().contains(&format!(
-            "bwlicense orgs --server {}",
+            "look at the organizations on {}",
             server.self_hosted_url
         )),
         "{error}"
+    );
+    assert_eq!(
+        error["hint"],
+        format!("Run: bwlicense orgs --server {}", server.self_hosted_url)
     );
 
     let deadline = Instant::now() + Duration::from_secs(10);

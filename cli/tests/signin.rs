@@ -75,10 +75,12 @@ async fn commands_without_a_session_say_how_to_sign_in() {
         .await;
     assert_eq!(run.code, 1);
     assert_eq!(run.error_code(), "not_signed_in");
-    assert!(run.json()["error"]["advice"]
+    let error = &run.json()["error"];
+    assert_eq!(error["advice"], "Sign in to this server first.");
+    assert!(error["hint"]
         .as_str()
         .unwrap()
-        .contains("bwlicense login"));
+        .starts_with("Run: bwlicense login --server URL"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -98,7 +100,12 @@ async fn https_works_with_ca_cert_and_is_untrusted_without_it() {
     let text = machine
         .run(&["orgs", "--server", &server.self_hosted_url], "")
         .await;
-    assert!(text.stderr.contains("--ca-cert"), "{}", text.stderr);
+    assert!(
+        text.stderr
+            .contains("\nPass the CA's PEM file with --ca-cert FILE."),
+        "{}",
+        text.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

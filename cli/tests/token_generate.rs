@@ -188,6 +188,10 @@ async fn a_wrong_code_is_refused_with_the_servers_text() {
     let error = &run.json()["error"];
     assert_eq!(error["code"], "invalid_otp");
     assert_eq!(error["message"], "Invalid password.");
+    assert!(error["hint"]
+        .as_str()
+        .unwrap()
+        .contains("leave out --otp to use the master password"));
     assert!(server
         .faults
         .requests()
@@ -280,6 +284,12 @@ async fn a_families_organization_is_refused_with_the_plan_advice() {
     assert!(run
         .stderr
         .contains("Billing sync needs a Teams or Enterprise plan."));
+    assert!(
+        run.stderr
+            .contains("\nRun: bwlicense download, then bwlicense upload\n"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -484,6 +494,10 @@ async fn with_a_kept_cloud_session_a_wrong_password_is_refused_by_the_api_key_ro
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert_eq!(run.error_code(), "invalid_password");
     assert_eq!(run.json()["error"]["message"], "Invalid password.");
+    assert_eq!(
+        run.json()["error"]["hint"],
+        "Pass --otp to get an e-mailed code instead."
+    );
     assert!(run
         .stderr
         .contains("Master password of owner@example.com in Bitwarden cloud (US): "));

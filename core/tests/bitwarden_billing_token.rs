@@ -173,7 +173,7 @@ async fn a_wrong_master_password_is_refused_after_the_servers_delay() {
     assert_eq!(err.to_string(), "Invalid password.");
     assert_eq!(err.code(), "invalid_password");
     assert_eq!(err.exit_class(), ExitClass::Refused);
-    assert!(err.advice().contains("--otp"));
+    assert!(err.advice().contains("e-mailed code"), "{}", err.advice());
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use client_support::*;
 use companion_core::bitwarden::{
     create_organization, download_organization_license, download_premium_license,
     owned_organizations, prepare_organization, Archive, BitwardenError, ExitClass,
-    OrganizationRequest, Session, DEFAULT_COLLECTION,
+    OrganizationRequest, PlanNote, Session, DEFAULT_COLLECTION,
 };
 use companion_core::error::Explain;
 use companion_core::license::{ExpectedInstallation, TrustSet};
@@ -214,7 +214,7 @@ async fn a_premium_license_is_refused_with_the_servers_text_before_anything_is_s
     assert!(err
         .to_string()
         .contains("Invalid license. Premium licenses cannot be applied to an organization vault."));
-    assert!(!err.advice().contains("--force"), "{}", err.advice());
+    assert!(!err.advice().contains("anyway"), "{}", err.advice());
     assert!(sign_ups(&server).is_empty());
 }
 
@@ -247,8 +247,10 @@ async fn without_a_known_installation_the_draft_says_it_was_not_checked() {
     let mut unknown = request(&server, license, None);
     unknown.installation = None;
     let draft = prepare_organization(&session, unknown).await.unwrap();
-    assert_eq!(draft.notes.len(), 1);
-    assert!(draft.notes[0].contains("installation ID was not checked"));
+    assert_eq!(draft.notes, [PlanNote::InstallationUnchecked]);
+    assert!(draft.notes[0]
+        .to_string()
+        .contains("installation ID was not checked"));
 }
 
 #[tokio::test]
@@ -298,7 +300,7 @@ async fn a_license_already_in_use_is_refused_with_the_servers_text() {
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), ALREADY_IN_USE);
-    assert!(err.advice().contains("bwlicense orgs"), "{}", err.advice());
+    assert!(err.advice().contains("upload it there"), "{}", err.advice());
     assert_eq!(err.exit_class(), ExitClass::Refused);
 }
 
@@ -363,7 +365,7 @@ async fn a_lost_answer_is_not_sent_again_and_says_to_check_the_organizations() {
     assert!(err.to_string().contains("did not answer within 1 seconds"));
     assert!(
         err.advice().contains(&format!(
-            "bwlicense orgs --server {}",
+            "look at the organizations on {}",
             server.self_hosted_url
         )),
         "{}",

@@ -348,7 +348,11 @@ async fn https_works_with_the_ca_certificate_and_is_untrusted_without_it() {
     .await
     .unwrap_err();
     assert_eq!(err.code(), "tls_untrusted", "{err}");
-    assert!(err.advice().contains("--ca-cert"));
+    assert!(
+        err.advice().contains("CA's certificate"),
+        "{}",
+        err.advice()
+    );
     assert_eq!(err.exit_class() as u8, 3);
 }
 

@@ -26,7 +26,7 @@ impl CommandError {
         })
     }
 
-    /// A problem worded for the window (the core's advice may name command-line options).
+    /// A problem worded for the window.
     pub fn new(problem: Problem) -> CommandError {
         CommandError(problem)
     }

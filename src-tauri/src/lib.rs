@@ -11,6 +11,7 @@ mod renewals;
 mod state;
 mod tray;
 mod window;
+mod words;
 
 use tauri::{Manager, RunEvent};
 

@@ -36,7 +36,7 @@ impl Explain for AuditError {
     fn advice(&self) -> String {
         match self {
             AuditError::Installation(e) => e.advice(),
-            AuditError::LicenseFolderMissing { .. } => "Give the bwdata folder (its core/licenses holds the files), or for Bitwarden Lite the folder mounted at /etc/bitwarden, with --licenses.".into(),
+            AuditError::LicenseFolderMissing { .. } => "Give the bwdata folder (its core/licenses holds the files), or for Bitwarden Lite the core/licenses folder in the volume mounted at /etc/bitwarden.".into(),
             AuditError::LicenseFolderUnreadable { .. } => "Run as the user that owns the installation (the files are written by the server's container).".into(),
             AuditError::Server(e) => e.advice(),
             AuditError::InstallationPlaceMissing { .. } => "Edit the instance in the app and say where its installation lives: a bwdata folder, an env file, or user@host:/path over SSH.".into(),

@@ -303,7 +303,7 @@ async fn refusal(
     }
     if sent.is_some_and(|(_, route)| route == "rotate-api-key") {
         return not_found(format!(
-            "{name} has no billing sync token to rotate yet: get one first (without --rotate)."
+            "{name} has no billing sync token to rotate yet: get one first, without rotating."
         ));
     }
     generic

@@ -114,8 +114,8 @@ pub enum BitwardenError {
     #[error("{cause}; the request may have been carried out all the same")]
     OutcomeUnknown {
         cause: Box<BitwardenError>,
-        /// The command that shows whether it was.
-        check: String,
+        /// The server whose organizations show whether it was.
+        server: String,
     },
     #[error("{message}")]
     SecretRejected { message: String, otp: bool },
@@ -227,16 +227,16 @@ impl Explain for BitwardenError {
     fn advice(&self) -> String {
         match self {
             BitwardenError::NetworkUnreachable { .. } => "Check the URL, that the server is running, and that this machine can reach it (VPN, firewall, HTTPS_PROXY).".into(),
-            BitwardenError::Timeout { .. } => "The server may be overloaded or a proxy may be holding the request. Try again, or give it longer with --timeout.".into(),
-            BitwardenError::TlsUntrusted { .. } => "If the server uses a self-signed or private CA certificate, pass that CA's PEM file with --ca-cert FILE.".into(),
-            BitwardenError::InsecureHttp { .. } => "Use the server's https:// URL. Plain http:// is only used for this machine (localhost) unless you pass --allow-insecure-http.".into(),
+            BitwardenError::Timeout { .. } => "The server may be overloaded or a proxy may be holding the request. Try again, or give it longer to answer.".into(),
+            BitwardenError::TlsUntrusted { .. } => "If the server uses a self-signed or private CA certificate, trust that CA's certificate (its PEM file).".into(),
+            BitwardenError::InsecureHttp { .. } => "Use the server's https:// URL. Plain http:// is only used for this machine (localhost) unless it is allowed explicitly.".into(),
             BitwardenError::InvalidUrl { .. } => "Give the vault's address as in the browser, e.g. https://vault.example.com.".into(),
             BitwardenError::CaCertificate { .. } => "Pass a PEM file holding the CA certificate (-----BEGIN CERTIFICATE-----).".into(),
             BitwardenError::SystemTrustStore { .. } => "Install the system's CA certificates (the ca-certificates package on Debian, Ubuntu, Fedora and Alpine).".into(),
-            BitwardenError::Unauthorized { .. } | BitwardenError::SessionExpired { .. } => "Sign in again with `bwlicense login`.".into(),
-            BitwardenError::NotSignedIn { .. } => "Sign in first with `bwlicense login`, or set BW_CLIENTID and BW_CLIENTSECRET to your personal API key.".into(),
+            BitwardenError::Unauthorized { .. } | BitwardenError::SessionExpired { .. } => "Sign in to this server again.".into(),
+            BitwardenError::NotSignedIn { .. } => "Sign in to this server first.".into(),
             BitwardenError::TwoFactorRequired { .. } => "Enter the code from your authenticator app or e-mail when asked (sign in from a terminal).".into(),
-            BitwardenError::TwoFactorUnsupported { .. } => "Sign in with your personal API key instead (the default of `bwlicense login`); it needs no two-step login.".into(),
+            BitwardenError::TwoFactorUnsupported { .. } => "Sign in with your personal API key instead; it needs no two-step login.".into(),
             BitwardenError::TwoFactorInvalid { .. } => "Check the code (authenticator codes change every 30 seconds) and sign in again.".into(),
             BitwardenError::NewDeviceOtpRequired => "Enter the code Bitwarden e-mailed to you when asked, or sign in with your personal API key.".into(),
             BitwardenError::NewDeviceOtpInvalid { .. } => "Use the newest code from the e-mail and sign in again.".into(),
@@ -248,16 +248,16 @@ impl Explain for BitwardenError {
             BitwardenError::UnexpectedAnswer { .. } => "Check that the URL points to a Bitwarden server (not a login portal or proxy page).".into(),
             BitwardenError::File { .. } => "Check the path and its permissions.".into(),
             BitwardenError::LicenseUnreadable { source, .. } => source.advice(),
-            BitwardenError::LicenseRefused { .. } => "Run `bwlicense inspect FILE` to see every check. To send the file anyway, add --force.".into(),
+            BitwardenError::LicenseRefused { .. } => "The file's checks say why. Send it anyway only if you are sure the server will take it.".into(),
             BitwardenError::RequestTooLarge { .. } => "Upload the license file exactly as downloaded; a file this large is not a Bitwarden license.".into(),
             BitwardenError::LicenseUnsuitable { advice, .. } => advice.clone(),
             BitwardenError::LicenseForAnotherOrganization { only_the_key_differs: false, current, .. } => format!("Download the license of {current} for this installation and apply that one; apply this license to the organization it was made for, or create a new organization from it."),
             BitwardenError::LicenseForAnotherOrganization { only_the_key_differs: true, .. } => "The license key differs from the one in force, so this is not a renewal of the same subscription. Download the organization's license again from the cloud account that owns it.".into(),
             BitwardenError::ConfirmationRequired { organization, .. } => format!("Check the changes, then confirm by typing the organization's name, {organization}."),
-            BitwardenError::OutcomeUnknown { check, .. } => format!("Do not simply run the command again: first check with `{check}` whether it took effect."),
-            BitwardenError::SecretRejected { otp: false, .. } => "Check the master password of this account on this server (a cloud account's password can differ from the self-hosted one's), or use an e-mailed code instead (--otp).".into(),
-            BitwardenError::SecretRejected { otp: true, .. } => "Run the command again and type the newest code from the e-mail, or use the master password instead of --otp.".into(),
-            BitwardenError::BillingSyncNotOffered { .. } => "Billing sync needs a Teams or Enterprise plan. Upgrade the organization in the web vault, or move licenses by hand: `bwlicense download`, then `bwlicense upload`.".into(),
+            BitwardenError::OutcomeUnknown { server, .. } => format!("Do not simply try again: first look at the organizations on {server} to see whether it took effect."),
+            BitwardenError::SecretRejected { otp: false, .. } => "Check the master password of this account on this server (a cloud account's password can differ from the self-hosted one's), or use an e-mailed code instead.".into(),
+            BitwardenError::SecretRejected { otp: true, .. } => "Try again with the newest code from the e-mail, or use the master password instead.".into(),
+            BitwardenError::BillingSyncNotOffered { .. } => "Billing sync needs a Teams or Enterprise plan. Upgrade the organization in the web vault, or move licenses by hand: download the license from the cloud, then upload it to the server.".into(),
             BitwardenError::NoLicensesOnVaultwarden => "Vaultwarden unlocks every feature by itself. Signing in, listing organizations and reading the installation still work here.".into(),
             BitwardenError::Keychain(e) => e.advice(),
             BitwardenError::Crypto(e) => e.advice(),
@@ -290,12 +290,12 @@ mod tests {
     }
 
     #[test]
-    fn tls_untrusted_advice_points_to_ca_cert() {
+    fn tls_untrusted_advice_says_to_trust_the_servers_ca() {
         let e = BitwardenError::TlsUntrusted {
             host: "vault.example".into(),
             detail: "UnknownIssuer".into(),
         };
         assert_eq!(e.code(), "tls_untrusted");
-        assert!(e.advice().contains("--ca-cert"));
+        assert!(e.advice().contains("CA's certificate"));
     }
 }

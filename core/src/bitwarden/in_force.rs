@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::archive::{Archive, LicenseOwner};
+use super::notes::PlanNote;
 
 /// A copy of the license in force.
 #[derive(Debug, Clone, Serialize)]
@@ -45,7 +46,7 @@ pub fn license_in_force(
     server: &str,
     owner: LicenseOwner,
     bwdata: Option<&Path>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<PlanNote>,
 ) -> Option<ReplacedCopy> {
     if let Some(bwdata) = bwdata {
         for candidate in server_license_files(bwdata, owner) {
@@ -58,10 +59,10 @@ pub fn license_in_force(
                     })
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => notes.push(format!(
-                    "The server's current license {} could not be read ({e}); run with sudo to keep a copy of it.",
-                    candidate.display()
-                )),
+                Err(e) => notes.push(PlanNote::ServerCopyUnreadable {
+                    path: candidate,
+                    detail: e.to_string(),
+                }),
             }
         }
     }
@@ -73,10 +74,10 @@ pub fn license_in_force(
             bytes,
         }),
         Err(e) => {
-            notes.push(format!(
-                "The last applied license {} could not be read ({e}).",
-                path.display()
-            ));
+            notes.push(PlanNote::ArchivedCopyUnreadable {
+                path,
+                detail: e.to_string(),
+            });
             None
         }
     }

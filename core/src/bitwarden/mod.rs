@@ -23,6 +23,7 @@ mod in_force;
 mod licenses;
 mod login;
 mod multipart;
+mod notes;
 mod org_create;
 mod organizations;
 mod replies;
@@ -57,6 +58,7 @@ pub use licenses::{
     ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
 };
 pub use login::{Credentials, Login, LoginAnswer, LoginStep, TwoFactorOffer, TwoFactorProvider};
+pub use notes::PlanNote;
 pub use org_create::{
     create_organization, prepare_organization, CreatedOrganization, OrganizationDraft,
     OrganizationRequest, DEFAULT_COLLECTION,
@@ -65,6 +67,7 @@ pub use organizations::{
     owned_organizations, profile, subscription, Membership, OrganizationState, OrganizationsReport,
     Profile, Subscription,
 };
+pub use replies::{known_refusals, KnownRefusal};
 pub use server_info::{server_info, ServerInfo, ServerProduct};
 pub use session::{LoginKind, Session, SessionFacts};
 pub use store::SessionStore;

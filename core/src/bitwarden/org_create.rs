@@ -22,6 +22,7 @@ use super::archive::{Archive, ArchivedRole, LicenseOwner};
 use super::errors::BitwardenError;
 use super::http::Body;
 use super::multipart::{license_form_with, FilePart};
+use super::notes::PlanNote;
 use super::replies::{api_error, field};
 use super::server_info::ensure_licensing;
 use super::session::Session;
@@ -61,7 +62,7 @@ pub struct OrganizationRequest {
 pub struct OrganizationDraft {
     pub file: String,
     pub inspection: Inspection,
-    pub notes: Vec<String>,
+    pub notes: Vec<PlanNote>,
     pub collection: Option<String>,
     /// The size of the whole request body.
     pub request_bytes: usize,
@@ -108,7 +109,7 @@ pub async fn prepare_organization(
     options.expected_installation = request.installation.clone();
     let mut notes = Vec::new();
     if request.installation.is_none() {
-        notes.push("The installation ID was not checked: pass --bwdata DIR or --installation-id ID to check it.".to_owned());
+        notes.push(PlanNote::InstallationUnchecked);
     }
     let inspection = inspect_parsed(&parsed, &options);
     refuse_unsuitable(&file, &inspection, parsed.license.license_type())?;
@@ -163,7 +164,7 @@ fn refuse_unsuitable(
                 advice.push(&check.advice);
             }
         }
-        advice.push("`bwlicense inspect FILE` shows every check.");
+        advice.push("The file's inspection shows every check.");
         return Err(BitwardenError::LicenseUnsuitable {
             path: file.to_owned(),
             message: inspection.server_message.clone().unwrap_or_default(),
@@ -207,7 +208,7 @@ pub async fn create_organization(
     let server = session.endpoints().server.clone();
     let outcome_unknown = |cause: BitwardenError| BitwardenError::OutcomeUnknown {
         cause: Box::new(cause),
-        check: format!("bwlicense orgs --server {server}"),
+        server: server.clone(),
     };
     let sent = session
         .call(

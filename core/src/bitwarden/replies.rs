@@ -103,9 +103,9 @@ pub(crate) fn api_error(reply: &Reply, what: &str, file: Option<&str>) -> Bitwar
 
 /// What to do about a server text, when the text is a known one.
 pub(crate) fn known_advice(text: &str, file: Option<&str>) -> Option<String> {
-    let advice: Vec<String> = license_lines(text)
-        .iter()
-        .filter_map(|line| line_advice(line, file))
+    let advice: Vec<String> = known_refusals(text)
+        .into_iter()
+        .map(|refusal| refusal.advice(file))
         .fold(Vec::new(), |mut all, advice| {
             if !all.contains(&advice) {
                 all.push(advice);
@@ -113,6 +113,148 @@ pub(crate) fn known_advice(text: &str, file: Option<&str>) -> Option<String> {
             all
         });
     (!advice.is_empty()).then(|| advice.join(" "))
+}
+
+/// A server refusal this app knows, so that each front end can say what to do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KnownRefusal {
+    /// The license's format version is newer than the server reads.
+    UnsupportedVersion(u32),
+    BillingSyncConnectionMissing,
+    CloudCommunicationDisabled,
+    /// The server could not fetch the license from the cloud with its billing sync token.
+    BillingTokenRejected,
+    BillingSyncConnectionDisabled,
+    BillingSyncConnectionExists,
+    LicenseOnServerUnverifiable,
+    InstallationIdMismatch,
+    /// The cloud region does not know the installation ID.
+    InstallationIdUnknown,
+    ExpiredOrNotYetValid,
+    NoSelfHosting,
+    PremiumLicenseForOrganization,
+    OrganizationLicenseForUser,
+    /// The file was changed or is not Bitwarden's.
+    SignatureFailed,
+    EmailMismatch,
+    LicenseUsedByAnotherOrganization,
+    SingleOrganizationPolicy,
+    OrganizationDisabled,
+    AllowsLessThanUsed,
+    NoActiveSubscription,
+    AlreadyPremium,
+    SelfHostedOnly,
+    CloudOnly,
+}
+
+/// The known refusals in a server text, one per line at most, each once.
+pub fn known_refusals(text: &str) -> Vec<KnownRefusal> {
+    license_lines(text)
+        .iter()
+        .filter_map(|line| KnownRefusal::of_line(line))
+        .fold(Vec::new(), |mut all, refusal| {
+            if !all.contains(&refusal) {
+                all.push(refusal);
+            }
+            all
+        })
+}
+
+impl KnownRefusal {
+    fn of_line(line: &str) -> Option<KnownRefusal> {
+        use KnownRefusal::*;
+        let lower = line.to_ascii_lowercase();
+        let has = |needle: &str| lower.contains(needle);
+        let refusal = if let Some(version) = unsupported_version(line) {
+            UnsupportedVersion(version)
+        } else if has("unable to get cloud billing sync connection") {
+            BillingSyncConnectionMissing
+        } else if has("cloud communication is disabled") {
+            CloudCommunicationDisabled
+        } else if has("ensure the billing token is correct") {
+            BillingTokenRejected
+        } else if has("connection disabled for organization") {
+            BillingSyncConnectionDisabled
+        } else if has("already has a connection of type") {
+            BillingSyncConnectionExists
+        } else if has("cannot verify license file") {
+            LicenseOnServerUnverifiable
+        } else if has("installation id does not match") {
+            InstallationIdMismatch
+        } else if has("invalid installation id") {
+            InstallationIdUnknown
+        } else if has("has expired") || has("hasn't been issued yet") {
+            ExpiredOrNotYetValid
+        } else if has("does not allow for on-premise hosting") {
+            NoSelfHosting
+        } else if has("premium licenses cannot be applied to an organization") {
+            PremiumLicenseForOrganization
+        } else if has("organization licenses cannot be applied to a user") {
+            OrganizationLicenseForUser
+        } else if has("verification failed")
+            || lower == "invalid license."
+            || lower == "invalid license"
+            || has("idx1")
+        {
+            SignatureFailed
+        } else if has("email does not match") || has("email is not verified") {
+            EmailMismatch
+        } else if has("already in use by another organization") {
+            LicenseUsedByAnotherOrganization
+        } else if has("doesn't allow you to join or create additional organization") {
+            SingleOrganizationPolicy
+        } else if has("currently disabled") {
+            OrganizationDisabled
+        } else if has("remove some")
+            || has("remove all")
+            || has("disable your")
+            || has("disable all")
+        {
+            AllowsLessThanUsed
+        } else if has("no active subscription") || has("payment issue") {
+            NoActiveSubscription
+        } else if has("already a premium user") {
+            AlreadyPremium
+        } else if has("only allowed when self hosted") || has("outside of a self-hosted instance") {
+            SelfHostedOnly
+        } else if has("only allowed when not self hosted") {
+            CloudOnly
+        } else {
+            return None;
+        };
+        Some(refusal)
+    }
+
+    /// What to do, in words that fit every front end; `file` names the license sent.
+    fn advice(self, file: Option<&str>) -> String {
+        use KnownRefusal::*;
+        let the_file = file.map_or_else(|| "the license file".to_owned(), |f| f.to_owned());
+        match self {
+            UnsupportedVersion(version) => format!("{the_file} is a version {version} license, newer than this Bitwarden server can read. Update the server (`./bitwarden.sh updateself`, then `./bitwarden.sh update`) and upload the same file again."),
+            BillingSyncConnectionMissing => "Set the organization's billing sync token on this server first.".into(),
+            CloudCommunicationDisabled => "Turn on cloud communication in the installation's settings, then restart the server.".into(),
+            BillingTokenRejected => "The server could not fetch the license from Bitwarden cloud: check the billing sync token, that the server reaches the cloud region it is installed for, and its installation ID and key.".into(),
+            BillingSyncConnectionDisabled => "Enable the billing sync connection again by setting the token again.".into(),
+            BillingSyncConnectionExists => "Update the existing connection instead (setting the token again does this).".into(),
+            LicenseOnServerUnverifiable => "The license on the server fails verification: upload a freshly downloaded license first.".into(),
+            InstallationIdMismatch => "Download the license for this server's installation ID (the installation's settings show it).".into(),
+            InstallationIdUnknown => "The cloud region does not know this installation ID: check the region (US or EU) and which region knows the ID.".into(),
+            ExpiredOrNotYetValid => "Download a fresh license from the Bitwarden web vault and check this machine's clock.".into(),
+            NoSelfHosting => "The plan does not include self-hosting: the organization needs an Enterprise or Teams plan with self-hosting.".into(),
+            PremiumLicenseForOrganization => "This is a premium license: upload it as your premium license, not to an organization.".into(),
+            OrganizationLicenseForUser => "This is an organization license: upload it to its organization, not as a premium license.".into(),
+            SignatureFailed => format!("Download {the_file} again and upload it unchanged (no editing, no reformatting)."),
+            EmailMismatch => "Download the premium license while signed in to the cloud with the same, verified e-mail address as this account.".into(),
+            LicenseUsedByAnotherOrganization => "The license belongs to another organization vault on this server: upload it there.".into(),
+            SingleOrganizationPolicy => "A Single Organization policy (or automatic user confirmation) of an organization you belong to forbids another one: leave that organization, ask its owner to lift the policy, or create this organization with another account.".into(),
+            OrganizationDisabled => "The cloud organization is disabled: check its billing in the Bitwarden web vault.".into(),
+            AllowsLessThanUsed => "The new license allows less than the organization uses: reduce the usage first, or buy the plan that covers it and download the license again.".into(),
+            NoActiveSubscription => "Renew the subscription or update the billing information in the Bitwarden web vault.".into(),
+            AlreadyPremium => "The account is already premium: its license can only be replaced, not added.".into(),
+            SelfHostedOnly => "Run this against the self-hosted server, not the cloud.".into(),
+            CloudOnly => "Run this against Bitwarden cloud, not the self-hosted server.".into(),
+        }
+    }
 }
 
 /// The lines of a refusal without the `Invalid license. ` / `Invalid license: ` prefix
@@ -139,69 +281,6 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
-}
-
-fn line_advice(line: &str, file: Option<&str>) -> Option<String> {
-    let lower = line.to_ascii_lowercase();
-    let the_file = file.map_or_else(|| "the license file".to_owned(), |f| f.to_owned());
-    let has = |needle: &str| lower.contains(needle);
-    let advice = if let Some(version) = unsupported_version(line) {
-        format!("{the_file} is a version {version} license, newer than this Bitwarden server can read. Update the server (`./bitwarden.sh updateself`, then `./bitwarden.sh update`) and upload the same file again.")
-    } else if has("unable to get cloud billing sync connection") {
-        "Set the organization's billing sync token first: `bwlicense token set --server URL --org ID`.".into()
-    } else if has("cloud communication is disabled") {
-        "Turn on cloud communication (`bwlicense installation enable-cloud-communication`, then restart the server).".into()
-    } else if has("ensure the billing token is correct") {
-        "The server could not fetch the license from Bitwarden cloud: check the token (`bwlicense token status`), that the server reaches the cloud region it is installed for, and its installation ID and key.".into()
-    } else if has("connection disabled for organization") {
-        "Enable the billing sync connection again with `bwlicense token set`.".into()
-    } else if has("already has a connection of type") {
-        "Update the existing connection instead (`bwlicense token set` does this).".into()
-    } else if has("cannot verify license file") {
-        "The license on the server fails verification: upload a freshly downloaded license first."
-            .into()
-    } else if has("installation id does not match") {
-        "Download the license for this server's installation ID (`bwlicense installation` shows it).".into()
-    } else if has("invalid installation id") {
-        "The cloud region does not know this installation ID: check the region (US or EU) and run `bwlicense installation --check-cloud`.".into()
-    } else if has("has expired") || has("hasn't been issued yet") {
-        "Download a fresh license from the Bitwarden web vault and check this machine's clock."
-            .into()
-    } else if has("does not allow for on-premise hosting") {
-        "The plan does not include self-hosting: the organization needs an Enterprise or Teams plan with self-hosting.".into()
-    } else if has("premium licenses cannot be applied to an organization") {
-        "This is a premium license: upload it with --premium.".into()
-    } else if has("organization licenses cannot be applied to a user") {
-        "This is an organization license: upload it with --org ID.".into()
-    } else if has("verification failed")
-        || lower == "invalid license."
-        || lower == "invalid license"
-        || has("idx1")
-    {
-        format!("Download {the_file} again and upload it unchanged (no editing, no reformatting).")
-    } else if has("email does not match") || has("email is not verified") {
-        "Download the premium license while signed in to the cloud with the same, verified e-mail address as this account.".into()
-    } else if has("already in use by another organization") {
-        "The license belongs to another organization vault on this server: upload it there (`bwlicense orgs` lists them).".into()
-    } else if has("doesn't allow you to join or create additional organization") {
-        "A Single Organization policy (or automatic user confirmation) of an organization you belong to forbids another one: leave that organization, ask its owner to lift the policy, or create this organization with another account.".into()
-    } else if has("currently disabled") {
-        "The cloud organization is disabled: check its billing in the Bitwarden web vault.".into()
-    } else if has("remove some") || has("remove all") || has("disable your") || has("disable all") {
-        "The new license allows less than the organization uses: reduce the usage first, or buy the plan that covers it and download the license again.".into()
-    } else if has("no active subscription") || has("payment issue") {
-        "Renew the subscription or update the billing information in the Bitwarden web vault."
-            .into()
-    } else if has("already a premium user") {
-        "The account is already premium: its license can only be replaced, not added.".into()
-    } else if has("only allowed when self hosted") || has("outside of a self-hosted instance") {
-        "Run this against the self-hosted server (--server URL), not the cloud.".into()
-    } else if has("only allowed when not self hosted") {
-        "Run this against Bitwarden cloud (--cloud us|eu), not the self-hosted server.".into()
-    } else {
-        return None;
-    };
-    Some(advice)
 }
 
 /// `n` from `Version n is not supported.`
@@ -254,13 +333,20 @@ mod tests {
         let text = "Invalid license. The license has expired.\nThe installation ID does not match the current installation.\nThe license has expired.";
         let advice = known_advice(text, None).unwrap();
         assert_eq!(advice.matches("Download a fresh license").count(), 1);
-        assert!(advice.contains("`bwlicense installation`"));
+        assert!(advice.contains("this server's installation ID"));
+        assert_eq!(
+            known_refusals(text),
+            [
+                KnownRefusal::ExpiredOrNotYetValid,
+                KnownRefusal::InstallationIdMismatch
+            ]
+        );
     }
 
     #[test]
     fn a_missing_billing_sync_connection_says_to_set_the_token_first() {
         let advice = known_advice("Unable to get Cloud Billing Sync connection", None).unwrap();
-        assert!(advice.contains("bwlicense token set"));
+        assert!(advice.contains("billing sync token on this server first"));
     }
 
     #[test]

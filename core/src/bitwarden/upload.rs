@@ -19,6 +19,7 @@ use super::errors::BitwardenError;
 use super::http::Body;
 use super::in_force::{license_in_force, ReplacedCopy};
 use super::multipart::{license_form, FilePart};
+use super::notes::PlanNote;
 use super::organizations::{self, Profile, Subscription};
 use super::replies::api_error;
 use super::server_info::ensure_licensing;
@@ -66,7 +67,7 @@ pub struct UploadPlan {
     pub inspection: Inspection,
     /// The server would refuse the file (the inspection's verdict).
     pub would_be_refused: bool,
-    pub notes: Vec<String>,
+    pub notes: Vec<PlanNote>,
     pub changes: Vec<Change>,
     pub replaced: Option<ReplacedCopy>,
     /// The target organization's name on the server (or its ID when it has none).
@@ -133,7 +134,7 @@ pub async fn plan_upload_bytes(
             options.expected_kind = Some(LicenseKind::Organization);
             options.expected_installation = request.installation.clone();
             if request.installation.is_none() {
-                notes.push("The installation ID was not checked: pass --bwdata DIR or --installation-id ID to check it.".to_owned());
+                notes.push(PlanNote::InstallationUnchecked);
             }
             let sub = organizations::subscription(session, org).await?;
             (
@@ -163,7 +164,7 @@ pub async fn plan_upload_bytes(
         &mut notes,
     );
     if replaced.is_none() {
-        notes.push("No copy of the license being replaced was found (neither the server's license file nor an earlier upload from here); the new one is archived before it is sent.".to_owned());
+        notes.push(PlanNote::NoReplacedCopy);
     }
     let (organization_name, belonging, losses) = match (&current, &parsed.license) {
         (Current::Organization { id: org, sub }, License::Organization(license)) => {

@@ -162,7 +162,7 @@ fn base_url(input: &str) -> Result<String, BitwardenError> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(invalid(
             input,
-            "it contains a user name or password; sign in with `bwlicense login` instead",
+            "it contains a user name or password; leave them out and sign in instead",
         ));
     }
     url.set_query(None);

@@ -82,31 +82,26 @@ impl Explain for InstallationError {
         match self {
             NotFound { .. } => "Check the path. A standard installation keeps its settings in bwdata/env/global.override.env (usually /opt/bitwarden/bwdata); Bitwarden Lite keeps them in settings.env beside its docker-compose.yml.".into(),
             NotAnInstallation { .. } => "Point at the bwdata folder (the one holding env/ and config.yml), at the env file itself, or at the Bitwarden Lite folder holding settings.env.".into(),
-            NoneDiscovered { .. } => "Name the installation: --bwdata /path/to/bwdata, --env-file /path/to/global.override.env, or --ssh user@server:/opt/bitwarden/bwdata for a remote server.".into(),
-            PermissionDenied { path } => format!("The file is readable only by its owner (Bitwarden's installer makes it mode 600). Run the command with sudo on the server, or read it over SSH as a user that can read it: --ssh user@server:{}", path),
+            NoneDiscovered { .. } => "Name the installation: its bwdata folder, its env file (global.override.env), or for a remote server its bwdata folder over SSH.".into(),
+            PermissionDenied { .. } => "The file is readable only by its owner (Bitwarden's installer makes it mode 600). Read it on the server as root (sudo), or over SSH as a user that can read it.".into(),
             ReadFailed { .. } => "Check that the disk and the path are healthy, then try again.".into(),
             NotText { .. } => "Bitwarden writes this file as plain UTF-8 text. Make sure you named the env file and not a backup archive or binary; restore it from a backup if it is damaged.".into(),
             TooLarge { .. } => "Make sure you named the env file (bwdata/env/global.override.env or settings.env) and not a log or database file.".into(),
             Empty { .. } => "The file has no settings at all. Restore it from a backup, or run ./bitwarden.sh rebuild to recreate it from config.yml.".into(),
-            SshTargetInvalid { .. } => "Write it as user@host or user@host:/path/to/bwdata (the path defaults to /opt/bitwarden/bwdata). Use --ssh-option Port=2222 for another port.".into(),
+            SshTargetInvalid { .. } => "Write it as user@host or user@host:/path/to/bwdata (the path defaults to /opt/bitwarden/bwdata). Give another port as an SSH option (Port=2222).".into(),
             SshNotInstalled => "Install the OpenSSH client (Debian/Ubuntu: apt-get install openssh-client; Windows: Settings > Optional features > OpenSSH Client), or run the command on the server itself.".into(),
             SshHostKeyMismatch { host } => format!("Either the server was reinstalled or someone is intercepting the connection. Ask the server's admin for its key fingerprint (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the server); only if it matches, remove the old entry with `ssh-keygen -R {host}` and connect once with `ssh {host}` to accept the new key."),
             SshHostUnknown { host } => format!("Connect once interactively with `ssh {host}` and check the fingerprint it shows, so the key is saved in ~/.ssh/known_hosts; then run this again."),
-            SshAuthFailed { .. } => "The login runs without prompts (BatchMode), so a key must work on its own: load it into your agent (ssh-add), name it in ~/.ssh/config (IdentityFile), or pass --ssh-option IdentityFile=/path/to/key. Check the user name too.".into(),
-            SshTimeout { .. } => "Check the host name, that the server is up and that a firewall lets SSH through (port 22 unless you pass --ssh-option Port=N).".into(),
-            SshConnectFailed { .. } => "Check the host name and port (--ssh-option Port=N), and that sshd is running on the server.".into(),
+            SshAuthFailed { .. } => "The login runs without prompts (BatchMode), so a key must work on its own: load it into your agent (ssh-add), name it in ~/.ssh/config (IdentityFile), or give it as an SSH option (IdentityFile=/path/to/key). Check the user name too.".into(),
+            SshTimeout { .. } => "Check the host name, that the server is up and that a firewall lets SSH through (port 22 unless another is given as an SSH option).".into(),
+            SshConnectFailed { .. } => "Check the host name and port, and that sshd is running on the server.".into(),
             RemoteFileMissing { .. } => "Check the path after the colon: it should be the bwdata folder (default /opt/bitwarden/bwdata), its env/global.override.env, or a Bitwarden Lite folder holding settings.env.".into(),
-            RemotePermissionDenied { host, path } => format!("The installer makes the env file readable only by its owner. Log in as the user that owns the installation (often `bitwarden`): --ssh bitwarden@{}:{}, or read it on the server with `sudo bwlicense installation --env-file {}`.", host_only(host), path, path),
+            RemotePermissionDenied { .. } => "The installer makes the env file readable only by its owner. Log in as the user that owns the installation (often `bitwarden`), or read it on the server as root (sudo).".into(),
             SshFailed { .. } => "Run the same login by hand (ssh user@host true) to see what the server says.".into(),
             ChangedUnderUs { .. } => "Something else edited the file at the same moment (an update or another admin). Run the command again; it reads the file afresh.".into(),
             WriteFailed { .. } => "Run the command as a user that can write the file (for example with sudo), and check the disk has space.".into(),
         }
     }
-}
-
-/// `user@host` without the user, for advice that suggests another user.
-fn host_only(destination: &str) -> &str {
-    destination.rsplit('@').next().unwrap_or(destination)
 }
 
 /// Maps an I/O error on a local file to the error a person can act on.
@@ -135,8 +130,6 @@ mod tests {
         );
         assert_eq!(error.code(), "permission_denied");
         assert!(error.advice().contains("sudo"));
-        assert!(error
-            .advice()
-            .contains("--ssh user@server:/opt/bitwarden/bwdata/env/global.override.env"));
+        assert!(error.advice().contains("over SSH"));
     }
 }

@@ -296,7 +296,7 @@ fn cloud_communication(
     let on = value.as_deref() == Some("true");
     let place = entry.map_or(Origin::Default, |e| origin(env, e));
     let fix = format!(
-        "Set {}=true in {} and {} (`bwlicense installation enable-cloud-communication` does this safely, with a backup).",
+        "Set {}=true in {} and {}.",
         keys::CLOUD,
         env.path,
         restart_hint(layout)
@@ -359,7 +359,7 @@ fn region_findings(
     if !wrong.is_empty() {
         let fix = match region {
             Region::Eu => format!(
-                "Add {}={} and {}={} to {}, then {} (`bwlicense installation enable-cloud-communication` sets them safely).",
+                "Add {}={} and {}={} to {}, then {}.",
                 keys::API_URI,
                 Region::Eu.api_uri(),
                 keys::IDENTITY_URI,
@@ -367,7 +367,7 @@ fn region_findings(
                 env.path,
                 restart_hint(layout)
             ),
-            Region::Us => "Decide which region the installation belongs to (`bwlicense installation --check-cloud` shows which region knows its ID), then make cloudRegion and both installation URIs agree and restart the server.".to_owned(),
+            Region::Us => "Decide which region the installation belongs to (Bitwarden cloud tells which region knows its ID), then make cloudRegion and both installation URIs agree and restart the server.".to_owned(),
         };
         findings.push(Finding::new(
             Code::RegionUriMismatch,

@@ -327,7 +327,7 @@ fn signature(ctx: &Context) -> Option<Check> {
     let (code, advice) = match s.status {
         SignatureStatus::Valid => return check("signature_valid", true, "The signature is valid.", ""),
         SignatureStatus::Missing => ("signature_missing", format!("The file has no signature: it is a test file or was not downloaded from Bitwarden. {REDOWNLOAD}")),
-        SignatureStatus::Untrusted => ("signature_untrusted", "The license is signed with Bitwarden's development certificate, which production servers do not trust (use --allow-dev-cert to check it as a non-production server would). Download a production license from the cloud.".to_owned()),
+        SignatureStatus::Untrusted => ("signature_untrusted", "The license is signed with Bitwarden's development certificate, which production servers do not trust; only a check as a non-production server accepts it. Download a production license from the cloud.".to_owned()),
         SignatureStatus::Invalid => ("signature_invalid", format!("{} {REDOWNLOAD}", s.detail.clone().unwrap_or_default())),
     };
     check(code, false, message, advice)

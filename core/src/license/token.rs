@@ -76,7 +76,7 @@ impl TokenFailure {
             TokenFailure::Expired => "License tokens live one year from download. Download the license again from the Bitwarden web vault and upload the new file.",
             TokenFailure::NotYetValid => "The token's start time is in the future: check this computer's and the server's clocks, then try again.",
             TokenFailure::Audience => "The token belongs to a different organization or user than the license's Id: the file was assembled from two licenses. Download it again.",
-            TokenFailure::Untrusted => "The token was signed with Bitwarden's development certificate. Only a non-production server trusts it (use --allow-dev-cert to check as one); download a production license from the cloud.",
+            TokenFailure::Untrusted => "The token was signed with Bitwarden's development certificate. Only a non-production server trusts it, and only a check as one accepts it; download a production license from the cloud.",
             _ => "The token was changed or was not issued by Bitwarden. Download the license again from the Bitwarden web vault and use the file unchanged.",
         }
     }

@@ -43,7 +43,7 @@ fn native() -> Option<Box<CredentialBuilder>> {
 /// What to do when the keychain cannot be reached, in this system's words.
 pub(super) fn unavailable_advice() -> &'static str {
     if cfg!(target_os = "linux") {
-        "No Secret Service is running: install and start gnome-keyring (or enable KeePassXC's Secret Service integration) in your desktop session and unlock it. On a headless server, run the command inside `dbus-run-session` with an unlocked gnome-keyring-daemon, or pass --no-keychain where offered."
+        "No Secret Service is running: install and start gnome-keyring (or enable KeePassXC's Secret Service integration) in your desktop session and unlock it. On a headless server, run it inside `dbus-run-session` with an unlocked gnome-keyring-daemon, or keep the secret out of the keychain where that is offered."
     } else if cfg!(target_os = "macos") {
         "The login keychain could not be used: open Keychain Access, make sure the login keychain exists and is unlocked, and try again."
     } else if cfg!(target_os = "windows") {

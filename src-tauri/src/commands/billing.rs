@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::error::CommandError;
 use crate::state::AppState;
 use crate::tray::{self, TrayOrg};
+use crate::words::in_window;
 use crate::{notify, reminders};
 
 /// Event telling the page which step of getting the token is running.
@@ -218,7 +219,7 @@ pub async fn billing_setup_check(
             found
                 .findings
                 .iter()
-                .map(|f| finding_in_window(f.problem())),
+                .map(|f| in_window(f.problem(), Some(found.region))),
         );
         if found.region != account_region {
             problems.push(region_mismatch(found.region, account_region));
@@ -252,16 +253,6 @@ pub async fn billing_setup_check(
         ready: problems.is_empty(),
         problems,
     })
-}
-
-/// The core's findings name the command that fixes them; in the window the same fix is
-/// the Installation view's button.
-fn finding_in_window(mut problem: Problem) -> Problem {
-    problem.advice = problem.advice.replace(
-        "`bwlicense installation enable-cloud-communication`",
-        "the \"Turn cloud communication on\" button of the installation (Instances)",
-    );
-    problem
 }
 
 fn region_mismatch(installation: Region, account: Region) -> Problem {
@@ -402,7 +393,7 @@ pub async fn billing_fetch_token<R: Runtime>(
     } else {
         billing_sync_token(&cloud, cloud_org_id, &verification).await
     }
-    .map_err(secret_rejected_in_window)?;
+    .map_err(|e| CommandError::new(in_window(e.problem(), None)))?;
     progress("saving");
     let kept = keep_billing_sync_token(
         &token,
@@ -421,31 +412,6 @@ pub async fn billing_fetch_token<R: Runtime>(
         revision_date: token.revision_date,
         created: saved.created,
         organization,
-    })
-}
-
-/// A refused master password or code, with advice that points at the window's controls
-/// rather than the command line's `--otp` (contract §4.3: the cloud answers 400 "Invalid
-/// password." to both). Nothing was stored when this happens.
-fn secret_rejected_in_window(error: BitwardenError) -> CommandError {
-    let BitwardenError::SecretRejected { otp, .. } = &error else {
-        return error.into();
-    };
-    let (message, advice) = if *otp {
-        (
-            "Bitwarden cloud did not accept this verification code.",
-            "Type the newest code from the e-mail, or press \"E-mail me a code instead\" for a new one. Nothing was saved.",
-        )
-    } else {
-        (
-            "Bitwarden cloud did not accept this master password.",
-            "Type the master password of the cloud account (it can differ from the self-hosted account's), or press \"E-mail me a code instead\". Nothing was saved.",
-        )
-    };
-    CommandError::new(Problem {
-        code: error.code().to_owned(),
-        message: format!("{message} ({error})"),
-        advice: advice.to_owned(),
     })
 }
 

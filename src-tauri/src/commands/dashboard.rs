@@ -25,6 +25,7 @@ use uuid::Uuid;
 
 use crate::error::CommandError;
 use crate::state::{AppState, ConnectionCheck};
+use crate::words::in_window;
 
 /// Every instance's organizations and premium accounts with their problems, worst first;
 /// each server's rows also go to `on_instance` the moment they are in, so the window
@@ -184,16 +185,7 @@ pub(crate) async fn read_installation(
             found
                 .findings
                 .iter()
-                .map(|f| {
-                    (
-                        f.code,
-                        Problem {
-                            code: f.code.as_str().to_owned(),
-                            message: f.message.clone(),
-                            advice: f.advice.clone(),
-                        },
-                    )
-                })
+                .map(|f| (f.code, in_window(f.problem(), Some(found.region))))
                 .collect(),
         )),
         Ok(Err(e)) => Err(e.problem()),
