@@ -6,48 +6,14 @@
 
 mod client_support;
 
-use chrono::Duration;
 use client_support::*;
-use companion_tests::fake::{FaultRule, Role, Running, Seed};
+use companion_tests::fake::{FaultRule, Role, Running};
+use companion_tests::families::{renew_in_the_cloud, seed, FAMILY, FAMILY_CLOUD};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-/// The self-hosted Families organization, running on cloud "Acme Family".
-const FAMILY: &str = "b0000000-0000-4000-8000-000000000004";
-const FAMILY_CLOUD: &str = "a0000000-0000-4000-8000-000000000004";
 const FAMILY_ROUTE: &str =
     "/api/organizations/licenses/self-hosted/b0000000-0000-4000-8000-000000000004";
-
-/// The default seed plus a self-hosted Families organization with 4 seats filled.
-fn seed() -> Seed {
-    let mut value: Value =
-        serde_json::from_str(include_str!("../../tests/data/seeds/default.json")).unwrap();
-    value["auth_failure_delay_ms"] = json!(0);
-    value["self_hosted"]["organizations"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({
-            "id": FAMILY,
-            "cloud_organization": FAMILY_CLOUD,
-            "owner": "owner@example.com",
-            "usage": { "seats_in_use": 4 }
-        }));
-    serde_json::from_value(value).unwrap()
-}
-
-/// The cloud renews the Families subscription for a year, with `seats` seats.
-fn renew_in_the_cloud(server: &Running, seats: i32) {
-    let id = Uuid::parse_str(FAMILY_CLOUD).unwrap();
-    server.state.edit(|world| {
-        let org = world
-            .cloud_orgs
-            .iter_mut()
-            .find(|o| o.id == id)
-            .expect("Acme Family");
-        org.seats = Some(seats);
-        org.subscription.period_end += Duration::days(365);
-    });
-}
 
 /// A machine signed in to the server and to the cloud, with the server's bwdata folder.
 async fn signed_in(server: &Running) -> (Machine, String) {

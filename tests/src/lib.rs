@@ -5,6 +5,7 @@
 
 pub mod bw;
 pub mod fake;
+pub mod families;
 pub mod notifications;
 pub mod paths;
 pub mod setup;

@@ -6,12 +6,12 @@
 
 use std::time::Duration;
 
-use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
+use companion_tests::fake::{FakeBitwarden, Role};
+use companion_tests::families::{renew_in_the_cloud, seed, FAMILY};
 use companion_tests::notifications::Catcher;
 use companion_tests::setup::bwdata_of;
 use companion_tests::window::{bwlicense, Launch};
-use serde_json::{json, Value};
-use uuid::Uuid;
+use serde_json::json;
 
 const OWNER_SELF_HOSTED: (&str, &str) = (
     "user.50000000-0000-4000-8000-000000000001",
@@ -21,36 +21,6 @@ const OWNER_CLOUD: (&str, &str) = (
     "user.c0000000-0000-4000-8000-000000000001",
     "OwnerPersonalApiKeySecret01234",
 );
-const FAMILY: &str = "b0000000-0000-4000-8000-000000000004";
-const FAMILY_CLOUD: &str = "a0000000-0000-4000-8000-000000000004";
-
-/// The default seed plus a self-hosted Families organization with 4 seats filled.
-fn seed() -> Seed {
-    let mut value: Value =
-        serde_json::from_str(include_str!("../data/seeds/default.json")).unwrap();
-    value["auth_failure_delay_ms"] = json!(0);
-    value["self_hosted"]["organizations"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({
-            "id": FAMILY,
-            "cloud_organization": FAMILY_CLOUD,
-            "owner": "owner@example.com",
-            "usage": { "seats_in_use": 4 }
-        }));
-    serde_json::from_value(value).unwrap()
-}
-
-/// The cloud renews the Families subscription for a year, with 8 seats.
-fn renew_in_the_cloud(server: &Running) {
-    let id = Uuid::parse_str(FAMILY_CLOUD).unwrap();
-    server.state.edit(|world| {
-        let org = world.cloud_orgs.iter_mut().find(|o| o.id == id).unwrap();
-        org.seats = Some(8);
-        org.subscription.period_end += chrono::Duration::days(365);
-    });
-}
-
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs a display, a session bus, a keychain and tauri-driver: run `make test`"]
 async fn switching_on_renew_automatically_applies_a_newer_families_license_and_notifies() {
@@ -95,7 +65,7 @@ async fn switching_on_renew_automatically_applies_a_newer_families_license_and_n
         ],
     )
     .await;
-    renew_in_the_cloud(&server);
+    renew_in_the_cloud(&server, 8);
 
     app.click("#nav button[data-view='billing']").await;
     let card = format!(".billing-org[data-org='{FAMILY}']");
