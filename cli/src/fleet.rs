@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 use serde_json::{json, Value};
 
 use crate::net::{block_on, Net, NetArgs};
-use crate::report::{print_json, Style};
+use crate::report::{print_json, Failure as Shown, Style};
 
 /// A server that did not answer in time, or a network failure.
 const UNAVAILABLE: u8 = 3;
@@ -115,10 +115,15 @@ where
     let (net, instances) = match setup {
         Ok(ready) => ready,
         Err((problem, exit)) => {
+            let failure = Shown::from(problem);
             if json {
-                print_json(&json!({ "error": problem }));
+                print_json(&json!({ "error": failure }));
             } else {
-                eprintln!("error: {}\n{}", problem.message, problem.advice);
+                eprintln!(
+                    "error: {}\n{}",
+                    failure.problem.message,
+                    failure.advice_and_hint()
+                );
             }
             return ExitCode::from(exit);
         }

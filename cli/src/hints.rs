@@ -42,6 +42,7 @@ const BY_CODE: &[(&str, &str)] = &[
     ("token_untrusted", DEV_CERT),
     ("cloud_communication_off", ENABLE_CLOUD),
     ("cloud_communication_invalid", ENABLE_CLOUD),
+    ("no_instances", "Or name one server with --server URL instead of --all-instances."),
 ];
 
 /// The hint for a problem known only by its code.

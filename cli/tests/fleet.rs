@@ -230,11 +230,15 @@ async fn all_instances_without_a_server_in_the_app_says_where_to_add_one() {
         .await;
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(run.error_code(), "no_instances");
+    assert_eq!(
+        run.json()["error"]["hint"],
+        "Or name one server with --server URL instead of --all-instances."
+    );
     let text = machine.run(&["audit", "--all-instances"], "").await;
     assert_eq!(text.code, 2);
     assert!(
         text.stderr
-            .contains("Add your servers in the app's Instances view"),
+            .contains("Add your servers in the app's Instances view.\nOr name one server with --server URL"),
         "{}",
         text.stderr
     );

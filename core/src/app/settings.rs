@@ -154,7 +154,7 @@ impl Explain for SettingsError {
             }
             SettingsError::Rejected(_) => "Correct the highlighted field and save again.".into(),
             SettingsError::NoInstances { .. } => {
-                "Add your servers in the app's Instances view, or name one server with --server.".into()
+                "Add your servers in the app's Instances view.".into()
             }
         }
     }
