@@ -237,8 +237,9 @@ async fn all_instances_without_a_server_in_the_app_says_where_to_add_one() {
     let text = machine.run(&["audit", "--all-instances"], "").await;
     assert_eq!(text.code, 2);
     assert!(
-        text.stderr
-            .contains("Add your servers in the app's Instances view.\nOr name one server with --server URL"),
+        text.stderr.contains(
+            "Add your servers in the app's Instances view.\nOr name one server with --server URL"
+        ),
         "{}",
         text.stderr
     );

@@ -264,16 +264,30 @@ pub enum Loss {
 impl Loss {
     /// The loss in plain words, e.g. "Seats 50 -> 10", "Loses: Single sign-on".
     pub fn describe(&self) -> String {
-        let count = |n: &Option<i64>| n.map_or_else(|| "unlimited".to_owned(), |n| n.to_string());
         match self {
-            Loss::Seats { current, new } => format!("Seats {} -> {}", count(current), count(new)),
+            Loss::Seats { current, new } => {
+                format!(
+                    "Seats {} -> {}",
+                    count_or_unlimited(*current),
+                    count_or_unlimited(*new)
+                )
+            }
             Loss::Collections { current, new } => {
-                format!("Collections {} -> {}", count(current), count(new))
+                format!(
+                    "Collections {} -> {}",
+                    count_or_unlimited(*current),
+                    count_or_unlimited(*new)
+                )
             }
             Loss::Plan { current, new } => format!("Plan {current} -> {new}"),
             Loss::Feature { label, .. } => format!("Loses: {label}"),
         }
     }
+}
+
+/// A seat or collection count in words: `None` is unlimited.
+pub fn count_or_unlimited(n: Option<i64>) -> String {
+    n.map_or_else(|| "unlimited".to_owned(), |n| n.to_string())
 }
 
 /// What applying `license` would take from an organization whose subscription is `now`.

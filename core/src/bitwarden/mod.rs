@@ -35,8 +35,8 @@ mod urls;
 
 pub use archive::{Archive, ArchivedLicense, ArchivedRole, LicenseOwner};
 pub use belonging::{
-    cloud_link, feature_label, find_cloud_link, losses, place, Belonging, Candidate, CloudLink,
-    LinkSource, Loss, Placement,
+    cloud_link, count_or_unlimited, feature_label, find_cloud_link, losses, place, Belonging,
+    Candidate, CloudLink, LinkSource, Loss, Placement,
 };
 pub use billing_token::{
     billing_sync_token, billing_sync_token_info, keep_billing_sync_token, request_otp,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::bitwarden::{feature_label, Subscription};
+use crate::bitwarden::{count_or_unlimited, feature_label, Subscription};
 use crate::license::Inspection;
 
 /// A token that dies within this many days is renewed even when nothing else changed.
@@ -87,16 +87,25 @@ pub enum Reason {
 
 impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let count = |n: &Option<i64>| n.map_or_else(|| "unlimited".to_owned(), |n| n.to_string());
         match self {
             Reason::LaterExpiry { current, new } => {
                 write!(f, "expires {} -> {}", day(current), new.format("%Y-%m-%d"))
             }
             Reason::Seats { current, new } => {
-                write!(f, "seats {} -> {}", count(current), count(new))
+                write!(
+                    f,
+                    "seats {} -> {}",
+                    count_or_unlimited(*current),
+                    count_or_unlimited(*new)
+                )
             }
             Reason::Collections { current, new } => {
-                write!(f, "collections {} -> {}", count(current), count(new))
+                write!(
+                    f,
+                    "collections {} -> {}",
+                    count_or_unlimited(*current),
+                    count_or_unlimited(*new)
+                )
             }
             Reason::Plan { current, new } => write!(
                 f,
