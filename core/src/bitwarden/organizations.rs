@@ -158,7 +158,10 @@ pub struct OrganizationState {
 #[derive(Debug, Clone, Serialize)]
 pub struct OrganizationsReport {
     pub server: String,
+    /// The signed-in account, as its profile says (read once for the whole report).
+    pub account_id: Uuid,
     pub email: String,
+    pub premium: bool,
     pub cloud_communication: bool,
     pub organizations: Vec<OrganizationState>,
     /// Whether Bitwarden licenses apply here (not on Vaultwarden, see
@@ -190,7 +193,9 @@ pub async fn owned_organizations(session: &Session) -> Result<OrganizationsRepor
             .collect();
         return Ok(OrganizationsReport {
             server: session.endpoints().label(),
+            account_id: profile.id,
             email: profile.email,
+            premium: profile.premium,
             cloud_communication: false,
             organizations,
             takes_licenses: false,
@@ -217,7 +222,9 @@ pub async fn owned_organizations(session: &Session) -> Result<OrganizationsRepor
     }
     Ok(OrganizationsReport {
         server: session.endpoints().label(),
+        account_id: profile.id,
         email: profile.email,
+        premium: profile.premium,
         cloud_communication,
         organizations,
         takes_licenses: true,

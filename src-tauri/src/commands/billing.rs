@@ -78,7 +78,6 @@ pub async fn billing_overview<R: Runtime>(
 ) -> Result<BillingOverview, CommandError> {
     let session = state.instance_session(&instance_id).await?;
     let report = owned_organizations(&session).await?;
-    let account = profile(&session).await?;
     let switches = state.instance(&instance_id)?.renew_automatically;
     let mut organizations = Vec::new();
     for org in report.organizations {
@@ -95,7 +94,7 @@ pub async fn billing_overview<R: Runtime>(
         email: report.email,
         cloud_communication: report.cloud_communication,
         organizations,
-        premium: account.premium,
+        premium: report.premium,
         renew_premium: switches.contains(&RenewalSwitch::Premium),
     })
 }

@@ -11,7 +11,7 @@ use companion_core::app::dashboard::{
 use companion_core::app::{InstallationPlace, Instance};
 use companion_core::audit::{read_server_files, server_view, AuditInput, AuditReport, AuditSource};
 use companion_core::bitwarden::{
-    license_in_force, owned_organizations, profile, Archive, LicenseOwner, Session,
+    license_in_force, owned_organizations, Archive, LicenseOwner, Session,
 };
 use companion_core::error::{Explain, Problem};
 use companion_core::fleet::{self, FleetOptions};
@@ -200,13 +200,17 @@ async fn server_facts(
     session: &Session,
 ) -> Result<ServerFacts, CommandError> {
     let report = owned_organizations(session).await?;
-    let me = profile(session).await?;
     // The server reports no premium dates; they come from the license file when known.
-    let premium = me.premium.then(|| PremiumFacts {
+    let premium = report.premium.then(|| PremiumFacts {
         expires: state.trust().ok().and_then(|trust| {
-            inspect_in_force(state, instance, LicenseOwner::Premium(me.id), trust)?
-                .dates
-                .expires
+            inspect_in_force(
+                state,
+                instance,
+                LicenseOwner::Premium(report.account_id),
+                trust,
+            )?
+            .dates
+            .expires
         }),
     });
     Ok(ServerFacts {
