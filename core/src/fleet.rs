@@ -13,9 +13,15 @@ use tokio::time::Instant;
 
 use crate::error::Explain;
 
-/// Servers asked at once: enough to hide network latency, few enough for a small machine
-/// and for the servers' rate limits.
-pub const DEFAULT_LIMIT: usize = 16;
+/// Servers asked at once. Each server is its own host, and its requests are mostly waiting
+/// on the network, so a fleet of a couple of hundred is asked all at once: the whole
+/// dashboard then takes about as long as its slowest server. The bound keeps a larger fleet
+/// within the open-file limit; SSH reads have their own, smaller one
+/// (`installation::ssh`).
+pub const DEFAULT_LIMIT: usize = 256;
+
+/// Open files a fleet may need: a socket per server in flight, plus the app's own.
+const OPEN_FILES: u64 = 4096;
 
 /// How long one server may take, all its requests together (a request is retried, so a
 /// hanging server would otherwise take several request timeouts).
@@ -84,6 +90,7 @@ where
     F: FnMut(I) -> Fut,
     Fut: Future<Output = T>,
 {
+    allow_open_files();
     stream::iter(items)
         .map(move |item| {
             let work = job(item.clone());
@@ -102,6 +109,16 @@ where
             }
         })
         .buffer_unordered(options.limit.max(1))
+}
+
+/// Raises the soft open-file limit towards [`OPEN_FILES`] (macOS starts programs with 256,
+/// Linux with 1024), within the hard limit. Where the hard limit is lower, it stays, and
+/// servers beyond it get a connection error on their own rows.
+fn allow_open_files() {
+    #[cfg(unix)]
+    if let Err(error) = rlimit::increase_nofile_limit(OPEN_FILES) {
+        tracing::debug!(%error, "the open-file limit stays as it is");
+    }
 }
 
 #[cfg(test)]

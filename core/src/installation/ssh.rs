@@ -7,6 +7,7 @@
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -111,6 +112,50 @@ impl SshTarget {
     }
 }
 
+/// SSH sessions open at once, whatever the caller: a fleet reads hundreds of servers at a
+/// time over HTTP, but each SSH session is an `ssh` process and its pipes, and `sshd` drops
+/// connections beyond its `MaxStartups` (10 by default) when servers share a jump host.
+const MAX_SESSIONS: usize = 8;
+
+static SESSIONS: Gate = Gate::new(MAX_SESSIONS);
+
+/// A counting gate: [`Gate::enter`] waits while `limit` holders are inside.
+struct Gate {
+    inside: Mutex<usize>,
+    left: Condvar,
+    limit: usize,
+}
+
+/// Leaves the gate when dropped.
+struct Slot<'a>(&'a Gate);
+
+impl Gate {
+    const fn new(limit: usize) -> Gate {
+        Gate {
+            inside: Mutex::new(0),
+            left: Condvar::new(),
+            limit,
+        }
+    }
+
+    fn enter(&self) -> Slot<'_> {
+        let inside = self.inside.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inside = self
+            .left
+            .wait_while(inside, |n| *n >= self.limit)
+            .unwrap_or_else(|e| e.into_inner());
+        *inside += 1;
+        Slot(self)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.inside.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.0.left.notify_one();
+    }
+}
+
 /// A file as the remote script reported it.
 pub(crate) struct RemoteFile {
     pub path: String,
@@ -207,6 +252,7 @@ struct Output {
 
 /// Runs ssh with `input` on stdin, killing it after [`OVERALL_TIMEOUT`].
 fn run(target: &SshTarget, input: &str) -> Result<Output, InstallationError> {
+    let _slot = SESSIONS.enter();
     let mut child = target
         .command()
         .stdin(Stdio::piped())
@@ -491,6 +537,26 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn no_more_ssh_sessions_than_the_gate_allows_run_at_once() {
+        let gate = Gate::new(3);
+        let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|scope| {
+            for _ in 0..12 {
+                scope.spawn(|| {
+                    let _slot = gate.enter();
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        assert_eq!(most.load(Ordering::SeqCst), 3);
+        assert_eq!(*gate.inside.lock().unwrap(), 0);
+    }
 
     #[test]
     fn target_without_path_defaults_to_opt_bitwarden_bwdata() {
