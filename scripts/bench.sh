@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# `make bench`: start time and resident cost of the app next to a bare Tauri 2 window
-# (bench/bare-window: same tauri features, profile and close-to-tray behaviour), on a
-# throw-away Xvfb display. For each binary it reports
-#   - launch -> first view painted: from exec to the page's `page ready epoch_ms=…` log line
-#     (the page sends it after setting body[data-ready]); median of BENCH_LAUNCHES launches;
-#   - memory (PSS, and RSS in brackets) of the process and every descendant (the WebKit
-#     web and network processes), from /proc/PID/smaps_rollup, 10 s after load and after
-#     60 s idle in the tray with the window closed (closed as a window manager would);
-#   - CPU time (user + system, all those processes) over those 60 idle seconds.
-# BENCH_PROFILE=release measures release builds (default: debug, what `make run` opens).
+# `make bench`: what the app costs next to a bare Tauri 2 window (bench/bare-window: a
+# window and a tray icon in one process, the window destroyed on close while the tray
+# keeps running), measured in the same run on a throw-away Xvfb display. BENCH_RUNS (5)
+# runs of each; each run of the app:
+#   - launches the tray program, which starts the window process: exec -> the page's
+#     `page ready epoch_ms=…` log line (sent once the first view is painted);
+#   - 10 s later, the memory (PSS, and RSS) of every process (the tray, the window and its
+#     WebKit processes), from /proc/PID/smaps_rollup;
+#   - closes the window as a window manager does (WM_DELETE_WINDOW), waits
+#     BENCH_IDLE_SECONDS (60) and takes the memory again and the CPU time (user + system)
+#     of those seconds;
+#   - clicks "Open" in the tray menu over D-Bus, as a tray host does: click -> page ready.
+# The bare window gets the same launch, memory, close and idle measurements. Every figure
+# is printed as min / median / max; the ratios compare medians. Also prints the sizes of
+# the release programs. BENCH_PROFILE=debug measures debug builds (default: release, what
+# users install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,8 +22,8 @@ if [[ -z ${LC_DESKTOP_SESSION:-} ]]; then
   exec scripts/with-desktop.sh "$0" "$@"
 fi
 
-profile=${BENCH_PROFILE:-debug}
-launches=${BENCH_LAUNCHES:-3}
+profile=${BENCH_PROFILE:-release}
+runs=${BENCH_RUNS:-5}
 idle_seconds=${BENCH_IDLE_SECONDS:-60}
 out=${TEST_OUTPUT_DIR:-$PWD/test-output}
 flag=()
@@ -45,47 +51,45 @@ cpu_ticks() {
   echo "$total"
 }
 
-# Launches $1 with its log in $2; prints its pid and the ms from exec to "page ready".
-launch() {
-  local binary=$1 log=$2 start pid ready
+# ready_after LOG COUNT: waits for the COUNT-th `page ready` line of LOG; prints its epoch ms.
+ready_after() {
+  local log=$1 count=$2 ready=""
+  for _ in $(seq 1500); do
+    ready=$(sed -n 's/.*page ready.*epoch_ms=\([0-9]*\).*/\1/p' "$log" | sed -n "${count}p")
+    [[ -n $ready ]] && break
+    sleep 0.02
+  done
+  [[ -n $ready ]] || { echo "no page ready line #$count in $log" >&2; return 1; }
+  echo "$ready"
+}
+
+# The visible window of the tree of $1.
+window_of() {
+  local pid window
+  for pid in $(tree "$1"); do
+    window=$(xdotool search --onlyvisible --pid "$pid" 2>/dev/null | tail -1) || true
+    [[ -n $window ]] && { echo "$window"; return; }
+  done
+}
+
+# run_once NAME BINARY: one run; appends to the NAME.* lists in $work.
+run_once() {
+  local name=$1 binary=$2 log="$out/bench-$1.log" pid start ready window ticks0 ticks1 click
   : >"$log"
   start=$(now_ms)
   RUST_LOG=info "$binary" >"$log" 2>&1 &
   pid=$!
-  for _ in $(seq 600); do
-    ready=$(sed -n 's/.*page ready.*epoch_ms=\([0-9]*\).*/\1/p' "$log" | head -1)
-    [[ -n $ready ]] && break
-    kill -0 "$pid" 2>/dev/null || { echo "$binary exited before its page was ready; see $log" >&2; exit 1; }
-    sleep 0.02
-  done
-  [[ -n $ready ]] || { echo "$binary never reported its page ready; see $log" >&2; exit 1; }
-  echo "$pid $((ready - start))"
-}
-
-# measure NAME BINARY: sets the result array for NAME.
-declare -A result
-measure() {
-  local name=$1 binary=$2 log="$out/bench-$1.log" pid ms times=() window ticks0 ticks1
-  for ((i = 1; i < launches; i++)); do
-    read -r pid ms < <(launch "$binary" "$log")
-    [[ -n ${ms:-} ]] || exit 1
-    times+=("$ms")
-    stop "$pid"
-  done
-  read -r pid ms < <(launch "$binary" "$log")
-  [[ -n ${ms:-} ]] || exit 1
-  times+=("$ms")
-  result[$name.start]=$(printf '%s\n' "${times[@]}" | median)
-  result[$name.starts]="${times[*]}"
+  ready=$(ready_after "$log" 1) || { stop "$pid"; exit 1; }
+  echo $((ready - start)) >>"$work/$name.start"
   sleep 10
-  result[$name.open]=$(memory "$pid")
-  result[$name.procs_open]=$(tree "$pid" | wc -l)
+  memory "$pid" >>"$work/$name.open"
+  tree "$pid" | wc -l >>"$work/$name.procs_open"
 
-  window=$(xdotool search --onlyvisible --pid "$pid" | tail -1)
+  window=$(window_of "$pid")
   [[ -n $window ]] || { echo "no window of $binary found" >&2; stop "$pid"; exit 1; }
   bench/close-window.py "$window"
   for _ in $(seq 100); do
-    xdotool search --onlyvisible --pid "$pid" >/dev/null 2>&1 || break
+    [[ -z $(window_of "$pid") ]] && break
     sleep 0.1
   done
   kill -0 "$pid" 2>/dev/null || { echo "$binary quit when its window closed" >&2; exit 1; }
@@ -93,34 +97,48 @@ measure() {
   ticks0=$(cpu_ticks "$pid")
   sleep "$idle_seconds"
   ticks1=$(cpu_ticks "$pid")
-  result[$name.idle]=$(memory "$pid")
-  result[$name.procs_idle]=$(tree "$pid" | wc -l)
-  result[$name.cpu]=$(((ticks1 - ticks0) * 1000 / $(getconf CLK_TCK)))
+  memory "$pid" >>"$work/$name.idle"
+  tree "$pid" | wc -l >>"$work/$name.procs_idle"
+  echo $(((ticks1 - ticks0) * 1000 / $(getconf CLK_TCK))) >>"$work/$name.cpu"
+
+  if [[ $name == app ]]; then
+    click=$(now_ms)
+    bench/tray-click.py "$pid" "Open License Companion"
+    ready=$(ready_after "$log" 2) || { stop "$pid"; exit 1; }
+    echo $((ready - click)) >>"$work/$name.reopen"
+  fi
   stop "$pid"
 }
 
-echo "Measuring the app ($app) and the bare window ($bare), $profile build; about $((2 * (launches * 4 + idle_seconds + 20))) s." >&2
-measure app "$app"
-measure bare "$bare"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "Measuring the app ($app) and the bare window ($bare), $profile build, $runs runs each; about $((runs * 2 * (idle_seconds + 25) / 60)) min." >&2
+for ((i = 1; i <= runs; i++)); do
+  run_once app "$app"
+  run_once bare "$bare"
+done
 
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
+# stats FILE [COLUMN]: "min median max" of a column (default 1) of FILE.
+stats() {
+  awk -v c="${2:-1}" '{ print $c }' "$1" | sort -n |
+    awk '{ v[NR] = $1 } END { print v[1], v[int((NR + 1) / 2)], v[NR] }'
+}
+med() { stats "$@" | awk '{ print $2 }'; }
+ms3() { stats "$@" | awk '{ printf "%d / **%d** / %d ms", $1, $2, $3 }'; }
+mib3() { stats "$@" | awk '{ printf "%.0f / **%.0f** / %.0f MiB", $1 / 1024, $2 / 1024, $3 / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "—" }'; }
-row() { # label app_value bare_value app_number bare_number
-  printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$(ratio "$4" "$5")"
-}
-memory_row() {
-  local label=$1 key=$2 ap ar bp br
-  read -r ap ar <<<"${result[app.$key]}"
-  read -r bp br <<<"${result[bare.$key]}"
-  row "$label" "$(mib "$ap") ($(mib "$ar"))" "$(mib "$bp") ($(mib "$br"))" "$ap" "$bp"
-}
+size() { numfmt --to=iec-i --suffix=B --format=%.1f "$(stat -c %s "$1")"; }
 
+procs() { echo "$(med "$work/app.procs_$1") / $(med "$work/bare.procs_$1")"; }
 echo
-echo "| $profile build, $(nproc) cores, Xvfb | License Companion | bare Tauri 2 window | ratio |"
+echo "| $profile build, $(nproc) cores, Xvfb; min / **median** / max of $runs | License Companion | bare Tauri 2 window | ratio of medians |"
 echo "|---|---|---|---|"
-row "launch → first view painted (median of $launches: ${result[app.starts]} / ${result[bare.starts]} ms)" \
-  "${result[app.start]} ms" "${result[bare.start]} ms" "${result[app.start]}" "${result[bare.start]}"
-memory_row "memory 10 s after load, PSS (RSS), ${result[app.procs_open]} / ${result[bare.procs_open]} processes" open
-memory_row "memory after ${idle_seconds} s in the tray, window closed, PSS (RSS), ${result[app.procs_idle]} / ${result[bare.procs_idle]} processes" idle
-row "CPU time over those ${idle_seconds} s (user + system)" "${result[app.cpu]} ms" "${result[bare.cpu]} ms" \
-  "${result[app.cpu]}" "${result[bare.cpu]}"
+echo "| launch → first view painted | $(ms3 "$work/app.start") | $(ms3 "$work/bare.start") | $(ratio "$(med "$work/app.start")" "$(med "$work/bare.start")") |"
+echo "| reopen from the tray (click → first view painted), vs. the bare window's launch | $(ms3 "$work/app.reopen") | $(ms3 "$work/bare.start") | $(ratio "$(med "$work/app.reopen")" "$(med "$work/bare.start")") |"
+echo "| memory 10 s after load, PSS, processes $(procs open) | $(mib3 "$work/app.open") | $(mib3 "$work/bare.open") | $(ratio "$(med "$work/app.open")" "$(med "$work/bare.open")") |"
+echo "| the same, RSS | $(mib3 "$work/app.open" 2) | $(mib3 "$work/bare.open" 2) | $(ratio "$(med "$work/app.open" 2)" "$(med "$work/bare.open" 2)") |"
+echo "| in the tray, window closed, ${idle_seconds} s later: PSS, processes $(procs idle) | $(mib3 "$work/app.idle") | $(mib3 "$work/bare.idle") | $(ratio "$(med "$work/app.idle")" "$(med "$work/bare.idle")") |"
+echo "| the same, RSS | $(mib3 "$work/app.idle" 2) | $(mib3 "$work/bare.idle" 2) | $(ratio "$(med "$work/app.idle" 2)" "$(med "$work/bare.idle" 2)") |"
+echo "| in the tray vs. the bare window open (PSS) | $(mib3 "$work/app.idle") | $(mib3 "$work/bare.open") | $(awk -v a="$(med "$work/app.idle")" -v b="$(med "$work/bare.open")" 'BEGIN { printf "%.0f %%", 100 * a / b }') |"
+echo "| CPU time over those ${idle_seconds} s (user + system) | $(ms3 "$work/app.cpu") | $(ms3 "$work/bare.cpu") | |"
+echo "| program size: tray / window / bare window | $(size "$app") / $(size "target/$profile/license-companion-window") | $(size "$bare") | |"

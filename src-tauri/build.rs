@@ -3,6 +3,7 @@ fn main() {
     // a command missing from `capabilities/main.json` is refused from the web view.
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_info",
+        "startup_problem",
         "settings_get",
         "settings_set_language",
         "dashboard_load",

@@ -59,7 +59,6 @@ window.addEventListener("DOMContentLoaded", async () => {
   for (const [name, view] of Object.entries(VIEWS)) view.mount(document.getElementById(`view-${name}`));
   applyLanguage();
   document.getElementById("demo-badge").hidden = !info.demo;
-  if (info.startupProblem) showBanner(info.startupProblem);
 
   for (const tab of document.querySelectorAll("#nav [data-view]")) {
     tab.addEventListener("click", () => navigate(tab.dataset.view));
@@ -67,11 +66,23 @@ window.addEventListener("DOMContentLoaded", async () => {
   document.addEventListener("keydown", closeOnEscape);
   document.addEventListener("keydown", submitOnEnter);
 
-  await navigate("dashboard");
+  // The first view is painted as soon as it shows what it is loading; its data, and
+  // anything the keychain has to say, come after.
+  const first = navigate("dashboard");
+  await painted();
   document.body.dataset.ready = "true";
   // Logged by the app (RUST_LOG=info); `make bench` times the start with it.
   call("page_ready").catch(() => {});
+  call("startup_problem")
+    .then((problem) => problem && showBanner(problem))
+    .catch(showBanner);
+  await first;
 });
+
+/** Resolves once what the page shows now has been painted. */
+function painted() {
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+}
 
 /**
  * Escape closes what is open, innermost first: a modal <dialog> closes itself; otherwise

@@ -7,7 +7,6 @@
 
 use std::process::ExitCode;
 
-use chrono::Utc;
 use clap::Args;
 use companion_core::app::{InstallationPlace, RenewalSwitch, Settings};
 use companion_core::bitwarden::{Archive, BitwardenError, UploadTarget};
@@ -92,7 +91,6 @@ async fn renew(args: &RenewArgs, server_url: &str) -> Result<Vec<Renewal>, Bitwa
         trust: args.checks.trust()?,
         installation: args.checks.installation()?,
         bwdata: args.checks.bwdata.clone(),
-        now: Utc::now(),
         dry_run: args.dry_run,
     };
     let mut renewals = if args.all {
@@ -163,7 +161,6 @@ fn all_instances(args: &RenewArgs) -> ExitCode {
                 .installation
                 .as_ref()
                 .and_then(|p| p.bwdata()),
-            now: Utc::now(),
             dry_run: args.dry_run,
         };
         let renewals = if args.all {

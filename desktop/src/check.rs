@@ -1,9 +1,10 @@
-//! The background license check: at start (once the window's first view is painted, when
-//! the window opens at start), once a day after that, and whenever "Check licenses now" is
-//! picked in the tray. One task sleeps until the next check is due (or
-//! until it is woken); nothing polls. Each check collects the dashboard (every configured
-//! instance's organizations and premium accounts), shows its worst status in the tray icon,
-//! offers the organizations with billing sync in the tray menu, and shows the reminders
+//! The background license check, run by the tray process: at start (once the window's
+//! first view is painted, when the window opens at start), once a day after that, and
+//! whenever "Check licenses now" is picked in the tray or the window changed something.
+//! One task sleeps until the next check is due (or until it is woken); nothing polls. Each
+//! check reads the settings again (the window may have changed them), collects the
+//! dashboard (every configured instance's organizations and premium accounts), hands the
+//! tray its worst status and the organizations with billing sync, and shows the reminders
 //! that are due (`companion_core::app::alerts`). Automatic renewals run first. A check also
 //! runs an hour before each run of the server's license job, to warn of what it will
 //! disable (`companion_core::app::audit_notice`).
@@ -12,117 +13,125 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use companion_core::app::alerts::{self, LicenseDates, Notice, SentAlerts};
 use companion_core::app::audit_notice;
 use companion_core::app::dashboard::{BillingSync, Row, RowKind, Unasked};
-use companion_core::app::{locale, Status};
-use tauri::{AppHandle, Manager, Runtime};
+use companion_core::app::{locale, Settings, Status};
 use tokio::sync::Notify;
 
-use crate::commands::dashboard;
 use crate::state::AppState;
-use crate::tray::{self, TrayOrg};
-use crate::{notify, renewals};
+use crate::tray_menu::TrayOrg;
+use crate::{dashboard, notify, renewals};
 
-/// Wakes the check task early.
-struct Reminders {
-    wake: Arc<Notify>,
+/// Runs the checks and wakes them early.
+pub struct Checker {
+    wake: Notify,
     /// A check asked for from the tray shows a summary even when nothing is due.
     manual: AtomicBool,
-    /// The first check waits for the window's first view ([`page_painted`]).
+    /// The first check waits for the window's first view ([`Checker::page_painted`]).
     after_first_page: AtomicBool,
+}
+
+/// What a check found, for the tray.
+pub struct Checked {
+    /// The settings the check ran on.
+    pub settings: Settings,
+    pub worst: Status,
+    /// Each instance's organizations with billing sync.
+    pub orgs: Vec<(String, Vec<TrayOrg>)>,
 }
 
 /// How long the first check waits for the window's first view at most.
 const FIRST_PAGE_PATIENCE: Duration = Duration::from_secs(60);
 
-/// Starts the check task. Its first check runs at once, or with `after_first_page` once the
-/// window's first view (which asks every server itself) is painted: a large fleet is then
-/// not asked twice at the same time while the window fills.
-pub fn start<R: Runtime>(app: &AppHandle<R>, after_first_page: bool) {
-    let wake = Arc::new(Notify::new());
-    app.manage(Reminders {
-        wake: wake.clone(),
-        manual: false.into(),
-        after_first_page: after_first_page.into(),
-    });
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        if after_first_page {
-            tokio::select! {
-                () = tokio::time::sleep(FIRST_PAGE_PATIENCE) => {}
-                () = wake.notified() => {}
+impl Checker {
+    /// Starts the check task on the current tokio runtime; `on_checked` gets what each
+    /// check found. The first check runs at once, or with `after_first_page` once the
+    /// window's first view (which asks every server itself) is painted: a large fleet is
+    /// then not asked twice at the same time while the window fills.
+    pub fn start(
+        state: Arc<AppState>,
+        after_first_page: bool,
+        on_checked: impl Fn(Checked) + Send + Sync + 'static,
+    ) -> Arc<Checker> {
+        let checker = Arc::new(Checker {
+            wake: Notify::new(),
+            manual: false.into(),
+            after_first_page: after_first_page.into(),
+        });
+        let me = checker.clone();
+        tokio::spawn(async move {
+            if after_first_page {
+                tokio::select! {
+                    () = tokio::time::sleep(FIRST_PAGE_PATIENCE) => {}
+                    () = me.wake.notified() => {}
+                }
             }
-        }
-        loop {
-            let manual = app
-                .state::<Reminders>()
-                .manual
-                .swap(false, Ordering::SeqCst);
-            let next = check(&app, manual).await;
-            let wait = (next - Utc::now()).to_std().unwrap_or_default();
-            tokio::select! {
-                () = tokio::time::sleep(wait) => {}
-                () = wake.notified() => {}
+            loop {
+                let manual = me.manual.swap(false, Ordering::SeqCst);
+                let (next, checked) = check(&state, manual).await;
+                on_checked(checked);
+                let wait = (next - Utc::now()).to_std().unwrap_or_default();
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = me.wake.notified() => {}
+                }
             }
-        }
-    });
-}
+        });
+        checker
+    }
 
-/// The window's first view is painted: the first check, when it waits for it, runs now.
-pub fn page_painted<R: Runtime>(app: &AppHandle<R>) {
-    let reminders = app.state::<Reminders>();
-    if reminders.after_first_page.swap(false, Ordering::SeqCst) {
-        reminders.wake.notify_one();
+    /// The window's first view is painted: the first check, when it waits for it, runs now.
+    pub fn page_painted(&self) {
+        if self.after_first_page.swap(false, Ordering::SeqCst) {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Runs a check now (from the tray, or after the window changed something). `manual`
+    /// shows a summary notification when it is done.
+    pub fn check_now(&self, manual: bool) {
+        if manual {
+            self.manual.store(true, Ordering::SeqCst);
+        }
+        self.after_first_page.store(false, Ordering::SeqCst);
+        self.wake.notify_one();
     }
 }
 
-/// Runs a check now (from the tray, or after a sync changed the licenses). `manual` shows
-/// a summary notification when it is done.
-pub fn check_now<R: Runtime>(app: &AppHandle<R>, manual: bool) {
-    let reminders = app.state::<Reminders>();
-    if manual {
-        reminders.manual.store(true, Ordering::SeqCst);
-    }
-    reminders.wake.notify_one();
-}
-
-/// Checks every instance (the dashboard's rows), updates the tray and shows due
-/// reminders; returns when the next check is due.
-async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime<Utc> {
-    let state = app.state::<AppState>();
-    let settings = state.settings();
+/// Checks every instance (the dashboard's rows) and shows due reminders; returns when the
+/// next check is due, and what it found.
+async fn check(state: &AppState, manual: bool) -> (DateTime<Utc>, Checked) {
+    let settings = state.reload_settings();
     let language = locale::language(&settings);
     // Renewals first, so the dashboard and the reminders see what they applied.
-    renewals::run(app, &state, &language).await;
-    let dashboard = dashboard::collect(&state, |_| {}).await;
+    renewals::run(state, &language).await;
+    let dashboard = dashboard::collect(state, |_| {}).await;
     let now = dashboard.checked_at;
-    tray::set_orgs(
-        app,
-        settings
+    let checked = Checked {
+        orgs: settings
             .instances
             .iter()
-            .map(|i| (i.id.clone(), tray_orgs(&dashboard.rows, &i.id))),
-    );
-    tray::show_status(app, dashboard.worst);
+            .map(|i| (i.id.clone(), tray_orgs(&dashboard.rows, &i.id)))
+            .collect(),
+        worst: dashboard.worst,
+        settings,
+    };
 
     let licenses: Vec<LicenseDates> = dashboard.rows.iter().filter_map(license_dates).collect();
     let mut sent = SentAlerts::load(&state.folders.config);
     let due = alerts::due(&licenses, now, &mut sent);
     for alert in &due {
-        notify::show(app, &alert.notice(&language));
+        notify::show(&alert.notice(&language));
     }
     if manual && due.is_empty() {
-        notify::show(
-            app,
-            &summary(
-                licenses.len(),
-                dashboard.unasked(),
-                dashboard.worst,
-                &language,
-            ),
-        );
+        notify::show(&summary(
+            licenses.len(),
+            dashboard.unasked(),
+            dashboard.worst,
+            &language,
+        ));
     }
     // Before each run of the server's license job: what it will disable, once per run.
     for row in &dashboard.rows {
@@ -130,7 +139,7 @@ async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime
             (audit_notice::warning(row, &language), &row.next_check)
         {
             if sent.warn_once(key, check.at, now) {
-                notify::show(app, &notice);
+                notify::show(&notice);
             }
         }
     }
@@ -139,8 +148,9 @@ async fn check<R: Runtime>(app: &AppHandle<R>, manual: bool) -> chrono::DateTime
         tracing::warn!(%error, "could not remember the reminders shown");
     }
     let daily = sent.next_check(now);
-    audit_notice::check_before_next_run(&dashboard.rows, now)
-        .map_or(daily, |before| before.min(daily))
+    let next = audit_notice::check_before_next_run(&dashboard.rows, now)
+        .map_or(daily, |before| before.min(daily));
+    (next, checked)
 }
 
 /// The organizations of an instance that have a billing sync connection.

@@ -3,18 +3,16 @@
 //! which sends only what passes the review without a person) and every renewal or stop
 //! raises a notification.
 
-use chrono::Utc;
 use companion_core::app::{renewal_notice, Instance, RenewalSwitch};
 use companion_core::bitwarden::{Archive, Session};
 use companion_core::renewal::{Renewal, RenewalResult, Renewer};
-use tauri::{AppHandle, Runtime};
 
-use crate::commands::license::installation_of;
+use crate::installation::installation_of;
 use crate::notify;
 use crate::state::AppState;
 
 /// Renews what is switched on; true when something was applied.
-pub async fn run<R: Runtime>(app: &AppHandle<R>, state: &AppState, language: &str) -> bool {
+pub async fn run(state: &AppState, language: &str) -> bool {
     let settings = state.settings();
     let wanted: Vec<&Instance> = settings
         .instances
@@ -28,7 +26,7 @@ pub async fn run<R: Runtime>(app: &AppHandle<R>, state: &AppState, language: &st
         Ok(cloud) => cloud,
         Err(error) => {
             tracing::warn!(code = %error.problem().code, "automatic renewal: no cloud session");
-            notify::show(app, &renewal_notice::cloud_signed_out(language));
+            notify::show(&renewal_notice::cloud_signed_out(language));
             return false;
         }
     };
@@ -46,7 +44,7 @@ pub async fn run<R: Runtime>(app: &AppHandle<R>, state: &AppState, language: &st
             applied |= matches!(renewal.result, RenewalResult::Renewed { .. });
             tracing::info!(instance = %instance.name, name = %renewal.name, "automatic renewal checked");
             if let Some(notice) = renewal_notice::notice(&renewal, &instance.name, language) {
-                notify::show(app, &notice);
+                notify::show(&notice);
             }
         }
     }
@@ -75,7 +73,6 @@ async fn renew_instance(
         trust,
         installation,
         bwdata: instance.installation.as_ref().and_then(|p| p.bwdata()),
-        now: Utc::now(),
         dry_run: false,
     };
     let mut renewals = Vec::new();

@@ -1,5 +1,6 @@
-//! What the running app holds: its folders, the keychain, the settings, and the network
-//! options. Commands receive it as `State<AppState>`.
+//! What a running desktop process holds: its folders, the keychain, the settings, and the
+//! network options. The window's commands receive it as `State<AppState>`; the tray
+//! process keeps its own.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,7 +18,7 @@ use companion_core::bitwarden::{
 };
 use companion_core::error::{Explain, Problem};
 use companion_core::license::TrustSet;
-use companion_core::secrets::{OsKeychain, SecretStore};
+use companion_core::secrets::OsKeychain;
 
 use crate::error::CommandError;
 
@@ -34,14 +35,14 @@ pub const ENV_TRUST_CERT: &str = "LICENSE_COMPANION_TRUST_CERT";
 
 pub struct AppState {
     pub folders: Folders,
-    pub keychain: Arc<dyn SecretStore>,
+    pub keychain: Arc<OsKeychain>,
     pub cloud_urls: CloudUrls,
     pub demo: bool,
     /// The extra licensing certificate of [`ENV_TRUST_CERT`].
     pub trust_cert: Option<PathBuf>,
     /// Why the settings file could not be read at start (the app then runs on defaults and
     /// the next save keeps the unreadable file as `settings.json.bak`).
-    pub startup_problem: Option<Problem>,
+    settings_problem: Option<Problem>,
     /// Each instance's rows from its last successful dashboard check (this run only).
     pub last_known: Mutex<LastKnown>,
     /// The last connection test of each instance, by id (this run only).
@@ -80,9 +81,6 @@ impl AppState {
         } else {
             OsKeychain::default()
         };
-        // A keychain that cannot be reached is said at start, not at the first lost secret.
-        let startup_problem =
-            startup_problem.or_else(|| keychain.check().err().map(|e| e.problem()));
         Ok(AppState {
             folders,
             keychain: Arc::new(keychain),
@@ -92,7 +90,7 @@ impl AppState {
             },
             demo,
             trust_cert: env(ENV_TRUST_CERT).map(PathBuf::from),
-            startup_problem,
+            settings_problem: startup_problem,
             last_known: Mutex::default(),
             connections: Mutex::default(),
             settings: Mutex::new(settings),
@@ -100,9 +98,33 @@ impl AppState {
         })
     }
 
+    /// What the person should know at start: the settings file could not be read, or the
+    /// keychain cannot be reached (said now, not at the first lost secret). Asks the
+    /// keychain, so the window calls it once its first view is painted.
+    pub fn startup_problem(&self) -> Option<Problem> {
+        self.settings_problem
+            .clone()
+            .or_else(|| self.keychain.check().err().map(|e| e.problem()))
+    }
+
     /// A copy of the current settings.
     pub fn settings(&self) -> Settings {
         self.settings.lock().expect("settings lock").clone()
+    }
+
+    /// Reads the settings file again, for a process that did not write it (the tray, after
+    /// the window saved a change). An unreadable file keeps the settings as they were.
+    pub fn reload_settings(&self) -> Settings {
+        let mut guard = self.settings.lock().expect("settings lock");
+        match Settings::load(&self.folders.config) {
+            Ok(settings) if settings != *guard => {
+                *guard = settings;
+                self.clients.lock().expect("clients lock").clear();
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(code = %error.problem().code, "settings not read again"),
+        }
+        guard.clone()
     }
 
     /// Changes the settings and saves them; nothing changes when `change` or the save fails.

@@ -23,7 +23,8 @@ step() { # LABEL COMMAND...: runs it, its output in target/dist/LABEL.log, and s
 echo "Building release bundles in target/dist/"
 # custom-protocol is what a release of a Tauri app is built with: the window loads the
 # compiled-in pages, never a development server.
-step release-build cargo build --release --locked -p license-companion -p bwlicense --features tauri/custom-protocol
+step release-build cargo build --release --locked -p license-companion -p license-companion-window -p bwlicense \
+  --features tauri/custom-protocol
 step static-build cargo build --release --locked -p bwlicense --target x86_64-unknown-linux-musl
 cp target/x86_64-unknown-linux-musl/release/bwlicense "target/dist/bwlicense-$version-x86_64-linux-static"
 step packages scripts/dist/packages.sh
@@ -32,7 +33,8 @@ echo
 echo "| file | size |"
 echo "|---|---|"
 for file in "target/dist/license-companion_${version}_amd64.deb" "target/dist/license-companion-$version-1.x86_64.rpm" \
-  "target/dist/bwlicense-$version-x86_64-linux-static" target/release/license-companion target/release/bwlicense; do
+  "target/dist/bwlicense-$version-x86_64-linux-static" target/release/license-companion \
+  target/release/license-companion-window target/release/bwlicense; do
   printf '| %s | %s |\n' "$file" "$(numfmt --to=iec-i --suffix=B --format=%.1f "$(stat -c %s "$file")")"
 done
 echo

@@ -23,7 +23,7 @@ cp "$deb" "$root/tmp/"
 apt_in_root --no-install-recommends "/tmp/$(basename "$deb")" >"$out/apt.log" 2>&1 ||
   { tail -20 "$out/apt.log" >&2; fail "apt-get install of $deb (log: $out/apt.log)"; }
 echo "ok   apt-get install ./$(basename "$deb") into a clean Debian 12 root ($((SECONDS - start)) s)"
-for file in /usr/bin/license-companion /usr/bin/bwlicense /usr/share/applications/license-companion.desktop \
+for file in /usr/bin/license-companion /usr/bin/license-companion-window /usr/bin/bwlicense /usr/share/applications/license-companion.desktop \
   /usr/share/icons/hicolor/256x256/apps/license-companion.png; do
   [[ -f $root$file ]] || fail "the package did not install $file"
 done

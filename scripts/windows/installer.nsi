@@ -1,4 +1,5 @@
-; License Companion for Windows: the app, bwlicense.exe and WebView2Loader.dll, installed
+; License Companion for Windows: the tray program (what the shortcut starts), the window
+; program it starts on demand, bwlicense.exe and WebView2Loader.dll, installed
 ; per machine under Program Files, with a Start menu shortcut and an uninstaller.
 ; Built by scripts/windows/installer.sh with Debian's makensis (Tauri's bundler would fetch
 ; its NSIS plugin from GitHub at bundle time).
@@ -21,6 +22,7 @@ Section "Install"
   SetRegView 64
   SetOutPath "$INSTDIR"
   File "${SOURCE}\license-companion.exe"
+  File "${SOURCE}\license-companion-window.exe"
   File "${SOURCE}\bwlicense.exe"
   File "${SOURCE}\WebView2Loader.dll"
   WriteUninstaller "$INSTDIR\uninstall.exe"
@@ -35,6 +37,7 @@ Section "Uninstall"
   SetShellVarContext all
   SetRegView 64
   Delete "$INSTDIR\license-companion.exe"
+  Delete "$INSTDIR\license-companion-window.exe"
   Delete "$INSTDIR\bwlicense.exe"
   Delete "$INSTDIR\WebView2Loader.dll"
   Delete "$INSTDIR\uninstall.exe"

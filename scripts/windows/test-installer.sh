@@ -11,7 +11,7 @@ fail() { echo "FAIL $*" >&2; exit 1; }
 
 "$WINE" "$repo/target/windows/license-companion-setup.exe" /S
 /usr/lib/wine/wineserver -w
-for file in license-companion.exe bwlicense.exe WebView2Loader.dll uninstall.exe; do
+for file in license-companion.exe license-companion-window.exe bwlicense.exe WebView2Loader.dll uninstall.exe; do
   [[ -f $dir/$file ]] || fail "installer did not install $file"
 done
 [[ -f "$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/License Companion.lnk" ]] ||

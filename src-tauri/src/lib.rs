@@ -1,21 +1,18 @@
-//! The desktop shell: window, tray and commands. Every command is a thin call into
-//! `companion_core`; nothing here knows about licenses or HTTP.
+//! The window process: the window and its commands, each a thin call into
+//! `companion_desktop` and `companion_core`; nothing here knows about licenses or HTTP.
+//! The tray, checks and reminders live in the tray process (`tray/`), which starts this
+//! one when the person opens the window; this process ends when its window closes.
 
 mod commands;
-mod error;
-mod notify;
+mod link;
 mod opened;
 mod picker;
-mod reminders;
-mod renewals;
-mod state;
-mod tray;
 mod window;
-mod words;
 
-use tauri::{Manager, RunEvent};
+use companion_desktop::{error, state, words};
+use tauri::Manager;
 
-/// Builds and runs the app until the user quits from the tray.
+/// Builds and runs the window until it is closed (or the person quits from the tray).
 pub fn run() {
     // Logs go to stderr, filtered by RUST_LOG (default: warnings). No secret is ever logged:
     // secrets travel as `SecretString`, whose Debug prints nothing.
@@ -26,24 +23,15 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
-    // Registered first so a second launch is stopped before it builds anything.
-    let builder =
-        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            window::show_main(app);
-        }));
+    let builder = tauri::Builder::default();
     // The license chooser: GTK's own on Linux, the dialog plugin elsewhere (see picker.rs).
     #[cfg(not(target_os = "linux"))]
     let builder = builder.plugin(tauri_plugin_dialog::init());
     builder
         .on_window_event(opened::on_window_event)
-        .plugin(tauri_plugin_notification::init())
-        .plugin(
-            tauri_plugin_autostart::Builder::new()
-                .arg(commands::autostart::HIDDEN_ARG)
-                .build(),
-        )
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::app::startup_problem,
             commands::app::settings_get,
             commands::app::settings_set_language,
             commands::dashboard::dashboard_load,
@@ -84,31 +72,24 @@ pub fn run() {
         ])
         .setup(|app| {
             let state = state::AppState::load().map_err(|e| e.problem().message.clone())?;
+            let link = match tauri::async_runtime::block_on(link::join(&state)) {
+                link::Joined::Window(link, from_tray) => {
+                    link::listen(app.handle(), from_tray);
+                    link
+                }
+                link::Joined::AlreadyOpen => std::process::exit(0),
+                link::Joined::Alone => link::TrayLink::alone(),
+            };
+            app.manage(link);
             app.manage(opened::OpenedLicenses::new(
                 state.folders.data.join("opened"),
             ));
             app.manage(commands::license::PendingUploads::default());
             app.manage(state);
             app.manage(commands::signin::PendingSignIns::default());
-            tray::build(app.handle())?;
-            // Started at login: stay in the tray until the person opens the window.
-            let hidden = std::env::args().any(|arg| arg == commands::autostart::HIDDEN_ARG);
-            reminders::start(app.handle(), !hidden);
-            if !hidden {
-                window::show_main(app.handle());
-            }
+            window::show_main(app.handle());
             Ok(())
         })
-        .build(tauri::generate_context!())
-        .expect("License Companion could not start")
-        .run(|_app, event| {
-            // Closing the window destroys it (freeing the web process) but keeps the tray
-            // running; only "Quit" (an explicit exit code) ends the app.
-            if let RunEvent::ExitRequested {
-                code: None, api, ..
-            } = event
-            {
-                api.prevent_exit();
-            }
-        });
+        .run(tauri::generate_context!())
+        .expect("License Companion could not start");
 }

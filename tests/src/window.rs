@@ -75,7 +75,7 @@ impl Launch {
         ];
         env.extend(self.env.iter().map(|(k, v)| (k.as_str(), v.as_os_str())));
         let driver = Driver::start_with_env(4444, &env, Some(&log)).expect("tauri-driver");
-        let app = paths::built_binary("license-companion");
+        let app = paths::built_binary("license-companion-window");
         let mut builder = ClientBuilder::rustls().expect("TLS roots for the WebDriver client");
         builder.capabilities(Driver::capabilities(&app, &[]));
         let url = format!("http://127.0.0.1:{}", driver.port);

@@ -66,9 +66,42 @@ fn command_line_tool_links_no_gui_crates() {
 }
 
 #[test]
-fn desktop_shell_is_the_one_that_links_tauri() {
-    let deps = normal_dependencies("license-companion");
+fn the_window_process_is_the_one_that_links_tauri() {
+    let deps = normal_dependencies("license-companion-window");
     assert!(deps.iter().any(|name| name == "tauri"), "{deps:?}");
+}
+
+#[test]
+fn the_tray_process_and_what_it_shares_with_the_window_link_no_gui_toolkit() {
+    assert_headless("companion-desktop");
+    assert_headless("license-companion");
+}
+
+/// What the dynamic loader maps into a program (`ldd`), by library name.
+#[cfg(target_os = "linux")]
+fn loaded_libraries(program: &Path) -> Vec<String> {
+    let output = Command::new("ldd").arg(program).output().expect("run ldd");
+    assert!(output.status.success(), "ldd {}", program.display());
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_tray_program_loads_no_web_view_and_no_gtk_and_the_window_program_does() {
+    let tray = loaded_libraries(&paths::built_binary("license-companion"));
+    let heavy = |name: &&String| {
+        name.contains("webkit") || name.contains("gtk") || name.contains("javascriptcore")
+    };
+    let found: Vec<_> = tray.iter().filter(heavy).collect();
+    assert!(found.is_empty(), "the tray loads {found:?}");
+    let window = loaded_libraries(&paths::built_binary("license-companion-window"));
+    assert!(
+        window.iter().any(|name| name.contains("webkit2gtk")),
+        "{window:?}"
+    );
 }
 
 /// The features `package` turns on in companion-core in a build of it (no dev-dependencies).
@@ -90,7 +123,7 @@ fn core_features_in(package: &str) -> String {
 
 #[test]
 fn release_builds_of_the_app_and_cli_cannot_sign_licenses() {
-    for package in ["license-companion", "bwlicense"] {
+    for package in ["license-companion", "license-companion-window", "bwlicense"] {
         let core = core_features_in(package);
         assert!(
             !core.contains("test-support"),

@@ -45,9 +45,10 @@ fn busctl(args: &[&str]) -> Option<Value> {
     serde_json::from_slice(&out.stdout).ok()
 }
 
-/// The (bus name, object path) of the app's dbusmenu: libayatana exports it under
-/// /org/ayatana/NotificationItem/…/Menu on one of the process's connections.
-fn menu_of(pid: u32) -> Option<(String, String)> {
+/// The app's StatusNotifierItem on one of the process's bus connections: (bus name, item
+/// path, menu path), the menu path being what the item's `Menu` property says, as a tray
+/// host reads it.
+fn item_of(pid: u32) -> Option<(String, String, String)> {
     let names = busctl(&["list"])?;
     for entry in names.as_array()? {
         let name = entry["name"].as_str().unwrap_or_default();
@@ -58,9 +59,17 @@ fn menu_of(pid: u32) -> Option<(String, String)> {
             .args(["--user", "--timeout=2", "tree", "--list", name])
             .output()
             .ok()?;
-        let tree = String::from_utf8_lossy(&out.stdout);
-        if let Some(path) = tree.lines().find(|l| l.trim().ends_with("/Menu")) {
-            return Some((name.to_owned(), path.trim().to_owned()));
+        for path in String::from_utf8_lossy(&out.stdout).lines().map(str::trim) {
+            let menu = busctl(&[
+                "get-property",
+                name,
+                path,
+                "org.kde.StatusNotifierItem",
+                "Menu",
+            ]);
+            if let Some(menu) = menu.as_ref().and_then(|m| m["data"].as_str()) {
+                return Some((name.to_owned(), path.to_owned(), menu.to_owned()));
+            }
         }
     }
     None
@@ -87,7 +96,7 @@ fn item_id(layout: &Value, label: &str) -> Option<i64> {
 async fn wait_for_item(pid: u32, label: &str) -> (String, String, i64) {
     let deadline = Instant::now() + PATIENCE;
     loop {
-        if let Some((name, path)) = menu_of(pid) {
+        if let Some((name, _, path)) = item_of(pid) {
             let layout = busctl(&[
                 "call",
                 &name,
@@ -221,9 +230,10 @@ async fn the_tray_item_is_called_license_companion() {
         .spawn()
         .expect("the app starts"));
 
-    // The StatusNotifierItem is the menu's parent object; tray hosts list it by its Title.
-    let (name, menu, _) = wait_for_item(app.0.id(), "Open License Companion").await;
-    let item = menu.trim_end_matches("/Menu");
+    // Tray hosts list the StatusNotifierItem by its Title.
+    wait_for_item(app.0.id(), "Open License Companion").await;
+    let (name, item, _) = item_of(app.0.id()).unwrap();
+    let item = item.as_str();
     let title = busctl(&[
         "get-property",
         &name,
@@ -233,4 +243,160 @@ async fn the_tray_item_is_called_license_companion() {
     ])
     .unwrap_or_else(|| panic!("no Title on {name} {item}; see {}", log.display()));
     assert_eq!(title["data"], "License Companion", "{title}");
+}
+
+/// The programs running as children of `pid` (`/proc/PID/task/*/children`), by name.
+fn children(pid: u32) -> Vec<(u32, String)> {
+    let mut found = Vec::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return found;
+    };
+    for task in tasks.flatten() {
+        let list = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        for child in list
+            .split_whitespace()
+            .filter_map(|c| c.parse::<u32>().ok())
+        {
+            let name = std::fs::read_to_string(format!("/proc/{child}/comm")).unwrap_or_default();
+            found.push((child, name.trim().to_owned()));
+        }
+    }
+    found
+}
+
+/// The window process the tray started, once it runs.
+async fn window_child(tray: u32) -> u32 {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        // `comm` keeps 15 bytes: "license-compani".
+        if let Some((pid, _)) = children(tray).into_iter().find(|(pid, _)| {
+            std::fs::read_link(format!("/proc/{pid}/exe"))
+                .is_ok_and(|exe| exe.ends_with("license-companion-window"))
+        }) {
+            return pid;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the tray started no window process"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until `log` holds `line` `count` times.
+async fn wait_for_lines(log: &std::path::Path, line: &str, count: usize) {
+    let deadline = Instant::now() + PATIENCE;
+    while std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .matches(line)
+        .count()
+        < count
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{line:?} not {count} times in {}",
+            log.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, a session bus and a keychain: run `make test`"]
+async fn the_window_is_a_process_of_its_own_that_can_die_and_come_back_and_quit_ends_both() {
+    let home = tempfile::tempdir().unwrap();
+    let log = paths::output_dir().join("e2e-tray-processes.log");
+    let output = std::fs::File::create(&log).unwrap();
+    let app = App(Command::new(paths::built_binary("license-companion"))
+        .process_group(0)
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::from(output.try_clone().unwrap()))
+        .stderr(Stdio::from(output))
+        .spawn()
+        .expect("the app starts"));
+    let tray = app.0.id();
+
+    // A plain start opens the window, in a process of its own.
+    let first = window_child(tray).await;
+    wait_for_lines(&log, "page ready", 1).await;
+
+    // The window process dies mid-way: the tray lives on and opens a new one on "Open".
+    Command::new("kill")
+        .args(["-KILL", &first.to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + PATIENCE;
+    while children(tray).iter().any(|(pid, _)| *pid == first) {
+        assert!(
+            Instant::now() < deadline,
+            "the killed window was never reaped"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        std::fs::metadata(format!("/proc/{tray}")).is_ok(),
+        "the tray died with its window; see {}",
+        log.display()
+    );
+    let (name, path, open) = wait_for_item(tray, "Open License Companion").await;
+    click(&name, &path, open);
+    let second = window_child(tray).await;
+    assert_ne!(second, first);
+    wait_for_lines(&log, "page ready", 2).await;
+
+    // A second launch of the app hands over to this one and ends.
+    let status = Command::new(paths::built_binary("license-companion"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "the second launch said {status}");
+    assert_eq!(
+        window_child(tray).await,
+        second,
+        "a second window was started"
+    );
+
+    // "Quit" ends the window and the tray.
+    let (name, path, quit) = wait_for_item(tray, "Quit").await;
+    click(&name, &path, quit);
+    let mut app = app;
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = app.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "Quit did not end the tray");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "the tray ended with {status}");
+    assert!(
+        std::fs::metadata(format!("/proc/{second}")).is_err()
+            || std::fs::read_to_string(format!("/proc/{second}/stat"))
+                .is_ok_and(|s| s.contains(") Z")),
+        "the window outlived Quit"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, a session bus and a keychain: run `make test`"]
+async fn a_start_at_login_starts_the_tray_alone() {
+    let home = tempfile::tempdir().unwrap();
+    let log = paths::output_dir().join("e2e-tray-hidden.log");
+    let output = std::fs::File::create(&log).unwrap();
+    let app = App(Command::new(paths::built_binary("license-companion"))
+        .arg("--hidden")
+        .process_group(0)
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .stdout(Stdio::from(output.try_clone().unwrap()))
+        .stderr(Stdio::from(output))
+        .spawn()
+        .expect("the app starts"));
+    wait_for_item(app.0.id(), "Open License Companion").await;
+    // Time for a window to show up, were one started.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(children(app.0.id()), [], "see {}", log.display());
 }

@@ -43,7 +43,6 @@ pub struct Renewer<'a> {
     pub installation: Option<ExpectedInstallation>,
     /// The server's bwdata folder, for the license files it keeps.
     pub bwdata: Option<PathBuf>,
-    pub now: DateTime<Utc>,
     /// Judge and report, send nothing.
     pub dry_run: bool,
 }
@@ -219,7 +218,7 @@ impl Renewer<'_> {
         if let Some(name) = &now_on_server.name {
             renewal.name.clone_from(name);
         }
-        let options = InspectOptions::new(self.now, self.trust.clone());
+        let options = InspectOptions::new(Utc::now(), self.trust.clone());
         if let Some(path) =
             unanswered::pending(self.archive, server, owner, Some(&now_on_server), &options)
         {
@@ -234,17 +233,22 @@ impl Renewer<'_> {
         let downloaded = download_organization_license(self.cloud, cloud_org, installation.id)
             .await
             .map_err(|e| cloud_stop(e, Some(cloud_org)))?;
+        // A license is judged once it has arrived: one issued a moment after the renewal
+        // began is valid by then (the server allows no clock skew).
+        let judged_at = Utc::now();
         let plan = self
             .plan(
                 UploadTarget::Organization(org),
                 ORGANIZATION_LICENSE_FILE,
                 Some(installation),
                 downloaded,
+                judged_at,
             )
             .await?;
         let in_force = in_force_terms(&plan, &options);
         let new = Terms::of(&plan.inspection);
-        let verdict = freshness::of_organization(&now_on_server, in_force.as_ref(), &new, self.now);
+        let verdict =
+            freshness::of_organization(&now_on_server, in_force.as_ref(), &new, judged_at);
         self.apply(plan, verdict).await
     }
 
@@ -252,7 +256,7 @@ impl Renewer<'_> {
         let server = &self.server.endpoints().server;
         let account = profile(self.server).await?;
         renewal.name.clone_from(&account.email);
-        let options = InspectOptions::new(self.now, self.trust.clone());
+        let options = InspectOptions::new(Utc::now(), self.trust.clone());
         let owner = LicenseOwner::Premium(account.id);
         if let Some(path) = unanswered::pending(self.archive, server, owner, None, &options) {
             return Err(Stop::Unanswered { path });
@@ -260,17 +264,19 @@ impl Renewer<'_> {
         let downloaded = download_premium_license(self.cloud)
             .await
             .map_err(|e| cloud_stop(e, None))?;
+        let judged_at = Utc::now();
         let plan = self
             .plan(
                 UploadTarget::Premium,
                 PREMIUM_LICENSE_FILE,
                 None,
                 downloaded,
+                judged_at,
             )
             .await?;
         let in_force = in_force_terms(&plan, &options);
         let new = Terms::of(&plan.inspection);
-        let verdict = freshness::of_premium(account.premium, in_force.as_ref(), &new, self.now);
+        let verdict = freshness::of_premium(account.premium, in_force.as_ref(), &new, judged_at);
         self.apply(plan, verdict).await
     }
 
@@ -280,6 +286,7 @@ impl Renewer<'_> {
         file_name: &str,
         installation: Option<ExpectedInstallation>,
         downloaded: Downloaded,
+        now: DateTime<Utc>,
     ) -> Result<UploadPlan, Stop> {
         let request = UploadRequest {
             target,
@@ -287,7 +294,7 @@ impl Renewer<'_> {
             trust: self.trust.clone(),
             installation,
             bwdata: self.bwdata.clone(),
-            now: self.now,
+            now,
         };
         Ok(plan_upload_bytes(self.server, self.archive, request, downloaded.bytes).await?)
     }

@@ -18,8 +18,6 @@ pub struct AppInfo {
     /// The language the system locale asks for (`en` or `zh-CN`), used until the user picks
     /// one. Read here because WebKit reports `en-US` whenever the locale is not generated.
     system_language: &'static str,
-    /// Why the settings could not be read at start, shown once as a banner.
-    startup_problem: Option<Problem>,
 }
 
 #[tauri::command]
@@ -29,8 +27,14 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         core_version: companion_core::version(),
         demo: state.demo,
         system_language: locale::system_language(|name| std::env::var(name).ok()),
-        startup_problem: state.startup_problem.clone(),
     }
+}
+
+/// Why the settings could not be read, or why the keychain cannot be reached: asked once
+/// the first view is painted (the keychain may take a moment to answer), shown as a banner.
+#[tauri::command]
+pub async fn startup_problem(state: State<'_, AppState>) -> Result<Option<Problem>, CommandError> {
+    Ok(tokio::task::block_in_place(|| state.startup_problem()))
 }
 
 /// The saved settings (they never hold a secret).
@@ -60,11 +64,9 @@ pub fn settings_set_language(
 }
 
 /// The page has painted its first view. Logged at info with the wall-clock time, which
-/// `make bench` compares with the moment it launched the app; the first background check
-/// may run now.
+/// `make bench` compares with the moment it launched the app.
 #[tauri::command]
-pub fn page_ready<R: Runtime>(app: AppHandle<R>) {
-    crate::reminders::page_painted(&app);
+pub fn page_ready() {
     let epoch_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_millis())
@@ -73,9 +75,11 @@ pub fn page_ready<R: Runtime>(app: AppHandle<R>) {
 }
 
 /// The dashboard has painted every row of a check. Logged at info like [`page_ready`], for
-/// `make bench-fleet` (the time to show a whole fleet).
+/// `make bench-fleet` (the time to show a whole fleet). The tray's first check may run now:
+/// a large fleet is not asked twice at the same time while the window fills.
 #[tauri::command]
-pub fn dashboard_painted(rows: usize, servers: usize) {
+pub fn dashboard_painted<R: Runtime>(app: AppHandle<R>, rows: usize, servers: usize) {
+    crate::link::page_painted(&app);
     let epoch_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_millis())

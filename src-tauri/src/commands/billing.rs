@@ -14,16 +14,16 @@ use companion_core::bitwarden::{
 };
 use companion_core::error::{Explain, Problem};
 use companion_core::installation::{self, Region};
-use companion_core::secrets::{mask, ExposeSecret, SecretString};
+use companion_core::secrets::{mask, ExposeSecret, SecretStore, SecretString};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri::{AppHandle, Emitter, Runtime, State};
 use uuid::Uuid;
 
 use crate::error::CommandError;
 use crate::state::AppState;
-use crate::tray::{self, TrayOrg};
 use crate::words::in_window;
-use crate::{notify, reminders};
+use companion_desktop::notify;
+use companion_desktop::tray_menu::TrayOrg;
 
 /// Event telling the page which step of getting the token is running.
 const PROGRESS_EVENT: &str = "billing-progress";
@@ -112,7 +112,7 @@ pub async fn billing_set_renewal<R: Runtime>(
     let switch = org_id.map_or(RenewalSwitch::Premium, RenewalSwitch::Organization);
     state.update_settings(|settings| settings.set_renewal(&instance_id, switch, on))?;
     if on {
-        reminders::check_now(&app, false);
+        crate::link::changed(&app);
     }
     Ok(on)
 }
@@ -135,7 +135,7 @@ pub async fn billing_save_token<R: Runtime>(
         .set(&token_account(&session.endpoints().server, org_id), &token)
         .map_err(BitwardenError::from)?;
     let row = refreshed(&state, &session, org_id, saved.connection).await?;
-    reminders::check_now(&app, false);
+    crate::link::changed(&app);
     Ok(row)
 }
 
@@ -156,15 +156,16 @@ pub async fn billing_sync_now<R: Runtime>(
             .and_then(|s| s.name)
             .unwrap_or_else(|| org_id.to_string());
         let language = locale::language(&state.settings());
-        notify::show(
-            &app,
-            &alerts::sync_failed_notice(&name, &error.problem(), &language),
-        );
+        notify::show(&alerts::sync_failed_notice(
+            &name,
+            &error.problem(),
+            &language,
+        ));
         return Err(error.into());
     }
     let connection = billing_sync_connection(&session, org_id).await?;
     let row = refreshed(&state, &session, org_id, connection).await?;
-    reminders::check_now(&app, false);
+    crate::link::changed(&app);
     Ok(row)
 }
 
@@ -405,7 +406,7 @@ pub async fn billing_fetch_token<R: Runtime>(
         .expect("a server was given, so the connection was saved");
     let organization = refreshed(&state, &server, org_id, saved.connection).await?;
     progress("done");
-    reminders::check_now(&app, false);
+    crate::link::changed(&app);
     Ok(FetchedToken {
         masked: token.masked.clone(),
         revision_date: token.revision_date,
@@ -418,85 +419,6 @@ pub async fn billing_fetch_token<R: Runtime>(
 enum Proof {
     Code(SecretString),
     Password(SecretString),
-}
-
-/// Syncs one organization, or every one with billing sync on every instance, and tells the
-/// result in a desktop notification per organization. Used by the tray, with or without a
-/// window.
-pub async fn sync_from_tray<R: Runtime>(app: &AppHandle<R>, target: Option<(String, Uuid)>) {
-    let state = app.state::<AppState>();
-    let language = locale::language(&state.settings());
-    let instances: Vec<String> = match &target {
-        Some((instance, _)) => vec![instance.clone()],
-        None => state
-            .settings()
-            .instances
-            .iter()
-            .map(|i| i.id.clone())
-            .collect(),
-    };
-    for instance in instances {
-        let session = match state.instance_session(&instance).await {
-            Ok(session) => session,
-            Err(error) => {
-                let name = state
-                    .instance(&instance)
-                    .map_or(instance.clone(), |i| i.name);
-                notify::show(
-                    app,
-                    &alerts::sync_failed_notice(&name, error.problem(), &language),
-                );
-                continue;
-            }
-        };
-        let orgs = match &target {
-            Some((_, org)) => Ok(vec![*org]),
-            None => with_connection(&session).await,
-        };
-        let orgs = match orgs {
-            Ok(orgs) => orgs,
-            Err(error) => {
-                notify::show(
-                    app,
-                    &alerts::sync_failed_notice(
-                        &session.endpoints().label(),
-                        &error.problem(),
-                        &language,
-                    ),
-                );
-                continue;
-            }
-        };
-        for org in orgs {
-            let outcome = trigger_sync(&session, org).await;
-            let sub = subscription(&session, org).await.ok();
-            let name = sub
-                .as_ref()
-                .and_then(|s| s.name.clone())
-                .unwrap_or_else(|| org.to_string());
-            let notice = match outcome {
-                Ok(()) => alerts::synced_notice(&name, sub.and_then(|s| s.expiration), &language),
-                Err(error) => alerts::sync_failed_notice(&name, &error.problem(), &language),
-            };
-            notify::show(app, &notice);
-        }
-    }
-    reminders::check_now(app, false);
-}
-
-/// The owned organizations of the session that have a billing sync connection.
-async fn with_connection(session: &Session) -> Result<Vec<Uuid>, BitwardenError> {
-    let mut orgs = Vec::new();
-    for membership in profile(session).await?.organizations {
-        if membership.is_owner()
-            && billing_sync_connection(session, membership.id)
-                .await?
-                .exists()
-        {
-            orgs.push(membership.id);
-        }
-    }
-    Ok(orgs)
 }
 
 /// A pasted token without surrounding blanks; refused when empty or broken by spaces.
@@ -585,5 +507,5 @@ fn offer_in_tray<R: Runtime>(
             name: o.name.clone(),
         })
         .collect();
-    tray::set_orgs(app, [(instance_id.to_owned(), orgs)]);
+    crate::link::offer(app, instance_id, orgs);
 }

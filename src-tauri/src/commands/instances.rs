@@ -107,7 +107,7 @@ pub fn instance_save(
             .expect("last known lock")
             .forget(&instance.id);
     }
-    crate::reminders::check_now(&app, false);
+    crate::link::changed(&app);
     overview(&state)
 }
 
@@ -129,7 +129,7 @@ pub fn instance_remove(
         settings.remove(&instance_id);
         Ok(())
     })?;
-    crate::reminders::check_now(&app, false);
+    crate::link::changed(&app);
     overview(&state)
 }
 

@@ -18,10 +18,8 @@ use companion_core::bitwarden::{
 };
 use companion_core::error::{Explain, Problem};
 use companion_core::files;
-use companion_core::installation;
 use companion_core::license::{
-    inspect, parse, ExpectedInstallation, InspectOptions, Inspection, License, LicenseKind,
-    PlanType,
+    inspect, parse, InspectOptions, Inspection, License, LicenseKind, PlanType,
 };
 use futures_util::future::join_all;
 use serde::{Deserialize, Serialize};
@@ -32,6 +30,7 @@ use crate::error::CommandError;
 use crate::opened::OpenedLicenses;
 use crate::picker::pick_license_file;
 use crate::state::AppState;
+use companion_desktop::installation::installation_of;
 
 /// Sent while an organization is being created: `{ step }` = `checking`, `sending`.
 pub const CREATE_PROGRESS_EVENT: &str = "license-create-progress";
@@ -380,7 +379,7 @@ pub async fn license_send_upload(
     )
     .await?;
     // New dates and seats: the tray icon and the reminders follow.
-    crate::reminders::check_now(&app, false);
+    crate::link::changed(&app);
     Ok(outcome)
 }
 
@@ -528,7 +527,7 @@ pub async fn license_create_organization(
     let draft = prepare_organization(&session, request).await?;
     progress("sending");
     let created = create_organization(&session, &archive(&state), &draft).await?;
-    crate::reminders::check_now(&app, false);
+    crate::link::changed(&app);
     Ok(created)
 }
 
@@ -563,42 +562,6 @@ async fn report(
         installation_problem,
         inspection,
     })
-}
-
-/// The instance's installation ID, read from where its settings say (over SSH too, so in
-/// a blocking task), or why it could not be read.
-pub(crate) async fn installation_of(
-    instance: &Instance,
-) -> (Option<ExpectedInstallation>, Option<Problem>) {
-    let Some(place) = instance.installation.clone() else {
-        return (None, None);
-    };
-    let read = tauri::async_runtime::spawn_blocking(move || {
-        let source = place.source()?;
-        installation::read(&source)
-    })
-    .await;
-    match read {
-        Ok(Ok(found)) => match found.installation_id {
-            Some(id) => (
-                Some(ExpectedInstallation {
-                    id,
-                    origin: found.env_file,
-                }),
-                None,
-            ),
-            None => (
-                None,
-                Some(Problem {
-                    code: "installation_id_missing".into(),
-                    message: format!("{} has no usable installation ID.", found.source),
-                    advice: "Open Instances to see what the installation's env file says.".into(),
-                }),
-            ),
-        },
-        Ok(Err(e)) => (None, Some(e.problem())),
-        Err(_) => (None, Some(CommandError::interrupted().problem().clone())),
-    }
 }
 
 /// The instance's bwdata folder, where the server keeps the license being replaced.

@@ -199,7 +199,7 @@ pub fn sign_out(
         None => Endpoints::cloud(state.settings().cloud_region, &state.cloud_urls)?,
     };
     let forgotten = state.sessions().forget(&endpoints.server)?;
-    crate::reminders::check_now(&app, false);
+    crate::link::changed(&app);
     Ok(forgotten)
 }
 
@@ -233,7 +233,7 @@ async fn advance(
             session.set_account(&me.email, me.id);
             state.sessions().save(&mut session)?;
             // The tray's menu and icon now have something new to show.
-            crate::reminders::check_now(app, false);
+            crate::link::changed(app);
             Ok(SignInStep {
                 state: "done",
                 login_id: None,

@@ -1,0 +1,38 @@
+//! `license-companion`: the tray process, what the menu entry and the login entry start.
+//! It never loads a web view; the window is the `license-companion-window` process, which
+//! it starts when the person opens it.
+
+mod app;
+mod icon;
+mod view;
+mod window_process;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // Logs go to stderr, filtered by RUST_LOG (default: warnings). No secret is ever logged.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let options = app::Options::from_args(std::env::args().skip(1));
+    // One thread does: the tray mostly sleeps, and its network work is waiting.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("an async runtime");
+    #[cfg(target_os = "linux")]
+    {
+        runtime.block_on(app::run(options, view::Starter))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        view::run_event_loop(move |starter| {
+            let code = runtime.block_on(app::run(options, starter));
+            u8::from(code != ExitCode::SUCCESS)
+        })
+    }
+}
