@@ -20,9 +20,6 @@ use crate::error::Explain;
 /// (`installation::ssh`).
 pub const DEFAULT_LIMIT: usize = 256;
 
-/// Open files a fleet may need: a socket per server in flight, plus the app's own.
-const OPEN_FILES: u64 = 4096;
-
 /// How long one server may take, all its requests together (a request is retried, so a
 /// hanging server would otherwise take several request timeouts).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -111,12 +108,13 @@ where
         .buffer_unordered(options.limit.max(1))
 }
 
-/// Raises the soft open-file limit towards [`OPEN_FILES`] (macOS starts programs with 256,
-/// Linux with 1024), within the hard limit. Where the hard limit is lower, it stays, and
-/// servers beyond it get a connection error on their own rows.
+/// Raises the soft open-file limit to what a fleet may need, a socket per server in flight
+/// plus the app's own files (macOS starts programs with 256, Linux with 1024), within the
+/// hard limit. Where the hard limit is lower, it stays, and servers beyond it get a
+/// connection error on their own rows.
 fn allow_open_files() {
     #[cfg(unix)]
-    if let Err(error) = rlimit::increase_nofile_limit(OPEN_FILES) {
+    if let Err(error) = rlimit::increase_nofile_limit(4096) {
         tracing::debug!(%error, "the open-file limit stays as it is");
     }
 }

@@ -274,8 +274,12 @@ mod transport {
         path: PathBuf,
     }
 
-    /// `None` when another process already made the pipe.
+    /// `None` when another process already made the pipe: it answers a connection, or
+    /// (between two launches at the same moment) it made the pipe's first instance.
     pub async fn bind(path: &Path) -> io::Result<Option<Listener>> {
+        if connect(path).await.is_ok() {
+            return Ok(None);
+        }
         match server(path, true) {
             Ok(next) => Ok(Some(Listener {
                 next,

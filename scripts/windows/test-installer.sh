@@ -22,6 +22,25 @@ echo "ok   installed: $(ls "$dir" | tr '\n' ' ')"
 # for this run, and away again before uninstalling.
 cp "$repo/target/x86_64-pc-windows-gnu/debug/bcryptprimitives.dll" "$dir/"
 version=$("$WINE" "$dir/bwlicense.exe" --version | tr -d '\r')
+
+# The installed tray program: it holds its named pipe, so a login start and a plain launch
+# made while it runs hand over to it and end; the plain one has it start the window program
+# (which stops at once here: no WebView2 under Wine).
+log=$repo/target/windows-test/tray.log
+RUST_LOG=info "$WINE" "$dir/license-companion.exe" --hidden >"$log" 2>&1 &
+tray=$!
+sleep 5
+kill -0 "$tray" 2>/dev/null || fail "the installed tray program ended at start: $(cat "$log")"
+for launch in --hidden ""; do
+  timeout 30 "$WINE" "$dir/license-companion.exe" $launch >/dev/null 2>&1 ||
+    fail "a second launch ($launch) did not hand over to the running tray"
+done
+for _ in $(seq 100); do grep -q "window process started" "$log" && break; sleep 0.1; done
+grep -q "window process started" "$log" || fail "the tray did not start the window program: $(cat "$log")"
+kill -0 "$tray" 2>/dev/null || fail "the tray ended: $(cat "$log")"
+kill "$tray"; wait "$tray" 2>/dev/null || true
+/usr/lib/wine/wineserver -k || true
+echo "ok   installed tray: one per user, a second launch hands over and has it start the window"
 rm "$dir/bcryptprimitives.dll"
 [[ $version =~ ^bwlicense\ [0-9] ]] || fail "installed bwlicense.exe --version said: $version"
 echo "ok   installed $version"

@@ -27,7 +27,7 @@ pub fn run() {
     // The license chooser: GTK's own on Linux, the dialog plugin elsewhere (see picker.rs).
     #[cfg(not(target_os = "linux"))]
     let builder = builder.plugin(tauri_plugin_dialog::init());
-    builder
+    let ran = builder
         .on_window_event(opened::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
@@ -87,9 +87,12 @@ pub fn run() {
             app.manage(commands::license::PendingUploads::default());
             app.manage(state);
             app.manage(commands::signin::PendingSignIns::default());
-            window::show_main(app.handle());
+            window::open(app.handle())?;
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("License Companion could not start");
+        .run(tauri::generate_context!());
+    if let Err(error) = ran {
+        tracing::error!(%error, "the window could not be opened");
+        std::process::exit(1);
+    }
 }

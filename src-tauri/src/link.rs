@@ -101,7 +101,7 @@ pub fn listen<R: Runtime>(app: &AppHandle<R>, mut incoming: Incoming) {
     tauri::async_runtime::spawn(async move {
         loop {
             match incoming.receive::<ToWindow>().await {
-                Ok(Some(ToWindow::Focus | ToWindow::AlreadyOpen)) => crate::window::show_main(&app),
+                Ok(Some(ToWindow::Focus | ToWindow::AlreadyOpen)) => crate::window::focus(&app),
                 Ok(Some(ToWindow::Quit)) => app.exit(0),
                 Ok(None) | Err(_) => {
                     tracing::warn!("the tray is gone; the window works alone");

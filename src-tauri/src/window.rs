@@ -1,24 +1,25 @@
-//! The main window. It is destroyed on close (a hidden WebKit window keeps its whole web
-//! process alive) and built again when the user opens it from the tray.
+//! The main window: built once when the process starts, brought to the front when the tray
+//! asks. Closing it ends the window process (the tray process stays).
 
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 pub const MAIN: &str = "main";
 
-/// Shows and focuses the main window, building it if it was closed.
-pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
+/// Builds the main window.
+pub fn open<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
+        .title("License Companion")
+        .inner_size(1100.0, 760.0)
+        .min_inner_size(720.0, 520.0)
+        .build()
+        .map(drop)
+}
+
+/// Brings the main window to the front.
+pub fn focus<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.get_webview_window(MAIN) {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
-        return;
-    }
-    let built = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
-        .title("License Companion")
-        .inner_size(1100.0, 760.0)
-        .min_inner_size(720.0, 520.0)
-        .build();
-    if let Err(error) = built {
-        tracing::error!(%error, "could not open the main window");
     }
 }

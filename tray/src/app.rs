@@ -53,8 +53,16 @@ struct Tray {
     iconless: bool,
 }
 
-/// Runs the tray process until "Quit".
-pub async fn run(options: Options, starter: Starter) -> ExitCode {
+/// This process is the tray of its settings folder, listening for windows.
+pub struct Claimed {
+    options: Options,
+    state: Arc<AppState>,
+    listener: Listener,
+}
+
+/// Becomes the tray of the settings folder, or hands over to the one already running
+/// (then the process is done, with this exit code).
+pub async fn claim(options: Options) -> Result<Claimed, ExitCode> {
     let state = match AppState::load() {
         Ok(state) => Arc::new(state),
         Err(error) => {
@@ -64,19 +72,31 @@ pub async fn run(options: Options, starter: Starter) -> ExitCode {
                 title: "License Companion could not start".into(),
                 body: format!("{} {}", problem.message, problem.advice),
             });
-            return ExitCode::FAILURE;
+            return Err(ExitCode::FAILURE);
         }
     };
     let address = Address::for_settings(&state.folders.config);
-    let listener = match Listener::bind(&address).await {
-        Ok(Bound::Listening(listener)) => listener,
-        Ok(Bound::Taken) => return ask_the_running_tray(&address, options).await,
+    match Listener::bind(&address).await {
+        Ok(Bound::Listening(listener)) => Ok(Claimed {
+            options,
+            state,
+            listener,
+        }),
+        Ok(Bound::Taken) => Err(ask_the_running_tray(&address, options).await),
         Err(error) => {
             tracing::error!(%error, "could not listen for the window");
-            return ExitCode::FAILURE;
+            Err(ExitCode::FAILURE)
         }
-    };
+    }
+}
 
+/// Runs the tray process until "Quit".
+pub async fn run(claimed: Claimed, starter: Starter) -> ExitCode {
+    let Claimed {
+        options,
+        state,
+        listener,
+    } = claimed;
     // The window first: nothing the tray does at start delays the person's window.
     let window = WindowProcess::default();
     if !options.hidden && !options.for_window {

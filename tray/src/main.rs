@@ -24,14 +24,19 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("an async runtime");
+    // A second launch hands over to the running tray here, before any tray is drawn.
+    let claimed = match runtime.block_on(app::claim(options)) {
+        Ok(claimed) => claimed,
+        Err(code) => return code,
+    };
     #[cfg(target_os = "linux")]
     {
-        runtime.block_on(app::run(options, view::Starter))
+        runtime.block_on(app::run(claimed, view::Starter))
     }
     #[cfg(not(target_os = "linux"))]
     {
         view::run_event_loop(move |starter| {
-            let code = runtime.block_on(app::run(options, starter));
+            let code = runtime.block_on(app::run(claimed, starter));
             u8::from(code != ExitCode::SUCCESS)
         })
     }

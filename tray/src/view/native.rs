@@ -57,7 +57,10 @@ pub fn run_event_loop(body: impl FnOnce(Starter) -> u8 + Send + 'static) -> ! {
     };
     std::thread::spawn(move || {
         let code = body(starter);
+        // The loop removes the icon and ends the process; should it not, this thread does.
         let _ = proxy.send_event(UserEvent::Exit(code));
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        std::process::exit(i32::from(code));
     });
     let mut tray: Option<TrayIcon> = None;
     event_loop.run(move |event, _, control_flow| {
