@@ -2,10 +2,11 @@
 """Clicks an item of a program's tray menu as a tray host does: finds the program's
 StatusNotifierItem on the session bus (by the pid owning the connection), reads its Menu
 property, looks the label up in the dbusmenu layout and sends the item a "clicked" Event.
-Usage: tray-click.py PID LABEL"""
+Prints the epoch milliseconds at which the click is sent. Usage: tray-click.py PID LABEL"""
 import json
 import subprocess
 import sys
+import time
 
 
 def busctl(*args):
@@ -49,6 +50,8 @@ def main():
     item = find(layout["data"][1], label)
     if item is None:
         sys.exit(f"no menu item {label!r}")
+    # The moment of the click, for timing what follows.
+    print(time.time_ns() // 1_000_000, flush=True)
     subprocess.run(["busctl", "--user", "--timeout=5", "call", name, menu, "com.canonical.dbusmenu",
                     "Event", "isvu", str(item), "clicked", "i", "0", "0"], check=True,
                    stdout=subprocess.DEVNULL)

@@ -83,26 +83,29 @@ EOF
 in_home() { env "${owner[@]}" XDG_CONFIG_HOME="$1/config" XDG_DATA_HOME="$1/data" "${@:2}"; }
 
 # cli HOME [OPTION…]: BENCH_RUNS runs of `bwlicense orgs --all-instances --json`; prints
-# "wall_ms(median) server_ms(median) server_ms(slowest) max_rss_kib servers_read/servers".
+# "wall_ms(median) server_ms(median) server_ms(slowest) max_rss_kib servers_read/servers
+# cpu_ms(median)", cpu being bwlicense's own user + system time.
 cli() {
-  local dir=$1 start end walls=() rss=0 r i
+  local dir=$1 start end walls=() cpus=() rss=0 r u s i
   : >"$work/lines.json"
   for ((i = 0; i < runs; i++)); do
     start=$(now_ms)
-    in_home "$dir" /usr/bin/time -f %M -o "$work/rss" \
+    in_home "$dir" /usr/bin/time -f "%M %U %S" -o "$work/rss" \
       "$bin/bwlicense" orgs --all-instances --json "${@:2}" >>"$work/lines.json" || true
     end=$(now_ms)
     walls+=($((end - start)))
-    r=$(tail -1 "$work/rss")
+    read -r r u s < <(tail -1 "$work/rss")
     ((r > rss)) && rss=$r
+    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%d", (u + s) * 1000 }')")
   done
-  python3 - "$work/lines.json" "$runs" "$(printf '%s\n' "${walls[@]}" | median)" "$rss" <<'EOF'
+  python3 - "$work/lines.json" "$runs" "$(printf '%s\n' "${walls[@]}" | median)" "$rss" \
+    "$(printf '%s\n' "${cpus[@]}" | median)" <<'EOF'
 import json, statistics, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 runs = int(sys.argv[2])
 own = sorted(l["elapsed_ms"] for l in lines)
 read = sum(1 for l in lines if l["exit"] == 0) // runs
-print(sys.argv[3], int(statistics.median(own)), own[-1], sys.argv[4], f"{read}/{len(lines) // runs}")
+print(sys.argv[3], int(statistics.median(own)), own[-1], sys.argv[4], f"{read}/{len(lines) // runs}", sys.argv[5])
 EOF
 }
 
@@ -155,11 +158,11 @@ far_1=$(home far 1)
 far_n=$(home far "$size")
 
 echo "bwlicense orgs --all-instances, $runs runs each…" >&2
-read -r c1_wall c1_own c1_slow c1_rss c1_read < <(cli "$near_1")
-read -r cn_wall cn_own cn_slow cn_rss cn_read < <(cli "$near_n")
-read -r f1_wall f1_own f1_slow f1_rss f1_read < <(cli "$far_1")
-read -r fn_wall fn_own fn_slow fn_rss fn_read < <(cli "$far_n")
-read -r fw_wall fw_own fw_slow fw_rss fw_read < <(cli "$far_n" --jobs "$narrow")
+read -r c1_wall c1_own c1_slow c1_rss c1_read c1_cpu < <(cli "$near_1")
+read -r cn_wall cn_own cn_slow cn_rss cn_read cn_cpu < <(cli "$near_n")
+read -r f1_wall f1_own f1_slow f1_rss f1_read f1_cpu < <(cli "$far_1")
+read -r fn_wall fn_own fn_slow fn_rss fn_read fn_cpu < <(cli "$far_n")
+read -r fw_wall fw_own fw_slow fw_rss fw_read fw_cpu < <(cli "$far_n" --jobs "$narrow")
 
 echo "Signing in to $((size + 1)) servers for the window…" >&2
 sign_in "$near_1"
@@ -180,6 +183,7 @@ echo "| the same, every answer ${latency} ms late: wall time | $f1_wall ms | $fn
 echo "| each server's own time, median / slowest | $f1_own / $f1_slow ms | $fn_own / $fn_slow ms | slowest $(ratio "$fn_slow" "$f1_slow") |"
 echo "| the same, \`--jobs $narrow\`: wall time | | $fw_wall ms | $(ratio "$fw_wall" "$f1_wall") |"
 echo "| each server's own time, median / slowest | | $fw_own / $fw_slow ms | slowest $(ratio "$fw_slow" "$f1_slow") |"
+echo "| CPU time of bwlicense, user + system (near / late / late, --jobs $narrow) | $c1_cpu / $f1_cpu ms | $cn_cpu / $fn_cpu / $fw_cpu ms | |"
 echo "| servers read (near / late / late, --jobs $narrow) | $c1_read / $f1_read | $cn_read / $fn_read / $fw_read | |"
 echo "| peak memory of bwlicense (max RSS; near / late / late, --jobs $narrow) | $(mib "$c1_rss") / $(mib "$f1_rss") | $(mib "$cn_rss") / $(mib "$fn_rss") / $(mib "$fw_rss") | |"
 echo "| window: launch → every row painted (median of $runs) | $w1_ms ms ($w1_rows rows) | $wn_ms ms ($wn_rows rows) | $(ratio "$wn_ms" "$w1_ms") |"

@@ -102,8 +102,7 @@ run_once() {
   echo $(((ticks1 - ticks0) * 1000 / $(getconf CLK_TCK))) >>"$work/$name.cpu"
 
   if [[ $name == app ]]; then
-    click=$(now_ms)
-    bench/tray-click.py "$pid" "Open License Companion"
+    click=$(bench/tray-click.py "$pid" "Open License Companion")
     ready=$(ready_after "$log" 2) || { stop "$pid"; exit 1; }
     echo $((ready - click)) >>"$work/$name.reopen"
   fi

@@ -52,3 +52,42 @@ async fn a_second_launch_hands_over_to_the_running_app_and_exits() {
     assert_eq!(app.text("#title").await, "License Companion");
     app.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn start_at_login_registers_the_tray_program_without_a_window_and_is_undone() {
+    let user_home = tempfile::tempdir().unwrap();
+    let app = Launch::default()
+        .env("HOME", user_home.path())
+        .open("e2e-start-at-login")
+        .await;
+    app.click("#nav button[data-view='settings']").await;
+    app.click("#settings-start-at-login").await;
+
+    let entry = user_home
+        .path()
+        .join(".config/autostart/License Companion.desktop");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !entry.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "no login entry at {}",
+            entry.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let tray = paths::built_binary("license-companion");
+    assert!(
+        text.lines()
+            .any(|line| line == format!("Exec={} --hidden", tray.display())),
+        "{text}"
+    );
+
+    app.click("#settings-start-at-login").await;
+    while entry.exists() {
+        assert!(Instant::now() < deadline, "the login entry stayed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.close().await;
+}
