@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod error;
 pub mod installation;
 pub mod ipc;
+pub mod logging;
 pub mod notify;
 pub mod process;
 pub mod renewals;

@@ -14,15 +14,7 @@ use tauri::Manager;
 
 /// Builds and runs the window until it is closed (or the person quits from the tray).
 pub fn run() {
-    // Logs go to stderr, filtered by RUST_LOG (default: warnings). No secret is ever logged:
-    // secrets travel as `SecretString`, whose Debug prints nothing.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    companion_desktop::logging::init();
     let builder = tauri::Builder::default();
     // The license chooser: GTK's own on Linux, the dialog plugin elsewhere (see picker.rs).
     #[cfg(not(target_os = "linux"))]

@@ -31,6 +31,25 @@ impl Drop for App {
     }
 }
 
+impl App {
+    /// Starts the tray program with `args`, its folders in `home`, `env` added, and its log
+    /// in the test output folder as `log`.
+    fn start(home: &std::path::Path, args: &[&str], env: &[(&str, &str)], log: &str) -> App {
+        let output = std::fs::File::create(paths::output_dir().join(log)).unwrap();
+        App(Command::new(paths::built_binary("license-companion"))
+            .args(args)
+            .process_group(0)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
+            .stdout(Stdio::from(output.try_clone().unwrap()))
+            .stderr(Stdio::from(output))
+            .spawn()
+            .expect("the app starts"))
+    }
+}
+
 /// `busctl --user --json=short ARGS`, parsed; `None` when it fails (a connection that
 /// does not answer, a name that went away).
 fn busctl(args: &[&str]) -> Option<Value> {
@@ -159,22 +178,18 @@ async fn sync_from_the_tray_works_without_a_window_and_notifies() {
     let catcher = Catcher::start().await;
 
     let log = paths::output_dir().join("e2e-tray.log");
-    let output = std::fs::File::create(&log).unwrap();
-    let app = App(Command::new(paths::built_binary("license-companion"))
-        .arg("--hidden")
-        .process_group(0)
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("LICENSE_COMPANION_CLOUD_API", &server.cloud_api_url)
-        .env(
-            "LICENSE_COMPANION_CLOUD_IDENTITY",
-            &server.cloud_identity_url,
-        )
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::from(output.try_clone().unwrap()))
-        .stderr(Stdio::from(output))
-        .spawn()
-        .expect("the app starts"));
+    let app = App::start(
+        home.path(),
+        &["--hidden"],
+        &[
+            ("LICENSE_COMPANION_CLOUD_API", &server.cloud_api_url),
+            (
+                "LICENSE_COMPANION_CLOUD_IDENTITY",
+                &server.cloud_identity_url,
+            ),
+        ],
+        "e2e-tray.log",
+    );
 
     let (name, path, sync) = wait_for_item(app.0.id(), "Sync Acme Corp").await;
     click(&name, &path, sync);
@@ -219,16 +234,7 @@ async fn sync_from_the_tray_works_without_a_window_and_notifies() {
 async fn the_tray_item_is_called_license_companion() {
     let home = tempfile::tempdir().unwrap();
     let log = paths::output_dir().join("e2e-tray-title.log");
-    let output = std::fs::File::create(&log).unwrap();
-    let app = App(Command::new(paths::built_binary("license-companion"))
-        .arg("--hidden")
-        .process_group(0)
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .stdout(Stdio::from(output.try_clone().unwrap()))
-        .stderr(Stdio::from(output))
-        .spawn()
-        .expect("the app starts"));
+    let app = App::start(home.path(), &["--hidden"], &[], "e2e-tray-title.log");
 
     // Tray hosts list the StatusNotifierItem by its Title.
     wait_for_item(app.0.id(), "Open License Companion").await;
@@ -306,16 +312,7 @@ async fn wait_for_lines(log: &std::path::Path, line: &str, count: usize) {
 async fn the_window_is_a_process_of_its_own_that_can_die_and_come_back_and_quit_ends_both() {
     let home = tempfile::tempdir().unwrap();
     let log = paths::output_dir().join("e2e-tray-processes.log");
-    let output = std::fs::File::create(&log).unwrap();
-    let app = App(Command::new(paths::built_binary("license-companion"))
-        .process_group(0)
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::from(output.try_clone().unwrap()))
-        .stderr(Stdio::from(output))
-        .spawn()
-        .expect("the app starts"));
+    let app = App::start(home.path(), &[], &[], "e2e-tray-processes.log");
     let tray = app.0.id();
 
     // A plain start opens the window, in a process of its own.
@@ -385,16 +382,7 @@ async fn the_window_is_a_process_of_its_own_that_can_die_and_come_back_and_quit_
 async fn a_start_at_login_starts_the_tray_alone() {
     let home = tempfile::tempdir().unwrap();
     let log = paths::output_dir().join("e2e-tray-hidden.log");
-    let output = std::fs::File::create(&log).unwrap();
-    let app = App(Command::new(paths::built_binary("license-companion"))
-        .arg("--hidden")
-        .process_group(0)
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .stdout(Stdio::from(output.try_clone().unwrap()))
-        .stderr(Stdio::from(output))
-        .spawn()
-        .expect("the app starts"));
+    let app = App::start(home.path(), &["--hidden"], &[], "e2e-tray-hidden.log");
     wait_for_item(app.0.id(), "Open License Companion").await;
     // Time for a window to show up, were one started.
     tokio::time::sleep(Duration::from_secs(2)).await;

@@ -10,14 +10,7 @@ mod window_process;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Logs go to stderr, filtered by RUST_LOG (default: warnings). No secret is ever logged.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    companion_desktop::logging::init();
     let options = app::Options::from_args(std::env::args().skip(1));
     // One thread does: the tray mostly sleeps, and its network work is waiting.
     let runtime = tokio::runtime::Builder::new_current_thread()
