@@ -87,5 +87,7 @@ done
 ((colours > 50)) || fail "the window stayed blank ($colours colours; see $out/window.png)"
 ((same >= 4)) || fail "the window kept changing for 30 s (see $out/window.png)"
 echo "ok   installed app: window \"License Companion\" mapped, its first view painted ($out/window.png)"
+# The tray quits as "Quit" does: it ends its window first, within seconds.
 kill "$app" 2>/dev/null || true
+wait "$app" 2>/dev/null || true
 echo "The .deb in a clean Debian 12 root: all checks passed ($((SECONDS - start)) s)"

@@ -12,8 +12,7 @@ use tokio::sync::{Mutex, MutexGuard};
 
 static WINDOW: Mutex<()> = Mutex::const_new(());
 
-/// Serialises tests that open the app: it is a single-instance app, so two windows of it
-/// cannot run side by side.
+/// Serialises tests that open the app: they share one WebDriver port.
 pub async fn exclusive() -> MutexGuard<'static, ()> {
     WINDOW.lock().await
 }
@@ -97,10 +96,9 @@ impl Drop for Driver {
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
-        // The next test's app must not meet this one's single-instance bus name while the
-        // bus is still letting go of it: wait until the app is gone and the name is free.
+        // The next test's driver takes the same port: wait until this one's processes are gone.
         let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline && (group_alive(&group) || single_instance_name_owned()) {
+        while Instant::now() < deadline && group_alive(&group) {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -114,26 +112,6 @@ fn group_alive(group: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
-
-/// Whether a running app still owns its single-instance name on the session bus.
-fn single_instance_name_owned() -> bool {
-    Command::new("dbus-send")
-        .args([
-            "--session",
-            "--print-reply",
-            "--dest=org.freedesktop.DBus",
-            "/org/freedesktop/DBus",
-            "org.freedesktop.DBus.NameHasOwner",
-            &format!("string:{SINGLE_INSTANCE_NAME}"),
-        ])
-        .stderr(Stdio::null())
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
-}
-
-/// The bus name tauri-plugin-single-instance takes on Linux: the app identifier (from
-/// tauri.conf.json) and `.SingleInstance`.
-const SINGLE_INSTANCE_NAME: &str = "org.licensecompanion.app.SingleInstance";
 
 fn tauri_driver() -> std::path::PathBuf {
     let local = crate::paths::workspace_root().join(".tools/bin/tauri-driver");
