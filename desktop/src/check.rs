@@ -1,5 +1,5 @@
 //! The background license check, run by the tray process: at start (once the window's
-//! first view is painted, when the window opens at start), once a day after that, and
+//! first dashboard is painted, when the window opens at start), once a day after that, and
 //! whenever "Check licenses now" is picked in the tray or the window changed something.
 //! One task sleeps until the next check is due (or until it is woken); nothing polls. Each
 //! check reads the settings again (the window may have changed them), collects the
@@ -29,7 +29,7 @@ pub struct Checker {
     wake: Notify,
     /// A check asked for from the tray shows a summary even when nothing is due.
     manual: AtomicBool,
-    /// The first check waits for the window's first view ([`Checker::page_painted`]).
+    /// The first check waits for the window's first dashboard ([`Checker::page_painted`]).
     after_first_page: AtomicBool,
 }
 
@@ -42,13 +42,13 @@ pub struct Checked {
     pub orgs: Vec<(String, Vec<TrayOrg>)>,
 }
 
-/// How long the first check waits for the window's first view at most.
+/// How long the first check waits for the window's first dashboard at most.
 const FIRST_PAGE_PATIENCE: Duration = Duration::from_secs(60);
 
 impl Checker {
     /// Starts the check task on the current tokio runtime; `on_checked` gets what each
     /// check found. The first check runs at once, or with `after_first_page` once the
-    /// window's first view (which asks every server itself) is painted: a large fleet is
+    /// window's first dashboard (which asks every server itself) is painted: a large fleet is
     /// then not asked twice at the same time while the window fills.
     pub fn start(
         state: Arc<AppState>,
@@ -82,7 +82,8 @@ impl Checker {
         checker
     }
 
-    /// The window's first view is painted: the first check, when it waits for it, runs now.
+    /// The window's first dashboard is painted: the first check, when it waits for it, runs
+    /// now.
     pub fn page_painted(&self) {
         if self.after_first_page.swap(false, Ordering::SeqCst) {
             self.wake.notify_one();
