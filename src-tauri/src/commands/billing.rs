@@ -2,7 +2,7 @@
 //! server and in the keychain, "Sync now", and the guided set-up (check the installation,
 //! get the token from the cloud account or a paste, run the first sync). The token reaches
 //! Rust as a `SecretString` and goes back to the page only masked (`••••••••6789`).
-//! Syncs started from the tray run here too and end in a desktop notification.
+//! Syncs started from the tray menu run in the tray process (`companion_desktop::sync`).
 
 use chrono::{DateTime, Utc};
 use companion_core::app::{alerts, locale, RenewalSwitch};
