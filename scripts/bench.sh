@@ -11,6 +11,7 @@
 #     BENCH_IDLE_SECONDS (60) and takes the memory again and the CPU time (user + system)
 #     of those seconds;
 #   - clicks "Open" in the tray menu over D-Bus, as a tray host does: click -> page ready.
+# One launch of each comes first and is not measured: it fills the session's caches.
 # The bare window gets the same launch, memory, close and idle measurements. Every figure
 # is printed as min / median / max; the ratios compare medians. Also prints the sizes of
 # the release programs. BENCH_PROFILE=debug measures debug builds (default: release, what
@@ -109,9 +110,21 @@ run_once() {
   stop "$pid"
 }
 
+# warm_up BINARY: one launch that is not measured. The session's caches start empty (the
+# shader cache of the first WebKit window of the session fills then), for both alike.
+warm_up() {
+  local log="$out/bench-warm-up.log" pid
+  RUST_LOG=info "$1" >"$log" 2>&1 &
+  pid=$!
+  ready_after "$log" 1 >/dev/null || { stop "$pid"; exit 1; }
+  stop "$pid"
+}
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "Measuring the app ($app) and the bare window ($bare), $profile build, $runs runs each; about $((runs * 2 * (idle_seconds + 25) / 60)) min." >&2
+warm_up "$app"
+warm_up "$bare"
 for ((i = 1; i <= runs; i++)); do
   run_once app "$app"
   run_once bare "$bare"
