@@ -1,13 +1,9 @@
 // Wires the window: strings, navigation, the demo badge, and the first view.
 import { registerStrings, applyLanguage, setSystemLanguage } from "./i18n.js";
-import { call } from "./ipc.js";
+import { call, listen } from "./ipc.js";
 import { el, showBanner } from "./kit.js";
-import { register, navigate } from "./router.js";
+import { register, navigate, reveal, currentView, viewOf, refresh } from "./router.js";
 import * as dashboard from "./views/dashboard.js";
-import * as instances from "./views/instances.js";
-import * as license from "./views/license.js";
-import * as billing from "./views/billing.js";
-import * as settings from "./views/settings.js";
 
 const STRINGS = {
   en: {
@@ -38,27 +34,27 @@ const STRINGS = {
   },
 };
 
-const VIEWS = { dashboard, instances, license, billing, settings };
+/**
+ * The first view comes with the page, so that it is drawn in the page's very first frame
+ * (nothing before it waits for a task); the others load when first opened.
+ */
+const VIEWS = {
+  dashboard: async () => dashboard,
+  instances: () => import("./views/instances.js"),
+  license: () => import("./views/license.js"),
+  billing: () => import("./views/billing.js"),
+  settings: () => import("./views/settings.js"),
+};
 
 window.addEventListener("DOMContentLoaded", async () => {
   registerStrings(STRINGS);
-  for (const [name, view] of Object.entries(VIEWS)) {
-    registerStrings(view.strings);
-    register(name, view);
-  }
-  let info = { demo: false };
-  let saved = { language: null };
-  try {
-    [info, saved] = await Promise.all([call("app_info"), call("settings_get")]);
-  } catch (error) {
-    showBanner(error);
-  }
-  setSystemLanguage(info.systemLanguage);
-  applyLanguage(saved.language ?? null);
-  if (info.demo) showDemoHint();
-  for (const [name, view] of Object.entries(VIEWS)) view.mount(document.getElementById(`view-${name}`));
-  applyLanguage();
-  document.getElementById("demo-badge").hidden = !info.demo;
+  for (const [name, load] of Object.entries(VIEWS)) register(name, load);
+  // Handed over by the window process before any script ran (`Boot` in commands/app.rs).
+  const boot = window.__BOOT__ ?? { demo: false, language: null };
+  setSystemLanguage(boot.systemLanguage);
+  if (boot.demo) showDemoHint();
+  applyLanguage(boot.language ?? null);
+  document.getElementById("demo-badge").hidden = !boot.demo;
 
   for (const tab of document.querySelectorAll("#nav [data-view]")) {
     tab.addEventListener("click", () => navigate(tab.dataset.view));
@@ -68,16 +64,35 @@ window.addEventListener("DOMContentLoaded", async () => {
 
   // The first view is painted as soon as it shows what it is loading; its data, and
   // anything the keychain has to say, come after.
-  const first = navigate("dashboard");
+  await reveal("dashboard");
   await painted();
   document.body.dataset.ready = "true";
+  listen("license-dropped", licenseDropped);
   // Logged by the app (RUST_LOG=info); `make bench` times the start with it.
   call("page_ready").catch(() => {});
   call("startup_problem")
     .then((problem) => problem && showBanner(problem))
     .catch(showBanner);
-  await first;
+  followSavedLanguage(boot).catch(showBanner);
+  await navigate("dashboard");
 });
+
+/**
+ * A reload of the page gets the boot data of the window's start again: a language picked
+ * in Settings since then is applied now.
+ */
+async function followSavedLanguage(boot) {
+  const saved = await call("settings_get");
+  if ((saved.language ?? null) === (boot.language ?? null)) return;
+  applyLanguage(saved.language ?? null);
+  await refresh();
+}
+
+/** A license file dropped on the window, on any view: the License view inspects it. */
+async function licenseDropped(payload) {
+  if (currentView() !== "license") await navigate("license");
+  (await viewOf("license")).dropped(payload);
+}
 
 /** Resolves once what the page shows now has been painted. */
 function painted() {

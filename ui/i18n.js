@@ -6,7 +6,7 @@ const MESSAGES = { en: {}, "zh-CN": {} };
 
 export const languages = ["en", "zh-CN"];
 
-// The system locale's language as the app read it (`app_info.systemLanguage`); WebKit's
+// The system locale's language as the app read it (`window.__BOOT__.systemLanguage`); WebKit's
 // navigator.language says en-US whenever the locale is not generated on the machine.
 let reportedSystemLanguage = null;
 

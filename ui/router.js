@@ -1,19 +1,48 @@
 // Switches between the views. Each view module exports `strings`, `mount(section)` (build
-// once) and `show(params)` (refresh whenever it is opened).
-import { t } from "./i18n.js";
+// once) and `show(params)` (refresh whenever it is opened). A view's module is loaded and
+// mounted the first time it is opened: the first window paints the dashboard alone, and
+// views never opened cost no memory.
+import { t, registerStrings, applyLanguage } from "./i18n.js";
 
-const views = new Map();
+const loaders = new Map();
+const mounted = new Map();
 let current = null;
 
-export function register(name, module) {
-  views.set(name, module);
+/** Names a view and how to load its module (`() => import(…)`). */
+export function register(name, load) {
+  loaders.set(name, load);
+}
+
+/** The view's module, loaded and mounted on first use. */
+export function viewOf(name) {
+  if (!mounted.has(name)) {
+    const loading = loaders.get(name)().then((view) => {
+      registerStrings(view.strings);
+      view.mount(document.getElementById(`view-${name}`));
+      applyLanguage();
+      return view;
+    });
+    // A module that failed to load is tried again the next time.
+    loading.catch(() => mounted.delete(name));
+    mounted.set(name, loading);
+  }
+  return mounted.get(name);
 }
 
 /** Opens a view; `params` lets one view hand work to another (e.g. a problem's action). */
 export async function navigate(name, params = {}) {
-  const view = views.get(name);
-  if (!view) return;
-  for (const [other] of views) {
+  if (!loaders.has(name)) return;
+  const view = await reveal(name);
+  await view.show(params);
+}
+
+/**
+ * Shows a view as it was last drawn (as mounted, the first time), without refreshing it:
+ * the first window paints this before asking for any data.
+ */
+export async function reveal(name) {
+  const view = await viewOf(name);
+  for (const [other] of loaders) {
     document.getElementById(`view-${other}`).hidden = other !== name;
     const tab = document.querySelector(`#nav [data-view='${other}']`);
     if (tab) {
@@ -23,7 +52,7 @@ export async function navigate(name, params = {}) {
   }
   current = name;
   document.title = `${t(`nav.${name}`)} · ${t("app.title")}`;
-  await view.show(params);
+  return view;
 }
 
 /** The open view's name. */
@@ -33,5 +62,5 @@ export function currentView() {
 
 /** Re-renders the open view (after a language change). */
 export async function refresh() {
-  if (current) await views.get(current).show({});
+  if (current) await (await viewOf(current)).show({});
 }

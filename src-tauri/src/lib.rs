@@ -14,6 +14,8 @@ use tauri::Manager;
 
 /// Builds and runs the window until it is closed (or the person quits from the tray).
 pub fn run() {
+    #[cfg(target_os = "linux")]
+    window::prefer_cpu_painting();
     companion_desktop::logging::init();
     let builder = tauri::Builder::default();
     // The license chooser: GTK's own on Linux, the dialog plugin elsewhere (see picker.rs).
@@ -77,9 +79,10 @@ pub fn run() {
                 state.folders.data.join("opened"),
             ));
             app.manage(commands::license::PendingUploads::default());
+            let boot = commands::app::Boot::of(&state);
             app.manage(state);
             app.manage(commands::signin::PendingSignIns::default());
-            window::open(app.handle())?;
+            window::open(app.handle(), &boot)?;
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -3,16 +3,33 @@
 
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
+use crate::commands::app::Boot;
+
 pub const MAIN: &str = "main";
 
-/// Builds the main window.
-pub fn open<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+/// Builds the main window; its page finds `boot` in `window.__BOOT__`.
+pub fn open<R: Runtime>(app: &AppHandle<R>, boot: &Boot) -> tauri::Result<()> {
+    let boot = format!("window.__BOOT__ = {};", serde_json::to_string(boot)?);
     WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
+        .initialization_script(&boot)
         .title("License Companion")
         .inner_size(1100.0, 760.0)
         .min_inner_size(720.0, 520.0)
         .build()
         .map(drop)
+}
+
+/// Linux: WebKitGTK paints with Skia on the GPU unless told otherwise. On software GL (a
+/// virtual machine, a remote desktop, a machine without a GPU driver) each new kind of
+/// drawing in the first frame first compiles a shader, about 100 ms for the first view;
+/// on the CPU, Skia paints these plain views in a few. The person's own setting wins.
+/// Called first thing, before any thread is started.
+#[cfg(target_os = "linux")]
+pub fn prefer_cpu_painting() {
+    const SETTING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+    if std::env::var_os(SETTING).is_none() {
+        std::env::set_var(SETTING, "1");
+    }
 }
 
 /// Brings the main window to the front.

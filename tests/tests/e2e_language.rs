@@ -69,6 +69,8 @@ async fn a_chinese_system_locale_opens_the_window_in_chinese() {
         .open("e2e-language-locale")
         .await;
 
+    // The first painted view is already in Chinese: the language comes with the page.
+    assert_eq!(app.text("#title").await, "许可证助手");
     assert_page_in_chinese(&app).await;
     app.wait_for_text("#dashboard-heading", "概览").await;
     app.click("#nav button[data-view='settings']").await;
@@ -98,6 +100,22 @@ async fn a_saved_language_wins_over_the_system_locale() {
     app.wait_for_text("#nav button[data-view='dashboard']", "Dashboard")
         .await;
     assert_eq!(app.text("#title").await, "License Companion");
+    app.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn a_reloaded_page_shows_the_language_picked_after_the_window_opened() {
+    let app = Launch::default().open("e2e-language-reload").await;
+    app.click("#nav button[data-view='settings']").await;
+    app.select("#settings-language", "zh-CN").await;
+    app.wait_for_text("#settings-status", "已保存").await;
+
+    // The page starts again with what the window was given when it opened (English).
+    app.client.refresh().await.expect("reload the page");
+    app.find("body[data-ready='true']").await;
+    assert_page_in_chinese(&app).await;
+    app.wait_for_text("#dashboard-heading", "概览").await;
     app.close().await;
 }
 

@@ -148,6 +148,7 @@ let body;
 let table;
 let empty;
 let failure;
+let filter;
 let filterInput;
 let shownLine;
 let headers = {};
@@ -164,10 +165,10 @@ let latest = null;
 export function mount(section) {
   refreshButton = el("button", { id: "dashboard-refresh", type: "button", class: "secondary", "data-i18n": "dashboard.refresh" });
   refreshButton.addEventListener("click", () => whileBusy(refreshButton, load));
-  summary = el("p", { id: "dashboard-summary", role: "status", "aria-live": "polite" });
+  summary = el("p", { id: "dashboard-summary", role: "status", "aria-live": "polite" }, t("dashboard.loading"));
   failure = el("div", { id: "dashboard-failure" });
   body = el("tbody", { id: "dashboard-rows" });
-  table = el("table", { id: "dashboard-table" },
+  table = el("table", { id: "dashboard-table", hidden: true },
     el("thead", {}, el("tr", {}, COLUMNS.map(header))),
     body);
   filterInput = el("input", {
@@ -176,6 +177,9 @@ export function mount(section) {
   });
   filterInput.addEventListener("input", renderRows);
   shownLine = el("span", { id: "dashboard-shown", class: "muted" });
+  // The filter and the table appear with the first row.
+  filter = el("div", { class: "dash-filter", hidden: true },
+    el("label", { for: "dashboard-filter", "data-i18n": "dashboard.filter" }), filterInput, shownLine);
   const addButton = el("button", { id: "dashboard-add-instance", type: "button", "data-i18n": "dashboard.addInstance" });
   addButton.addEventListener("click", () => navigate("instances", { open: "add" }));
   empty = el("div", { id: "dashboard-empty", hidden: true },
@@ -183,9 +187,7 @@ export function mount(section) {
   section.append(el("div", { class: "card" },
     el("div", { class: "row-between" },
       el("h2", { id: "dashboard-heading", "data-i18n": "dashboard.heading" }), refreshButton),
-    summary, failure, empty,
-    el("div", { class: "dash-filter" },
-      el("label", { for: "dashboard-filter", "data-i18n": "dashboard.filter" }), filterInput, shownLine),
+    summary, failure, empty, filter,
     el("div", { class: "table-scroll" }, table)));
 }
 
@@ -324,6 +326,7 @@ function renderRows() {
   shown.sort((a, b) => compare(a.row, b.row));
   body.replaceChildren(...shown.map((entry) => entry.element));
   table.hidden = all.length === 0;
+  filter.hidden = all.length === 0;
   shownLine.textContent = needle ? t("dashboard.shown", { shown: shown.length, total: all.length }) : "";
   for (const [column, { th, mark, button }] of Object.entries(headers)) {
     const active = column === sort.column;

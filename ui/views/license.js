@@ -4,7 +4,7 @@
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
 import { el, problemBox, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
-import { navigate, currentView } from "../router.js";
+import { navigate } from "../router.js";
 
 export const strings = {
   en: {
@@ -342,7 +342,6 @@ export function mount(section) {
     ui.confirm,
   );
 
-  listen("license-dropped", dropped);
   listen("license-create-progress", ({ step }) => {
     ui.createProgress.textContent = t(`license.create.${step}`);
   });
@@ -435,8 +434,8 @@ function openFailed(error) {
   ui.openStatus.replaceChildren(problemBox(error));
 }
 
-async function dropped(payload) {
-  if (currentView() !== "license") await navigate("license");
+/** A license file dropped on the window (`{ id }` or `{ error }`), once this view is open. */
+export async function dropped(payload) {
   ui.openStatus.replaceChildren();
   if (payload.error) {
     openFailed(payload.error);

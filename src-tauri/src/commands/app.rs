@@ -20,13 +20,40 @@ pub struct AppInfo {
     system_language: &'static str,
 }
 
+impl AppInfo {
+    fn of(state: &AppState) -> AppInfo {
+        AppInfo {
+            app_version: env!("CARGO_PKG_VERSION"),
+            core_version: companion_core::version(),
+            demo: state.demo,
+            system_language: locale::system_language(|name| std::env::var(name).ok()),
+        }
+    }
+}
+
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
-        app_version: env!("CARGO_PKG_VERSION"),
-        core_version: companion_core::version(),
-        demo: state.demo,
-        system_language: locale::system_language(|name| std::env::var(name).ok()),
+    AppInfo::of(&state)
+}
+
+/// What the page needs for its first view, handed to it as `window.__BOOT__` before any of
+/// its scripts runs (see `window::open`): it paints in the right language at once, without
+/// waiting for a command.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Boot {
+    #[serde(flatten)]
+    info: AppInfo,
+    /// The language picked in Settings (none: the system's).
+    language: Option<String>,
+}
+
+impl Boot {
+    pub fn of(state: &AppState) -> Boot {
+        Boot {
+            info: AppInfo::of(state),
+            language: state.settings().language,
+        }
     }
 }
 
