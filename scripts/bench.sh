@@ -11,6 +11,9 @@
 #     BENCH_IDLE_SECONDS (60) and takes the memory again and the CPU time (user + system)
 #     of those seconds;
 #   - clicks "Open" in the tray menu over D-Bus, as a tray host does: click -> page ready.
+# The reopen comes after a minute without any WebKit process, whose libraries may have left
+# the page cache meanwhile; so each run also launches the bare window once more after a
+# minute in which nothing ran ("cold"), and the reopen is compared with that.
 # One launch of each comes first and is not measured: it fills the session's caches.
 # The bare window gets the same launch, memory, close and idle measurements. Every figure
 # is printed as min / median / max; the ratios compare medians. Also prints the sizes of
@@ -122,12 +125,25 @@ warm_up() {
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "Measuring the app ($app) and the bare window ($bare), $profile build, $runs runs each; about $((runs * 2 * (idle_seconds + 25) / 60)) min." >&2
+echo "Measuring the app ($app) and the bare window ($bare), $profile build, $runs runs each; about $((runs * (3 * idle_seconds + 55) / 60)) min." >&2
+# cold_launch NAME BINARY: after BENCH_IDLE_SECONDS in which nothing ran, exec -> page ready.
+cold_launch() {
+  local log="$out/bench-$1-cold.log" pid start ready
+  sleep "$idle_seconds"
+  start=$(now_ms)
+  RUST_LOG=info "$2" >"$log" 2>&1 &
+  pid=$!
+  ready=$(ready_after "$log" 1) || { stop "$pid"; exit 1; }
+  echo $((ready - start)) >>"$work/$1.cold"
+  stop "$pid"
+}
+
 warm_up "$app"
 warm_up "$bare"
 for ((i = 1; i <= runs; i++)); do
   run_once app "$app"
   run_once bare "$bare"
+  cold_launch bare "$bare"
 done
 
 # stats FILE [COLUMN]: "min median max" of a column (default 1) of FILE.
@@ -146,7 +162,7 @@ echo
 echo "| $profile build, $(nproc) cores, Xvfb; min / **median** / max of $runs | License Companion | bare Tauri 2 window | ratio of medians |"
 echo "|---|---|---|---|"
 echo "| launch → first view painted | $(ms3 "$work/app.start") | $(ms3 "$work/bare.start") | $(ratio "$(med "$work/app.start")" "$(med "$work/bare.start")") |"
-echo "| reopen from the tray (click → first view painted), vs. the bare window's launch | $(ms3 "$work/app.reopen") | $(ms3 "$work/bare.start") | $(ratio "$(med "$work/app.reopen")" "$(med "$work/bare.start")") |"
+echo "| reopen from the tray (click → first view painted), vs. the bare window's cold launch | $(ms3 "$work/app.reopen") | $(ms3 "$work/bare.cold") | $(ratio "$(med "$work/app.reopen")" "$(med "$work/bare.cold")") |"
 echo "| memory 10 s after load, PSS, processes $(procs open) | $(mib3 "$work/app.open") | $(mib3 "$work/bare.open") | $(ratio "$(med "$work/app.open")" "$(med "$work/bare.open")") |"
 echo "| the same, RSS | $(mib3 "$work/app.open" 2) | $(mib3 "$work/bare.open" 2) | $(ratio "$(med "$work/app.open" 2)" "$(med "$work/bare.open" 2)") |"
 echo "| in the tray, window closed, ${idle_seconds} s later: PSS, processes $(procs idle) | $(mib3 "$work/app.idle") | $(mib3 "$work/bare.idle") | $(ratio "$(med "$work/app.idle")" "$(med "$work/bare.idle")") |"
