@@ -2,7 +2,7 @@
 import { registerStrings, applyLanguage, setSystemLanguage } from "./i18n.js";
 import { call, listen } from "./ipc.js";
 import { el, showBanner } from "./kit.js";
-import { register, navigate, reveal, currentView, viewOf, refresh } from "./router.js";
+import { register, navigate, reveal, currentView, viewOf } from "./router.js";
 import * as dashboard from "./views/dashboard.js";
 
 const STRINGS = {
@@ -73,19 +73,19 @@ window.addEventListener("DOMContentLoaded", async () => {
   call("startup_problem")
     .then((problem) => problem && showBanner(problem))
     .catch(showBanner);
-  followSavedLanguage(boot).catch(showBanner);
+  if (performance.getEntriesByType("navigation")[0]?.type === "reload") {
+    await followSavedLanguage(boot).catch(showBanner);
+  }
   await navigate("dashboard");
 });
 
 /**
- * A reload of the page gets the boot data of the window's start again: a language picked
- * in Settings since then is applied now.
+ * A reloaded page gets the boot data of the window's start again: a language picked in
+ * Settings since then is applied before the dashboard asks for its data.
  */
 async function followSavedLanguage(boot) {
   const saved = await call("settings_get");
-  if ((saved.language ?? null) === (boot.language ?? null)) return;
-  applyLanguage(saved.language ?? null);
-  await refresh();
+  if ((saved.language ?? null) !== (boot.language ?? null)) applyLanguage(saved.language ?? null);
 }
 
 /** A license file dropped on the window, on any view: the License view inspects it. */

@@ -21,8 +21,8 @@ pub fn open<R: Runtime>(app: &AppHandle<R>, boot: &Boot) -> tauri::Result<()> {
 
 /// Linux: WebKitGTK paints with Skia on the GPU unless told otherwise. On software GL (a
 /// virtual machine, a remote desktop, a machine without a GPU driver) each new kind of
-/// drawing in the first frame first compiles a shader, about 100 ms for the first view;
-/// on the CPU, Skia paints these plain views in a few. The person's own setting wins.
+/// drawing in the first frame first compiles a shader, which delays the first view; on
+/// the CPU, Skia paints these plain views without that. The person's own setting wins.
 /// Called first thing, before any thread is started.
 #[cfg(target_os = "linux")]
 pub fn prefer_cpu_painting() {
