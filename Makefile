@@ -38,7 +38,7 @@ test: tools lint
 e2e: tools
 	$(CARGO) test --locked --workspace --no-run
 	scripts/with-desktop.sh $(CARGO) test --locked --workspace \
-		$(foreach f,$(wildcard tests/tests/e2e_*.rs),--test $(basename $(notdir $(f)))) -- --include-ignored
+		$(foreach f,$(wildcard tests/tests/e2e_*.rs tray/tests/e2e_*.rs),--test $(basename $(notdir $(f)))) -- --include-ignored
 
 ## Windows: cross-build bwlicense.exe and the app, run the CLI under Wine against the test
 ## server, build the NSIS installer and install/uninstall it under Wine (see README).

@@ -10,7 +10,8 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A binary built by `cargo build --workspace --bins` in the test profile.
+/// A workspace program in the test profile: `cargo test --workspace` builds each one, since
+/// each program's package has tests of its own (`tests/`).
 ///
 /// Panics with the command to run when it is missing, so a test never passes by skipping.
 pub fn built_binary(name: &str) -> PathBuf {

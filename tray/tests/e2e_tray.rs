@@ -36,7 +36,7 @@ impl App {
     /// in the test output folder as `log`.
     fn start(home: &std::path::Path, args: &[&str], env: &[(&str, &str)], log: &str) -> App {
         let output = std::fs::File::create(paths::output_dir().join(log)).unwrap();
-        App(Command::new(paths::built_binary("license-companion"))
+        App(Command::new(env!("CARGO_BIN_EXE_license-companion"))
             .args(args)
             .process_group(0)
             .env("XDG_CONFIG_HOME", home.join("config"))
@@ -344,7 +344,7 @@ async fn the_window_is_a_process_of_its_own_that_can_die_and_come_back_and_quit_
     wait_for_lines(&log, "page ready", 2).await;
 
     // A second launch of the app hands over to this one and ends.
-    let status = Command::new(paths::built_binary("license-companion"))
+    let status = Command::new(env!("CARGO_BIN_EXE_license-companion"))
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_DATA_HOME", home.path().join("data"))
         .status()
