@@ -30,6 +30,7 @@ const BY_CODE: &[(&str, &str)] = &[
     ("license_unsuitable", INSPECT),
     ("invalid_password", "Pass --otp to get an e-mailed code instead."),
     ("invalid_otp", "Run the command again and type the newest code, or leave out --otp to use the master password."),
+    ("billing_token_missing", "Pipe it on stdin, or name the environment variable that holds it with --token-env NAME."),
     ("billing_sync_not_offered", "Run: bwlicense download, then bwlicense upload"),
     ("keychain_unavailable", "Or pass --no-keychain where the command offers it."),
     ("license_folder_missing", "For Bitwarden Lite, pass that folder with --licenses DIR."),

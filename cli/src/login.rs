@@ -11,7 +11,7 @@ use companion_core::bitwarden::{
     profile, BitwardenError, Credentials, Endpoints, Login, LoginAnswer, LoginStep, Session,
     TwoFactorOffer, TwoFactorProvider,
 };
-use companion_core::secrets::{OsKeychain, SecretString};
+use companion_core::secrets::{OsKeychain, SecretStore, SecretString};
 use serde_json::json;
 
 use crate::net::{block_on, env_api_key, Cloud, Net, NetArgs};

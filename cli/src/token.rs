@@ -7,11 +7,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use companion_core::bitwarden::{
-    billing_sync_connection, delete_billing_sync_connection, kept_token, save_billing_sync_token,
-    token_account, BillingSyncConnection, BitwardenError,
+    billing_sync_connection, delete_billing_sync_connection, token_account, BillingSyncConnection,
+    BitwardenError,
 };
-use companion_core::error::Explain;
-use companion_core::secrets::{mask, ExposeSecret, OsKeychain, SecretStore, SecretString};
+use companion_core::ops::billing::{self, TokenPlaces};
+use companion_core::secrets::{OsKeychain, SecretStore, SecretString};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -116,19 +116,15 @@ async fn act(action: &Action, net_args: &NetArgs) -> Result<Report, BitwardenErr
             token_env,
             no_keychain,
         } => {
-            if !no_keychain {
-                // Before the server takes the token, so a refusal changes nothing anywhere.
+            let keychain: Option<&dyn SecretStore> = (!no_keychain).then_some(&keychain);
+            if let Some(keychain) = keychain {
+                // Before signing in, so a keychain that cannot keep it sends nothing at all.
                 keychain.check().map_err(BitwardenError::from)?;
             }
             let token = read_token(token_env.as_deref())?;
             let endpoints = net.self_hosted(&target.server)?;
             let session = net.session(&endpoints).await?;
-            let saved = save_billing_sync_token(&session, target.org, &token).await?;
-            if !no_keychain {
-                keychain
-                    .set(&token_account(&endpoints.server, target.org), &token)
-                    .map_err(BitwardenError::from)?;
-            }
+            let saved = billing::store_token(&session, target.org, &token, keychain).await?;
             let verb = if saved.created { "created" } else { "updated" };
             Ok(Report {
                 text: format!(
@@ -154,12 +150,10 @@ async fn act(action: &Action, net_args: &NetArgs) -> Result<Report, BitwardenErr
             let endpoints = net.self_hosted(&target.server)?;
             let session = net.session(&endpoints).await?;
             let connection = billing_sync_connection(&session, target.org).await?;
-            let kept = if *no_keychain {
-                Ok(None)
-            } else {
-                kept_token(&keychain, &endpoints.server, target.org)
-            };
-            Ok(status(target.org, &connection, kept, &s))
+            let keychain: Option<&dyn SecretStore> = (!no_keychain).then_some(&keychain);
+            let places =
+                billing::token_places(keychain, &endpoints.server, target.org, &connection);
+            Ok(status(target.org, &connection, places, &s))
         }
         Action::Clear {
             target,
@@ -192,18 +186,7 @@ async fn act(action: &Action, net_args: &NetArgs) -> Result<Report, BitwardenErr
     }
 }
 
-fn status(
-    org: Uuid,
-    connection: &BillingSyncConnection,
-    kept: Result<Option<SecretString>, BitwardenError>,
-    s: &Style,
-) -> Report {
-    let (kept, keychain_problem) = match kept {
-        Ok(kept) => (kept, None),
-        Err(e) => (None, Some(e.problem())),
-    };
-    let shown = kept.as_ref().or(connection.server_token()).map(mask);
-    let matches = kept.as_ref().map(|k| connection.holds(k));
+fn status(org: Uuid, connection: &BillingSyncConnection, places: TokenPlaces, s: &Style) -> Report {
     let mut text = format!("Billing sync for organization {org}:\n");
     if connection.exists() {
         text.push_str(&format!(
@@ -229,25 +212,24 @@ fn status(
     }
     text.push_str(&format!(
         "  Token: {}{}\n",
-        shown.as_deref().unwrap_or("not set"),
-        match matches {
+        places.token.as_deref().unwrap_or("not set"),
+        match places.keychain_matches_server {
             Some(true) => " (keychain and server agree)",
-            Some(false) if connection.exists() =>
-                " (keychain differs from the server: run `token set` again)",
-            _ => "",
+            Some(false) => " (keychain differs from the server: run `token set` again)",
+            None => "",
         }
     ));
-    if let Some(problem) = &keychain_problem {
+    if let Some(problem) = &places.keychain_problem {
         text.push_str(&format!("  {} {}\n", s.warn("Keychain:"), problem.message));
     }
     Report {
         json: json!({
             "organization": org,
             "connection": connection,
-            "token": shown,
-            "in_keychain": kept.is_some(),
-            "keychain_matches_server": matches,
-            "keychain_problem": keychain_problem,
+            "token": places.token,
+            "in_keychain": places.token_in_keychain,
+            "keychain_matches_server": places.keychain_matches_server,
+            "keychain_problem": places.keychain_problem,
         }),
         text,
     }
@@ -264,15 +246,5 @@ fn read_token(env: Option<&str>) -> Result<SecretString, BitwardenError> {
         ),
         None => prompt::secret("Billing sync token: ").map_err(|e| missing(e.to_string()))?,
     };
-    let trimmed = token.expose_secret().trim();
-    if trimmed.is_empty() {
-        return Err(missing("it is empty".into()));
-    }
-    if trimmed.chars().any(char::is_whitespace) {
-        return Err(BitwardenError::InvalidCredentials {
-            message: "The billing sync token contains spaces; copy it again from the web vault."
-                .into(),
-        });
-    }
-    Ok(SecretString::from(trimmed.to_owned()))
+    billing::pasted_token(&token)
 }

@@ -13,10 +13,10 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Args, Subcommand};
 use companion_core::bitwarden::{
-    billing_sync_token, billing_sync_token_info, keep_billing_sync_token, request_otp,
-    rotate_billing_sync_token, trigger_sync, BitwardenError, CloudToken, Credentials, Endpoints,
-    KeptToken, Login, Session, Verification,
+    billing_sync_token_info, request_otp, trigger_sync, BitwardenError, CloudToken, Credentials,
+    Endpoints, KeptToken, Login, Session, Verification,
 };
+use companion_core::ops::billing::{self, FetchedToken};
 use companion_core::secrets::{OsKeychain, SecretStore, SecretString};
 use serde_json::json;
 use uuid::Uuid;
@@ -152,8 +152,9 @@ async fn fetch_and_keep(
 ) -> Result<Generated, BitwardenError> {
     let net = Net::new(net_args)?;
     let keychain = OsKeychain::default();
-    if !args.no_keychain {
-        // Before a token is fetched or rotated that could then not be kept.
+    let keychain: Option<&dyn SecretStore> = (!args.no_keychain).then_some(&keychain);
+    if let Some(keychain) = keychain {
+        // Before anyone is asked for a password that would then be of no use.
         keychain.check().map_err(BitwardenError::from)?;
     }
     // The self-hosted session first: a token rotated but not delivered would stop syncs.
@@ -164,18 +165,17 @@ async fn fetch_and_keep(
     let endpoints = net.cloud(args.account.cloud)?;
     let (session, password) = cloud_session(&net, &endpoints, &args.account).await?;
     let verification = verify(&session, password, args.otp).await?;
-    let token = if args.rotate {
-        rotate_billing_sync_token(&session, cloud_org, &verification).await?
-    } else {
-        billing_sync_token(&session, cloud_org, &verification).await?
-    };
-    let keychain: Option<&dyn SecretStore> = if args.no_keychain {
-        None
-    } else {
-        Some(&keychain)
-    };
     let target = server.as_ref().map(|(session, org)| (session, *org));
-    let kept = keep_billing_sync_token(&token, keychain, target).await?;
+    let FetchedToken { token, kept } = billing::fetch_token(
+        &session,
+        cloud_org,
+        &verification,
+        args.rotate,
+        keychain,
+        target,
+        |_| {},
+    )
+    .await?;
     let pushed = match target {
         Some((session, org)) => Some((org, trigger_sync(session, org).await)),
         None => None,

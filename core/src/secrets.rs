@@ -87,6 +87,12 @@ pub trait SecretStore: Send + Sync {
     fn set(&self, account: &str, secret: &SecretString) -> Result<(), KeychainError>;
     /// Removes the entry; `Ok(false)` when there was none.
     fn delete(&self, account: &str) -> Result<bool, KeychainError>;
+
+    /// Fails unless the keychain can be reached now, so a job refuses before it changes
+    /// anything rather than after a server already took the secret.
+    fn check(&self) -> Result<(), KeychainError> {
+        self.get(PROBE_ACCOUNT).map(drop)
+    }
 }
 
 /// The operating system's keychain, under [`SERVICE`] unless told otherwise.
@@ -111,12 +117,6 @@ impl OsKeychain {
     fn entry(&self, account: &str) -> Result<keyring::Entry, KeychainError> {
         let credential = platform::builder()?.build(None, &self.service, account)?;
         Ok(keyring::Entry::new_with_credential(credential))
-    }
-
-    /// Fails unless the keychain can be reached now, so a command refuses before it
-    /// changes anything rather than after a server already took the secret.
-    pub fn check(&self) -> Result<(), KeychainError> {
-        self.get(PROBE_ACCOUNT).map(drop)
     }
 }
 

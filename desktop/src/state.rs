@@ -18,7 +18,7 @@ use companion_core::bitwarden::{
 };
 use companion_core::error::{Explain, Problem};
 use companion_core::license::TrustSet;
-use companion_core::secrets::OsKeychain;
+use companion_core::secrets::{OsKeychain, SecretStore};
 
 use crate::error::CommandError;
 

@@ -61,6 +61,16 @@ impl BillingSyncConnection {
         self.server_token.as_ref()
     }
 
+    /// An enabled connection holding `token`, as a test would have the server answer.
+    #[cfg(test)]
+    pub(crate) fn holding(token: Option<&str>) -> Self {
+        read_connection(&json!({
+            "id": "5f0c2b0e-56a8-4c56-9a1f-1c2d3e4f5a6b",
+            "enabled": true,
+            "config": token.map(|t| json!({ "billingSyncKey": t })),
+        }))
+    }
+
     /// Whether the server holds this token.
     pub fn holds(&self, token: &SecretString) -> bool {
         self.server_token

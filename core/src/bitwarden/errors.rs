@@ -127,6 +127,10 @@ pub enum BitwardenError {
     },
     #[error("Vaultwarden needs no Bitwarden license; nothing to upload or sync here.")]
     NoLicensesOnVaultwarden,
+    #[error("No billing sync token was given")]
+    BillingTokenMissing,
+    #[error("The billing sync token contains spaces")]
+    BillingTokenSpaces,
     #[error(transparent)]
     Keychain(#[from] KeychainError),
     #[error(transparent)]
@@ -154,6 +158,8 @@ impl BitwardenError {
             | BitwardenError::File { .. }
             | BitwardenError::LicenseUnreadable { .. }
             | BitwardenError::Installation(_)
+            | BitwardenError::BillingTokenMissing
+            | BitwardenError::BillingTokenSpaces
             | BitwardenError::Trust(_) => ExitClass::Usage,
             _ => ExitClass::Refused,
         }
@@ -217,6 +223,8 @@ impl Explain for BitwardenError {
             BitwardenError::SecretRejected { otp: true, .. } => "invalid_otp",
             BitwardenError::BillingSyncNotOffered { .. } => "billing_sync_not_offered",
             BitwardenError::NoLicensesOnVaultwarden => "vaultwarden_needs_no_license",
+            BitwardenError::BillingTokenMissing => "billing_token_missing",
+            BitwardenError::BillingTokenSpaces => "billing_token_spaces",
             BitwardenError::Keychain(e) => e.code(),
             BitwardenError::Crypto(e) => e.code(),
             BitwardenError::Installation(e) => e.code(),
@@ -258,6 +266,8 @@ impl Explain for BitwardenError {
             BitwardenError::SecretRejected { otp: false, .. } => "Check the master password of this account on this server (a cloud account's password can differ from the self-hosted one's), or use an e-mailed code instead.".into(),
             BitwardenError::SecretRejected { otp: true, .. } => "Try again with the newest code from the e-mail, or use the master password instead.".into(),
             BitwardenError::BillingSyncNotOffered { .. } => "Billing sync needs a Teams or Enterprise plan. Upgrade the organization in the web vault, or move licenses by hand: download the license from the cloud, then upload it to the server.".into(),
+            BitwardenError::BillingTokenMissing => "Copy the organization's billing sync token from the cloud web vault and give it again.".into(),
+            BitwardenError::BillingTokenSpaces => "Copy the token again from the cloud web vault, in one piece.".into(),
             BitwardenError::NoLicensesOnVaultwarden => "Vaultwarden unlocks every feature by itself. Signing in, listing organizations and reading the installation still work here.".into(),
             BitwardenError::Keychain(e) => e.advice(),
             BitwardenError::Crypto(e) => e.advice(),
