@@ -3,3 +3,4 @@
 //! these and only render what comes back, so a rule of a job lives here once.
 
 pub mod billing;
+pub mod licenses;

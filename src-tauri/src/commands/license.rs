@@ -7,21 +7,18 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use companion_core::app::Instance;
 use companion_core::bitwarden::{
     create_organization, download_organization_license, download_premium_license, find_cloud_link,
-    place, plan_upload, prepare_organization, profile, save_keeping_old, send_upload, subscription,
-    Archive, ArchivedRole, BitwardenError, Candidate, CreatedOrganization, LicenseOwner,
-    OrganizationRequest, UploadOutcome, UploadPlan, UploadRequest, UploadTarget,
-    DEFAULT_COLLECTION, ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
+    plan_upload, prepare_organization, save_keeping_old, send_upload, Archive, BitwardenError,
+    CreatedOrganization, LicenseOwner, OrganizationRequest, UploadOutcome, UploadPlan,
+    UploadRequest, UploadTarget, ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
 };
-use companion_core::error::{Explain, Problem};
+use companion_core::error::Problem;
 use companion_core::files;
-use companion_core::license::{
-    inspect, parse, InspectOptions, Inspection, License, LicenseKind, PlanType,
-};
-use futures_util::future::join_all;
+use companion_core::license::{inspect, parse, InspectOptions, Inspection};
+use companion_core::ops::licenses::{self, HistoryEntry, Targets};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, WebviewWindow};
 use uuid::Uuid;
@@ -154,27 +151,13 @@ pub async fn license_download(
     report(&state, &opened, &id, instance_id.as_deref()).await
 }
 
-/// A cloud organization the signed-in cloud account owns, to download its license.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CloudChoice {
-    id: Uuid,
-    name: String,
-    plan: Option<String>,
-    /// Whether its plan allows self-hosting (`None` when the plan could not be read).
-    can_self_host: Option<bool>,
-    /// Why its plan could not be read.
-    problem: Option<Problem>,
-}
-
-/// What the cloud account can download licenses for.
+/// What the cloud account can download licenses for, and which cloud organization the
+/// asked-for self-hosted organization belongs to.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudChoices {
-    email: String,
-    premium: bool,
-    organizations: Vec<CloudChoice>,
-    /// The cloud organization the asked-for self-hosted organization belongs to.
+    #[serde(flatten)]
+    choices: licenses::CloudChoices,
     linked: Option<Uuid>,
 }
 
@@ -187,30 +170,7 @@ pub async fn license_cloud_orgs(
     org_id: Option<Uuid>,
 ) -> Result<CloudChoices, CommandError> {
     let session = state.cloud_session().await?;
-    let me = profile(&session).await?;
-    let organizations = join_all(me.organizations.iter().filter(|m| m.is_owner()).map(|m| {
-        let session = &session;
-        async move {
-            let (plan, can_self_host, problem) = match subscription(session, m.id).await {
-                Ok(sub) => (
-                    sub.plan,
-                    sub.plan_type
-                        .and_then(|p| u8::try_from(p).ok())
-                        .map(|p| PlanType(p).can_self_host()),
-                    None,
-                ),
-                Err(e) => (None, None, Some(e.problem())),
-            };
-            CloudChoice {
-                id: m.id,
-                name: m.name.clone(),
-                plan,
-                can_self_host,
-                problem,
-            }
-        }
-    }))
-    .await;
+    let choices = licenses::cloud_choices(&session).await?;
     let linked = match (instance_id, org_id) {
         (Some(instance_id), Some(org)) => {
             let instance = state.instance(&instance_id)?;
@@ -222,29 +182,7 @@ pub async fn license_cloud_orgs(
         }
         _ => None,
     };
-    Ok(CloudChoices {
-        email: me.email,
-        premium: me.premium,
-        organizations,
-        linked,
-    })
-}
-
-/// Where an opened license can go on an instance.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Targets {
-    /// The organizations the signed-in account owns there, each with whether the license
-    /// belongs to it (`belonging.verdict`: `same`, `another`, `unknown`).
-    organizations: Vec<Candidate>,
-    /// The signed-in account (its premium license is replaced by a premium upload).
-    account_email: String,
-    account_premium: bool,
-    /// The organization the license belongs to, or `premium`.
-    suggested: Option<String>,
-    /// The license can make a new organization here.
-    can_create: bool,
-    default_collection: &'static str,
+    Ok(CloudChoices { choices, linked })
 }
 
 /// The organizations and account an opened license may be applied to.
@@ -259,34 +197,19 @@ pub async fn license_targets(
     let report = report(&state, &opened, &id, Some(&instance_id)).await?;
     let instance = state.instance(&instance_id)?;
     let session = state.instance_session(&instance_id).await?;
-    let me = profile(&session).await?;
-    let archive = archive(&state);
-    let bwdata = bwdata_of(&instance);
-    let owned = join_all(me.organizations.iter().filter(|m| m.is_owner()).map(|m| {
-        let (archive, bwdata, session) = (&archive, bwdata.as_deref(), &session);
-        async move {
-            let link = find_cloud_link(session, archive, m.id, bwdata).await;
-            (m.id, m.name.clone(), link)
-        }
-    }))
-    .await;
     let parsed = parse(&license.bytes).map_err(|source| BitwardenError::LicenseUnreadable {
         path: license.source.display().to_string(),
         source,
     })?;
-    let placement = place(&parsed, report.inspection.valid, owned);
-    let suggested = match report.inspection.kind {
-        LicenseKind::Organization => placement.suggested.map(|id| id.hyphenated().to_string()),
-        LicenseKind::User => Some("premium".to_owned()),
-    };
-    Ok(Targets {
-        suggested,
-        can_create: placement.can_create,
-        organizations: placement.organizations,
-        account_email: me.email,
-        account_premium: me.premium,
-        default_collection: DEFAULT_COLLECTION,
-    })
+    let bwdata = bwdata_of(&instance);
+    Ok(licenses::targets(
+        &session,
+        &archive(&state),
+        bwdata.as_deref(),
+        &parsed,
+        report.inspection.valid,
+    )
+    .await?)
 }
 
 /// Where the page asks to apply a license.
@@ -393,27 +316,6 @@ pub fn license_discard_upload(pending: State<'_, PendingUploads>, plan_id: Strin
         .remove(&plan_id);
 }
 
-/// One archived license of an instance.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryEntry {
-    /// Names the entry for [`license_restore`] (never a path the page could change).
-    key: String,
-    /// `organization` or `premium`.
-    owner_kind: &'static str,
-    owner_id: Uuid,
-    role: ArchivedRole,
-    /// The server's answer, for a refused license.
-    answer: Option<String>,
-    /// Whom the license names (organization name or account e-mail), read from the file
-    /// so the history reads the same when the server cannot be reached.
-    licensed_to: Option<String>,
-    /// It was in force at some point, so it can be applied again.
-    restorable: bool,
-    at: DateTime<Utc>,
-    file: String,
-}
-
 /// Every license this app or `bwlicense` applied or replaced on the instance, newest
 /// first, from the archive in the data folder.
 #[tauri::command]
@@ -422,36 +324,7 @@ pub fn license_history(
     instance_id: String,
 ) -> Result<Vec<HistoryEntry>, CommandError> {
     let server = server_of(&state, &instance_id)?;
-    Ok(archive(&state)
-        .history(&server)
-        .into_iter()
-        .map(|entry| {
-            let (owner_kind, owner_id) = match entry.owner {
-                LicenseOwner::Organization(id) => ("organization", id),
-                LicenseOwner::Premium(id) => ("premium", id),
-            };
-            HistoryEntry {
-                key: history_key(&entry.path),
-                owner_kind,
-                owner_id,
-                role: entry.role,
-                restorable: entry.role.was_in_force(),
-                licensed_to: licensed_to(&entry.path),
-                answer: entry.answer,
-                at: entry.at,
-                file: entry.path.display().to_string(),
-            }
-        })
-        .collect())
-}
-
-/// The organization name or e-mail an archived license names.
-fn licensed_to(path: &std::path::Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    match parse(&bytes).ok()?.license {
-        License::Organization(l) => l.name,
-        License::User(l) => l.email.or(l.name),
-    }
+    Ok(licenses::history(&archive(&state), &server))
 }
 
 /// An archived license opened again, with the target it was for.
@@ -473,20 +346,9 @@ pub async fn license_restore(
     key: String,
 ) -> Result<Restored, CommandError> {
     let server = server_of(&state, &instance_id)?;
-    let entry = archive(&state)
-        .history(&server)
-        .into_iter()
-        .find(|e| history_key(&e.path) == key)
-        .ok_or_else(|| {
-            CommandError::invalid("That archived license is no longer there; reload the history.")
-        })?;
-    if !entry.role.was_in_force() {
-        return Err(CommandError::invalid(
-            "That license was never in force on the server, so there is nothing to restore.",
-        ));
-    }
-    let id = opened.open_file(&entry.path)?;
-    let target = match entry.owner {
+    let restorable = licenses::restorable(&archive(&state), &server, &key)?;
+    let id = opened.open_file(&restorable.path)?;
+    let target = match restorable.owner {
         LicenseOwner::Organization(id) => {
             serde_json::json!({ "kind": "organization", "id": id.hyphenated().to_string() })
         }
@@ -578,32 +440,6 @@ fn server_of(state: &AppState, instance_id: &str) -> Result<String, CommandError
     Ok(state.instance_client(instance_id)?.1.server)
 }
 
-/// An archived file's owner folder and file name.
-fn history_key(path: &std::path::Path) -> String {
-    let mut parts = path.iter().rev().take(2).collect::<Vec<_>>();
-    parts.reverse();
-    parts
-        .iter()
-        .map(|p| p.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 fn unknown_license() -> CommandError {
     CommandError::invalid("That license is no longer open; open the file again.")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_history_key_names_the_owner_folder_and_file_only() {
-        assert_eq!(
-            history_key(std::path::Path::new(
-                "/data/licenses/vault_8443/organization-1/20250101T000000.000Z-applied.json"
-            )),
-            "organization-1/20250101T000000.000Z-applied.json"
-        );
-    }
 }
