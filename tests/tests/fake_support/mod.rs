@@ -12,8 +12,8 @@ use reqwest::{Client, Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-/// The client version every sign-in sends.
-pub const CLIENT_VERSION: &str = "2025.12.0";
+/// The client version every sign-in sends: the app's own.
+pub use companion_core::bitwarden::CLIENT_VERSION;
 /// A stable device identifier for sign-ins.
 pub const DEVICE: &str = "6f1ae7f2-3f7c-4b1b-9a57-1a2b3c4d5e6f";
 
