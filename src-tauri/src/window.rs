@@ -1,14 +1,13 @@
 //! The main window: built once when the process starts, brought to the front when the tray
 //! asks. Closing it ends the window process (the tray process stays).
 
+use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
-
-use crate::commands::app::Boot;
 
 pub const MAIN: &str = "main";
 
 /// Builds the main window; its page finds `boot` in `window.__BOOT__`.
-pub fn open<R: Runtime>(app: &AppHandle<R>, boot: &Boot) -> tauri::Result<()> {
+pub fn open<R: Runtime>(app: &AppHandle<R>, boot: &impl Serialize) -> tauri::Result<()> {
     let boot = format!("window.__BOOT__ = {};", serde_json::to_string(boot)?);
     WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
         .initialization_script(&boot)

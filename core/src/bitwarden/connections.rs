@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::errors::BitwardenError;
 use super::http::Body;
-use super::organizations::date;
+use super::replies::date;
 use super::replies::field;
 use super::server_info::ensure_licensing;
 use super::session::Session;

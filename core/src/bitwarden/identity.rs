@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use super::device::Device;
 use super::errors::BitwardenError;
 use super::http::{Body, Http, Request};
-use super::login::{TwoFactorOffer, TwoFactorProvider};
 use super::replies::{error_text, field};
+use super::two_factor::{TwoFactorOffer, TwoFactorProvider};
 use super::urls::Endpoints;
 use crate::crypto::Kdf;
 

@@ -30,6 +30,7 @@ mod replies;
 mod server_info;
 mod session;
 mod store;
+mod two_factor;
 mod upload;
 mod urls;
 
@@ -57,7 +58,7 @@ pub use licenses::{
     download_organization_license, download_premium_license, save_keeping_old, Downloaded, Saved,
     ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
 };
-pub use login::{Credentials, Login, LoginAnswer, LoginStep, TwoFactorOffer, TwoFactorProvider};
+pub use login::{Credentials, Login, LoginAnswer, LoginStep};
 pub use notes::PlanNote;
 pub use org_create::{
     create_organization, prepare_organization, CreatedOrganization, OrganizationDraft,
@@ -71,6 +72,7 @@ pub use replies::{known_refusals, KnownRefusal};
 pub use server_info::{server_info, ServerInfo, ServerProduct};
 pub use session::{LoginKind, Session, SessionFacts};
 pub use store::SessionStore;
+pub use two_factor::{TwoFactorOffer, TwoFactorProvider};
 pub use upload::{
     plan_upload, plan_upload_bytes, send_upload, Change, UploadOutcome, UploadPlan, UploadRequest,
     UploadTarget,

@@ -13,11 +13,10 @@ use uuid::Uuid;
 
 use super::connections::{self, BillingSyncConnection};
 use super::errors::BitwardenError;
-use super::replies::field;
+use super::replies::{date, field};
 use super::server_info::ensure_licensing;
 use super::session::Session;
 use crate::license::dates::days_until;
-use crate::license::NetDateTime;
 
 /// `OrganizationUserType.Owner`.
 const OWNER: i64 = 0;
@@ -241,14 +240,6 @@ fn uuid_field(value: &Value, name: &str) -> Option<Uuid> {
     field(value, name)
         .and_then(Value::as_str)
         .and_then(|s| Uuid::parse_str(s).ok())
-}
-
-/// A server date (ISO 8601, with or without an offset; offset-less dates are UTC).
-pub(crate) fn date(value: &Value, name: &str) -> Option<DateTime<Utc>> {
-    field(value, name)
-        .and_then(Value::as_str)
-        .and_then(|s| NetDateTime::parse_iso(s).ok())
-        .map(NetDateTime::to_utc)
 }
 
 fn unreadable(url: String, detail: &str) -> BitwardenError {

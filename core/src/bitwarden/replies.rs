@@ -1,11 +1,13 @@
 //! Reading the server's error answers: its text, found in the error envelope (validation
 //! errors flattened, contract §1.8), and advice matched to each known text so a refusal
-//! says what to do next.
+//! says what to do next; and the fields of its answers, read as the server writes them.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::errors::BitwardenError;
 use super::http::Reply;
+use crate::license::NetDateTime;
 
 /// Longest piece of a non-JSON answer quoted back to the person.
 const MAX_QUOTED: usize = 300;
@@ -290,6 +292,14 @@ fn unsupported_version(line: &str) -> Option<u32> {
     tail.starts_with("is not supported")
         .then(|| number.parse().ok())
         .flatten()
+}
+
+/// A server date (ISO 8601, with or without an offset; offset-less dates are UTC).
+pub(crate) fn date(value: &Value, name: &str) -> Option<DateTime<Utc>> {
+    field(value, name)
+        .and_then(Value::as_str)
+        .and_then(|s| NetDateTime::parse_iso(s).ok())
+        .map(NetDateTime::to_utc)
 }
 
 #[cfg(test)]
