@@ -1,38 +1,9 @@
-// Wires the window: strings, navigation, the demo badge, and the first view.
-import { registerStrings, applyLanguage, setSystemLanguage } from "./i18n.js";
+// Wires the window: the language, navigation, the demo badge, and the first view.
+import { applyLanguage, setSystemLanguage } from "./i18n.js";
 import { call, listen } from "./ipc.js";
 import { el, showBanner } from "./kit.js";
 import { register, navigate, reveal, currentView, viewOf } from "./router.js";
 import * as dashboard from "./views/dashboard.js";
-
-const STRINGS = {
-  en: {
-    "app.title": "License Companion",
-    "app.skip": "Skip to content",
-    "app.demo": "Demo",
-    "app.demo.hint": "Demo mode: everything talks to a local test server. Sign in to the Demo vault or the cloud with owner@example.com / correct horse battery staple (premium account: premium@example.com / premium password).",
-    "app.working": "Working…",
-    "app.dismiss": "Dismiss",
-    "nav.dashboard": "Dashboard",
-    "nav.instances": "Instances",
-    "nav.license": "License",
-    "nav.billing": "Billing sync",
-    "nav.settings": "Settings",
-  },
-  "zh-CN": {
-    "app.title": "许可证助手",
-    "app.skip": "跳到内容",
-    "app.demo": "演示",
-    "app.demo.hint": "演示模式：所有操作都连接本机的测试服务器。请用 owner@example.com / correct horse battery staple 登录演示保险库或云端（高级版账户：premium@example.com / premium password）。",
-    "app.working": "处理中…",
-    "app.dismiss": "关闭",
-    "nav.dashboard": "概览",
-    "nav.instances": "实例",
-    "nav.license": "许可证",
-    "nav.billing": "计费同步",
-    "nav.settings": "设置",
-  },
-};
 
 /**
  * The first view comes with the page, so that it is drawn in the page's very first frame
@@ -47,7 +18,6 @@ const VIEWS = {
 };
 
 window.addEventListener("DOMContentLoaded", async () => {
-  registerStrings(STRINGS);
   for (const [name, load] of Object.entries(VIEWS)) register(name, load);
   // Handed over by the window process before any script ran (`Boot` in commands/app.rs).
   const boot = window.__BOOT__ ?? { demo: false, language: null };

@@ -1,8 +1,8 @@
-// English and Simplified Chinese strings. Each view module brings its own table
-// (`strings = { en: {...}, "zh-CN": {...} }`) and registers it here; every key must exist
-// in both languages (a test checks). The language follows the system locale unless the
-// user picks one in Settings.
-const MESSAGES = { en: {}, "zh-CN": {} };
+// English and Simplified Chinese words: the app's one catalog per language
+// (core/messages/*.json), handed to the page by the window process before any script runs
+// (`window.__MESSAGES__`), as the tray and notifications read it too. The language follows
+// the system locale unless the user picks one in Settings.
+const MESSAGES = window.__MESSAGES__ ?? { en: {}, "zh-CN": {} };
 
 export const languages = ["en", "zh-CN"];
 
@@ -21,11 +21,6 @@ export function systemLanguage() {
 /** Records the system language the app read from the locale. */
 export function setSystemLanguage(lang) {
   reportedSystemLanguage = lang || null;
-}
-
-/** Adds a view's strings. */
-export function registerStrings(table) {
-  for (const lang of languages) Object.assign(MESSAGES[lang], table[lang] || {});
 }
 
 /** The current language code. */
@@ -50,9 +45,4 @@ export function applyLanguage(lang) {
   for (const el of document.querySelectorAll("[data-i18n-label]")) {
     el.setAttribute("aria-label", t(el.dataset.i18nLabel));
   }
-}
-
-/** Every registered key per language (for the completeness check). */
-export function allKeys() {
-  return Object.fromEntries(languages.map((l) => [l, Object.keys(MESSAGES[l]).sort()]));
 }

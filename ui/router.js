@@ -1,8 +1,8 @@
-// Switches between the views. Each view module exports `strings`, `mount(section)` (build
+// Switches between the views. Each view module exports `mount(section)` (build
 // once) and `show(params)` (refresh whenever it is opened). A view's module is loaded and
 // mounted the first time it is opened: the first window paints the dashboard alone, and
 // views never opened cost no memory.
-import { t, registerStrings, applyLanguage } from "./i18n.js";
+import { t, applyLanguage } from "./i18n.js";
 
 const loaders = new Map();
 const mounted = new Map();
@@ -17,7 +17,6 @@ export function register(name, load) {
 export function viewOf(name) {
   if (!mounted.has(name)) {
     const loading = loaders.get(name)().then((view) => {
-      registerStrings(view.strings);
       view.mount(document.getElementById(`view-${name}`));
       applyLanguage();
       return view;

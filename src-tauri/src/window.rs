@@ -1,14 +1,24 @@
 //! The main window: built once when the process starts, brought to the front when the tray
 //! asks. Closing it ends the window process (the tray process stays).
 
+use companion_core::app::messages;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 pub const MAIN: &str = "main";
 
-/// Builds the main window; its page finds `boot` in `window.__BOOT__`.
+/// Builds the main window; its page finds `boot` in `window.__BOOT__` and the app's words
+/// (the catalog of each language) in `window.__MESSAGES__`.
 pub fn open<R: Runtime>(app: &AppHandle<R>, boot: &impl Serialize) -> tauri::Result<()> {
-    let boot = format!("window.__BOOT__ = {};", serde_json::to_string(boot)?);
+    let catalogs: Vec<String> = messages::CATALOGS
+        .iter()
+        .map(|(language, json)| format!("{language:?}: {json}"))
+        .collect();
+    let boot = format!(
+        "window.__BOOT__ = {}; window.__MESSAGES__ = {{{}}};",
+        serde_json::to_string(boot)?,
+        catalogs.join(", ")
+    );
     WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
         .initialization_script(&boot)
         .title("License Companion")

@@ -4,31 +4,6 @@ import { call } from "../ipc.js";
 import { el, problemBox } from "../kit.js";
 import { refresh } from "../router.js";
 
-export const strings = {
-  en: {
-    "settings.heading": "Settings",
-    "settings.language": "Language",
-    "settings.language.system": "Same as the system",
-    "settings.saved": "Saved.",
-    "settings.startAtLogin": "Start at login (in the tray, without opening the window)",
-    "about.heading": "About",
-    "about.intro": "Reads your self-hosted Bitwarden installation, checks licenses offline and applies them safely.",
-    "about.check": "Show versions",
-    "about.result": "App {app} · core {core}",
-  },
-  "zh-CN": {
-    "settings.heading": "设置",
-    "settings.language": "语言",
-    "settings.language.system": "跟随系统",
-    "settings.saved": "已保存。",
-    "settings.startAtLogin": "登录时启动（在托盘中运行，不打开窗口）",
-    "about.heading": "关于",
-    "about.intro": "读取您自托管的 Bitwarden 安装信息，离线检查许可证并安全地应用。",
-    "about.check": "显示版本",
-    "about.result": "应用 {app} · 核心 {core}",
-  },
-};
-
 let status;
 let languageSelect;
 let startAtLogin;

@@ -1,0 +1,99 @@
+//! The app's words, one catalog per language (`core/messages/en.json` and `zh-CN.json`):
+//! the window's page reads them as they are, the tray menu and notifications through
+//! [`text`]. A key is `area.what`; `{name}` marks a place filled in when the text is used.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The catalogs as written, by language code, for the page.
+pub const CATALOGS: [(&str, &str); 2] = [
+    ("en", include_str!("../../messages/en.json")),
+    ("zh-CN", include_str!("../../messages/zh-CN.json")),
+];
+
+type Table = HashMap<String, String>;
+
+fn tables() -> &'static [(&'static str, Table); 2] {
+    static TABLES: OnceLock<[(&str, Table); 2]> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        CATALOGS.map(|(language, json)| {
+            let table = serde_json::from_str(json).expect("the catalogs are checked by tests");
+            (language, table)
+        })
+    })
+}
+
+/// The text of `key` in `language` (`en` or `zh-CN`; English when the language or the key
+/// is missing), with each `{name}` filled from `values`.
+pub fn text(language: &str, key: &str, values: &[(&str, &str)]) -> String {
+    let [english, chinese] = tables();
+    let table = if language.starts_with("zh") {
+        &chinese.1
+    } else {
+        &english.1
+    };
+    let template = table
+        .get(key)
+        .or_else(|| english.1.get(key))
+        .map_or(key, String::as_str);
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(text: &str) -> BTreeSet<&str> {
+        text.split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}'))
+            .map(|(name, _)| name)
+            .filter(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            .collect()
+    }
+
+    #[test]
+    fn every_key_has_both_languages_with_the_same_placeholders() {
+        let [(_, english), (_, chinese)] = tables();
+        let mut problems = Vec::new();
+        for (key, en) in english {
+            match chinese.get(key) {
+                None => problems.push(format!("{key} has no zh-CN text")),
+                Some(zh) if zh.trim().is_empty() => {
+                    problems.push(format!("{key} is empty in zh-CN"))
+                }
+                Some(zh) if placeholders(en) != placeholders(zh) => problems.push(format!(
+                    "{key}: placeholders {:?} in English, {:?} in zh-CN",
+                    placeholders(en),
+                    placeholders(zh)
+                )),
+                Some(_) => {}
+            }
+        }
+        problems.extend(
+            chinese
+                .keys()
+                .filter(|key| !english.contains_key(*key))
+                .map(|key| format!("{key} has no English text")),
+        );
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        assert!(english.len() > 300, "{} keys", english.len());
+    }
+
+    #[test]
+    fn a_text_is_filled_in_and_falls_back_to_english() {
+        assert_eq!(text("en", "nav.billing", &[]), "Billing sync");
+        assert_eq!(text("zh-CN", "nav.billing", &[]), "计费同步");
+        assert_eq!(
+            text("en", "about.result", &[("app", "1.2"), ("core", "1.3")]),
+            "App 1.2 · core 1.3"
+        );
+        assert_eq!(text("fr", "nav.billing", &[]), "Billing sync");
+        assert_eq!(text("zh-CN", "no.such.key", &[]), "no.such.key");
+    }
+}
