@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use companion_core::app::messages::text;
 use companion_core::app::{locale, Settings, Status};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -131,8 +132,7 @@ impl TrayModel {
 
     /// The menu, top to bottom.
     pub fn menu(&self) -> Vec<Entry> {
-        let zh = self.language.starts_with("zh");
-        let text = |en: &str, cn: &str| if zh { cn.to_owned() } else { en.to_owned() };
+        let say = |key: &str, values: &[(&str, &str)]| text(&self.language, key, values);
         let orgs = self.orgs();
         let several_instances = orgs.iter().any(|o| o.instance_id != orgs[0].instance_id);
         let item = |action, label, enabled| Entry::Item {
@@ -141,17 +141,9 @@ impl TrayModel {
             enabled,
         };
         let mut menu = vec![
-            item(
-                Action::Open,
-                text("Open License Companion", "打开许可证助手"),
-                true,
-            ),
+            item(Action::Open, say("tray.open", &[]), true),
             Entry::Separator,
-            item(
-                Action::SyncAll,
-                text("Sync all now", "全部立即同步"),
-                !orgs.is_empty(),
-            ),
+            item(Action::SyncAll, say("tray.syncAll", &[]), !orgs.is_empty()),
         ];
         for org in &orgs {
             let name = if several_instances {
@@ -164,17 +156,13 @@ impl TrayModel {
                     instance_id: org.instance_id.clone(),
                     org: org.org,
                 },
-                text(&format!("Sync {name}"), &format!("同步 {name}")),
+                say("tray.sync", &[("name", &name)]),
                 true,
             ));
         }
-        menu.push(item(
-            Action::Check,
-            text("Check licenses now", "立即检查许可证"),
-            true,
-        ));
+        menu.push(item(Action::Check, say("tray.check", &[]), true));
         menu.push(Entry::Separator);
-        menu.push(item(Action::Quit, text("Quit", "退出"), true));
+        menu.push(item(Action::Quit, say("tray.quit", &[]), true));
         menu
     }
 
@@ -190,27 +178,24 @@ impl TrayModel {
 
     /// The tooltip: the app's name and what the status means.
     pub fn tooltip(&self) -> String {
-        let zh = self.language.starts_with("zh");
-        let said = match (self.status, zh) {
-            (Status::Ok, false) => "all licenses fine",
-            (Status::Warning, false) => "a license needs attention soon",
-            (Status::Error, false) => "a license needs attention now",
-            (Status::Unknown, false) => "some licenses could not be checked",
-            (Status::Ok, true) => "所有许可证正常",
-            (Status::Warning, true) => "有许可证即将需要处理",
-            (Status::Error, true) => "有许可证需要立即处理",
-            (Status::Unknown, true) => "部分许可证无法检查",
+        let status = match self.status {
+            Status::Ok => "tray.status.ok",
+            Status::Warning => "tray.status.warning",
+            Status::Error => "tray.status.error",
+            Status::Unknown => "tray.status.unknown",
         };
-        format!("{}: {said}", self.title())
+        let status = text(&self.language, status, &[]);
+        let app = self.title();
+        text(
+            &self.language,
+            "tray.tooltip",
+            &[("app", &app), ("status", &status)],
+        )
     }
 
     /// The app's name in the tray's language.
-    pub fn title(&self) -> &'static str {
-        if self.language.starts_with("zh") {
-            "许可证助手"
-        } else {
-            "License Companion"
-        }
+    pub fn title(&self) -> String {
+        text(&self.language, "app.title", &[])
     }
 }
 

@@ -15,6 +15,7 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::messages::text;
 use crate::error::Problem;
 use crate::files::{self, Access};
 
@@ -164,79 +165,60 @@ pub struct Notice {
     pub body: String,
 }
 
-/// Whether texts are in Simplified Chinese (`zh-CN`), else English.
-fn chinese(language: &str) -> bool {
-    language.starts_with("zh")
-}
-
 impl Alert {
     /// The notification text in `language` (`en` or `zh-CN`).
     pub fn notice(&self, language: &str) -> Notice {
-        let day = self.date.format("%Y-%m-%d");
-        let zh = chinese(language);
-        let when = match (self.days_left, zh) {
-            (0, false) => "in less than a day".to_owned(),
-            (1, false) => "in 1 day".to_owned(),
-            (n, false) => format!("in {n} days"),
-            (0, true) => "不到一天".to_owned(),
-            (n, true) => format!("{n} 天后"),
+        let day = self.date.format("%Y-%m-%d").to_string();
+        let days = self.days_left.to_string();
+        let when = match self.days_left {
+            0 => text(language, "notice.when.lessThanADay", &[]),
+            1 => text(language, "notice.when.oneDay", &[]),
+            _ => text(language, "notice.when.days", &[("days", &days)]),
         };
-        let (title, body) = match (self.deadline, zh) {
-            (Deadline::Renewal, false) => (
-                format!("{} renews {when}", self.license),
-                format!("The license's renewal date is {day}. Renew the subscription, then sync or download the new license so the server keeps it."),
-            ),
-            (Deadline::GraceEnd, false) => (
-                format!("{}: grace period ends {when}", self.license),
-                format!("On {day} the server disables the organization unless it gets a renewed license. Sync now or upload a new license."),
-            ),
-            (Deadline::Renewal, true) => (
-                format!("{} 的许可证将在{when}续订到期", self.license),
-                format!("许可证续订日期为 {day}。请续订订阅，然后同步或下载新的许可证，以便服务器继续使用。"),
-            ),
-            (Deadline::GraceEnd, true) => (
-                format!("{} 的宽限期将在{when}结束", self.license),
-                format!("除非服务器获得续订后的许可证，否则将在 {day} 停用该组织。请立即同步或上传新的许可证。"),
-            ),
+        let key = match self.deadline {
+            Deadline::Renewal => "notice.renewal",
+            Deadline::GraceEnd => "notice.graceEnd",
         };
-        Notice { title, body }
+        Notice {
+            title: text(
+                language,
+                &format!("{key}.title"),
+                &[("license", &self.license), ("when", &when)],
+            ),
+            body: text(language, &format!("{key}.body"), &[("day", &day)]),
+        }
     }
 }
 
 /// The notification of a failed billing sync.
 pub fn sync_failed_notice(organization: &str, problem: &Problem, language: &str) -> Notice {
-    let title = if chinese(language) {
-        format!("{organization} 的计费同步失败")
-    } else {
-        format!("Billing sync of {organization} failed")
-    };
     Notice {
-        title,
+        title: text(
+            language,
+            "notice.syncFailed.title",
+            &[("organization", organization)],
+        ),
         body: format!("{} {}", problem.message, problem.advice),
     }
 }
 
 /// The notification of a successful billing sync.
 pub fn synced_notice(organization: &str, expires: Option<DateTime<Utc>>, language: &str) -> Notice {
-    let day = expires.map(|d| d.format("%Y-%m-%d").to_string());
-    if chinese(language) {
-        Notice {
-            title: format!("{organization} 已同步"),
-            body: match day {
-                Some(day) => format!("服务器已从云端获取许可证，有效期至 {day}。"),
-                None => "服务器已从云端获取许可证。".to_owned(),
-            },
-        }
-    } else {
-        Notice {
-            title: format!("{organization} synced"),
-            body: match day {
-                Some(day) => {
-                    format!("The server fetched its license from the cloud; it runs until {day}.")
-                }
-                None => "The server fetched its license from the cloud.".to_owned(),
-            },
-        }
+    let body = match expires {
+        Some(day) => text(
+            language,
+            "notice.synced.bodyUntil",
+            &[("day", &day.format("%Y-%m-%d").to_string())],
+        ),
+        None => text(language, "notice.synced.body", &[]),
+    };
+    Notice {
+        title: text(
+            language,
+            "notice.synced.title",
+            &[("organization", organization)],
+        ),
+        body,
     }
 }
 

@@ -2,6 +2,7 @@
 //! was and what to do, in the app's language. Up-to-date licenses raise nothing.
 
 use super::alerts::Notice;
+use super::messages::text;
 use crate::bitwarden::UploadTarget;
 use crate::renewal::{Reason, Renewal, RenewalResult, Stop};
 
@@ -48,16 +49,9 @@ pub fn notice(renewal: &Renewal, instance: &str, language: &str) -> Option<Notic
 
 /// Automatic renewal is switched on but no cloud account is signed in.
 pub fn cloud_signed_out(language: &str) -> Notice {
-    if language.starts_with("zh") {
-        Notice {
-            title: "自动更新需要登录 Bitwarden 云".into(),
-            body: "请在“计费同步”中登录云账户，否则许可证不会自动更新。".into(),
-        }
-    } else {
-        Notice {
-            title: "Automatic renewal needs a Bitwarden cloud sign-in".into(),
-            body: "Sign in to the cloud account under Billing sync; until then no license is renewed by itself.".into(),
-        }
+    Notice {
+        title: text(language, "notice.renewalSignedOut.title", &[]),
+        body: text(language, "notice.renewalSignedOut.body", &[]),
     }
 }
 
