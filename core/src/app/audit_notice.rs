@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::alerts::Notice;
 use super::dashboard::{NextCheck, Row};
+use super::messages::text;
 use crate::audit::{Action, Outcome};
 
 /// How long before a run the warning is raised.
@@ -40,73 +41,54 @@ pub fn warning(row: &Row, language: &str) -> Option<(String, Notice)> {
             .map_or_else(|| row.name.clone(), |id| id.to_string()),
         check.at.timestamp()
     );
-    let notice = notice(
-        &row.name,
-        &row.instance_name,
-        check,
-        language.starts_with("zh"),
-    )?;
+    let notice = notice(&row.name, &row.instance_name, check, language)?;
     Some((key, notice))
 }
 
-fn notice(name: &str, instance: &str, check: &NextCheck, zh: bool) -> Option<Notice> {
-    let at = check.at.format("%H:%M UTC");
+fn notice(name: &str, instance: &str, check: &NextCheck, language: &str) -> Option<Notice> {
+    let at = check.at.format("%H:%M UTC").to_string();
     let action = check
         .action
         .as_ref()
-        .map(|a| action(a, zh))
+        .map(|a| action(a, language))
         .unwrap_or_default();
-    let text = check.server_text.unwrap_or_default();
-    Some(match (check.outcome, zh) {
-        (Outcome::JobFails, false) => Notice {
-            title: format!("{name}: the license check at {at} will fail"),
-            body: format!("{instance}: the server cannot read its license file. {action}"),
-        },
-        (Outcome::JobFails, true) => Notice {
-            title: format!("{name}：{at} 的许可证检查将失败"),
-            body: format!("{instance}：服务器无法读取其许可证文件。{action}"),
-        },
-        (Outcome::Disabled, false) => Notice {
-            title: format!("{name} will be disabled at {at}"),
-            body: format!("{instance}: the server's license check will say \"{text}\". {action}"),
-        },
-        (Outcome::Disabled, true) => Notice {
-            title: format!("{name} 将在 {at} 被停用"),
-            body: format!("{instance}：服务器的许可证检查将报告“{text}”。{action}"),
-        },
+    let key = match check.outcome {
+        Outcome::JobFails => "notice.jobFails",
+        Outcome::Disabled => "notice.disabled",
         _ => return None,
+    };
+    let values = [
+        ("name", name),
+        ("at", &at),
+        ("instance", instance),
+        ("action", &action),
+        ("text", check.server_text.unwrap_or_default()),
+    ];
+    Some(Notice {
+        title: text(language, &format!("{key}.title"), &values),
+        body: text(language, &format!("{key}.body"), &values),
     })
 }
 
-fn action(action: &Action, zh: bool) -> String {
-    match (action, zh) {
-        (Action::UploadLicenseForInstallation { installation_id }, false) => format!(
-            "Upload the license made for installation {} before then.",
-            installation_id.map_or_else(|| "of this server".to_owned(), |id| id.to_string())
-        ),
-        (Action::UploadLicenseForInstallation { installation_id }, true) => format!(
-            "请在此之前上传为安装 {} 生成的许可证。",
-            installation_id.map_or_else(|| "（本服务器）".to_owned(), |id| id.to_string())
-        ),
-        (Action::Reupload, false) => {
-            "Upload the license again before then, so the server writes a fresh file.".into()
+fn action(action: &Action, language: &str) -> String {
+    let key = match action {
+        Action::UploadLicenseForInstallation { installation_id } => {
+            let installation = installation_id.map_or_else(
+                || text(language, "notice.action.thisServer", &[]),
+                |id| id.to_string(),
+            );
+            return text(
+                language,
+                "notice.action.uploadForInstallation",
+                &[("installation", &installation)],
+            );
         }
-        (Action::Reupload, true) => "请在此之前重新上传许可证，让服务器写入新文件。".into(),
-        (Action::Renew, false) => {
-            "Renew the subscription, then download and upload the new license.".into()
-        }
-        (Action::Renew, true) => "请续订，然后下载并上传新的许可证。".into(),
-        (Action::UploadPremiumLicense, false) => {
-            "Upload the premium license from the account's Settings > Subscription page.".into()
-        }
-        (Action::UploadPremiumLicense, true) => {
-            "请在账户的“设置 > 订阅”页面上传高级版许可证。".into()
-        }
-        (Action::ResolveDuplicate { .. }, false) => {
-            "Disable or delete the other organizations that use this license.".into()
-        }
-        (Action::ResolveDuplicate { .. }, true) => "请停用或删除使用同一许可证的其他组织。".into(),
-    }
+        Action::Reupload => "notice.action.reupload",
+        Action::Renew => "notice.action.renew",
+        Action::UploadPremiumLicense => "notice.action.uploadPremium",
+        Action::ResolveDuplicate { .. } => "notice.action.resolveDuplicate",
+    };
+    text(language, key, &[])
 }
 
 #[cfg(test)]

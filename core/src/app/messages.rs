@@ -36,11 +36,37 @@ pub fn text(language: &str, key: &str, values: &[(&str, &str)]) -> String {
         .get(key)
         .or_else(|| english.1.get(key))
         .map_or(key, String::as_str);
-    values
-        .iter()
-        .fold(template.to_owned(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
+    fill(template, values)
+}
+
+/// `template` with each `{name}` replaced by its value, in one pass: a value that itself
+/// holds braces (a server's text, an organization's name) is left as it is.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(known, _)| *known == name)
+                .map(|(_, value)| (*value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -94,6 +120,10 @@ mod tests {
             "App 1.2 · core 1.3"
         );
         assert_eq!(text("fr", "nav.billing", &[]), "Billing sync");
+        assert_eq!(
+            fill("{a} and {b} {c}", &[("a", "{b}"), ("b", "x")]),
+            "{b} and x {c}"
+        );
         assert_eq!(text("zh-CN", "no.such.key", &[]), "no.such.key");
     }
 }
