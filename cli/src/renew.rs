@@ -286,7 +286,7 @@ fn render(args: &RenewArgs, server: &str, renewals: &[Renewal], s: &Style) -> St
             }
             RenewalResult::Stopped { stop } => {
                 out.push_str(&format!("  {who}: {} {stop}\n", s.bad("not renewed:")));
-                out.push_str(&format!("    {}\n", stop.action()));
+                out.push_str(&format!("    {}\n", stop.action("en")));
             }
         }
     }

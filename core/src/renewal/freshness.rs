@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::bitwarden::{count_or_unlimited, feature_label, Subscription};
+use crate::app::messages::text;
+use crate::bitwarden::{feature_label, Subscription};
 use crate::license::Inspection;
 
 /// A token that dies within this many days is renewed even when nothing else changed.
@@ -85,48 +86,57 @@ pub enum Reason {
     NoCopyInForce,
 }
 
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Reason {
+    /// The reason in `language` (`en` or `zh-CN`), from the app's catalogs.
+    pub fn describe(&self, language: &str) -> String {
+        let count = |n: &Option<i64>| {
+            n.map_or_else(
+                || text(language, "renewal.count.unlimited", &[]),
+                |n| n.to_string(),
+            )
+        };
+        let pair = |key: &str, current: &str, new: &str| {
+            text(language, key, &[("current", current), ("new", new)])
+        };
         match self {
-            Reason::LaterExpiry { current, new } => {
-                write!(f, "expires {} -> {}", day(current), new.format("%Y-%m-%d"))
-            }
+            Reason::LaterExpiry { current, new } => pair(
+                "renewal.reason.laterExpiry",
+                &day(current),
+                &day(&Some(*new)),
+            ),
             Reason::Seats { current, new } => {
-                write!(
-                    f,
-                    "seats {} -> {}",
-                    count_or_unlimited(*current),
-                    count_or_unlimited(*new)
-                )
+                pair("renewal.reason.seats", &count(current), &count(new))
             }
             Reason::Collections { current, new } => {
-                write!(
-                    f,
-                    "collections {} -> {}",
-                    count_or_unlimited(*current),
-                    count_or_unlimited(*new)
-                )
+                pair("renewal.reason.collections", &count(current), &count(new))
             }
-            Reason::Plan { current, new } => write!(
-                f,
-                "plan {} -> {}",
+            Reason::Plan { current, new } => pair(
+                "renewal.reason.plan",
                 current.as_deref().unwrap_or("-"),
-                new.as_deref().unwrap_or("-")
+                new.as_deref().unwrap_or("-"),
             ),
             Reason::Feature { label, on } => {
-                write!(f, "{label} {}", if *on { "on" } else { "off" })
+                let key = if *on {
+                    "renewal.reason.featureOn"
+                } else {
+                    "renewal.reason.featureOff"
+                };
+                text(language, key, &[("label", label)])
             }
-            Reason::TokenExpires { current, new } => write!(
-                f,
-                "its token dies on {} (the new one on {})",
-                current.format("%Y-%m-%d"),
-                day(new)
+            Reason::TokenExpires { current, new } => pair(
+                "renewal.reason.tokenExpires",
+                &current.format("%Y-%m-%d").to_string(),
+                &day(new),
             ),
-            Reason::NotPremium => f.write_str("the account has no premium on the server yet"),
-            Reason::NoCopyInForce => {
-                f.write_str("no copy of the license in force is here to compare with")
-            }
+            Reason::NotPremium => text(language, "renewal.reason.notPremium", &[]),
+            Reason::NoCopyInForce => text(language, "renewal.reason.noCopyInForce", &[]),
         }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe("en"))
     }
 }
 

@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::app::messages::text;
 use crate::bitwarden::{
     download_organization_license, download_premium_license, find_cloud_link, owned_organizations,
     plan_upload_bytes, profile, send_upload, subscription, Archive, Belonging, BitwardenError,
@@ -89,37 +90,49 @@ impl RenewalResult {
 }
 
 /// Why a renewal was not applied, with what a person does about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "code")]
 pub enum Stop {
-    #[error("The server's installation ID is not known here, so no license can be made for it.")]
     InstallationUnknown,
-    #[error("Nothing here says which cloud organization this one belongs to (no license file of the server, no earlier upload from here, no billing sync).")]
     NoCloudLink,
-    #[error("The signed-in cloud account does not own cloud organization {cloud_organization}.")]
-    NotOwnedInCloud { cloud_organization: Uuid },
-    #[error("Bitwarden cloud gave no license: {message}")]
-    CloudRefused { message: String },
-    #[error("The cloud's license ends sooner ({new}) than the one in force ({current}).")]
+    NotOwnedInCloud {
+        cloud_organization: Uuid,
+    },
+    CloudRefused {
+        message: String,
+    },
     ExpiresEarlier {
         current: DateTime<Utc>,
         new: DateTime<Utc>,
     },
-    #[error("The server would refuse the cloud's license: {message}")]
-    WouldBeRefused { message: String },
-    #[error("The cloud's license is another organization's license.")]
+    WouldBeRefused {
+        message: String,
+    },
     AnotherOrganization,
-    #[error("The cloud's license takes something away: {}", losses.join("; "))]
-    Downgrade { losses: Vec<String> },
-    #[error("An earlier send of a license ({}) got no answer; it may be in force.", path.display())]
-    Unanswered { path: PathBuf },
-    #[error("The server refused the license: {message}")]
-    Refused { message: String },
-    #[error("The server gave no answer to the send ({message}); it may have taken the license.")]
-    NoAnswer { message: String },
-    #[error("{}", problem.message)]
-    Failed { problem: Problem },
+    Downgrade {
+        losses: Vec<String>,
+    },
+    Unanswered {
+        path: PathBuf,
+    },
+    Refused {
+        message: String,
+    },
+    NoAnswer {
+        message: String,
+    },
+    Failed {
+        problem: Problem,
+    },
 }
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe("en"))
+    }
+}
+
+impl std::error::Error for Stop {}
 
 impl Stop {
     /// A stable code for scripts and the page.
@@ -140,18 +153,66 @@ impl Stop {
         }
     }
 
-    /// The one thing a person does about it.
-    pub fn action(&self) -> String {
+    /// What stopped it, in `language` (`en` or `zh-CN`), from the app's catalogs.
+    pub fn describe(&self, language: &str) -> String {
+        let say = |key: &str, values: &[(&str, &str)]| text(language, key, values);
+        let day = |t: &DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
         match self {
-            Stop::InstallationUnknown => "Tell the app where the server's bwdata folder is, or its installation ID.".into(),
-            Stop::NoCloudLink | Stop::AnotherOrganization => "Upload the right license once yourself; renewal follows the license in force from then on.".into(),
-            Stop::NotOwnedInCloud { .. } => "Sign in to Bitwarden cloud as an owner of that organization.".into(),
-            Stop::CloudRefused { .. } => "Check the subscription in the cloud web vault (Billing).".into(),
-            Stop::ExpiresEarlier { .. } | Stop::Downgrade { .. } => "Review the license and upload it yourself if the change is meant.".into(),
-            Stop::WouldBeRefused { .. } | Stop::Refused { .. } => "Open the license in the app to see each check, then fix what it names.".into(),
-            Stop::Unanswered { .. } | Stop::NoAnswer { .. } => "Check the organization on the server; if the new license is not in force, upload it yourself.".into(),
-            Stop::Failed { problem } => problem.advice.clone(),
+            Stop::InstallationUnknown => say("renewal.stop.installationUnknown", &[]),
+            Stop::NoCloudLink => say("renewal.stop.noCloudLink", &[]),
+            Stop::NotOwnedInCloud { cloud_organization } => say(
+                "renewal.stop.notOwnedInCloud",
+                &[("organization", &cloud_organization.to_string())],
+            ),
+            Stop::CloudRefused { message } => {
+                say("renewal.stop.cloudRefused", &[("message", message)])
+            }
+            Stop::ExpiresEarlier { current, new } => say(
+                "renewal.stop.expiresEarlier",
+                &[("current", &day(current)), ("new", &day(new))],
+            ),
+            Stop::WouldBeRefused { message } => {
+                say("renewal.stop.wouldBeRefused", &[("message", message)])
+            }
+            Stop::AnotherOrganization => say("renewal.stop.anotherOrganization", &[]),
+            Stop::Downgrade { losses } => {
+                let separator = say("list.separator", &[]);
+                say(
+                    "renewal.stop.downgrade",
+                    &[("losses", &losses.join(&separator))],
+                )
+            }
+            Stop::Unanswered { path } => say(
+                "renewal.stop.unanswered",
+                &[("path", &path.display().to_string())],
+            ),
+            Stop::Refused { message } => say("renewal.stop.refused", &[("message", message)]),
+            Stop::NoAnswer { message } => say("renewal.stop.noAnswer", &[("message", message)]),
+            Stop::Failed { problem } => {
+                say("renewal.stop.failed", &[("message", &problem.message)])
+            }
         }
+    }
+
+    /// The one thing a person does about it, in `language`.
+    pub fn action(&self, language: &str) -> String {
+        let key = match self {
+            Stop::InstallationUnknown => "renewal.action.installationUnknown",
+            Stop::NoCloudLink | Stop::AnotherOrganization => "renewal.action.uploadOnce",
+            Stop::NotOwnedInCloud { .. } => "renewal.action.signInAsOwner",
+            Stop::CloudRefused { .. } => "renewal.action.checkSubscription",
+            Stop::ExpiresEarlier { .. } | Stop::Downgrade { .. } => "renewal.action.review",
+            Stop::WouldBeRefused { .. } | Stop::Refused { .. } => "renewal.action.openChecks",
+            Stop::Unanswered { .. } | Stop::NoAnswer { .. } => "renewal.action.checkServer",
+            Stop::Failed { problem } => {
+                return text(
+                    language,
+                    "renewal.action.failed",
+                    &[("advice", &problem.advice)],
+                )
+            }
+        };
+        text(language, key, &[])
     }
 }
 
