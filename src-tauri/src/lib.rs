@@ -3,6 +3,7 @@
 //! The tray, checks and reminders live in the tray process (`tray/`), which starts this
 //! one when the person opens the window; this process ends when its window closes.
 
+mod camel;
 mod commands;
 mod link;
 mod opened;

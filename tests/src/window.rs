@@ -200,6 +200,45 @@ impl AppWindow {
         value.as_str().unwrap_or_default().to_owned()
     }
 
+    /// Every field name in the answers the page got that is not camelCase (`snake_case`
+    /// from a core type that was not renamed on its way out), with the command it came
+    /// from.
+    pub async fn snake_case_fields_in_answers(&self) -> Vec<String> {
+        fn walk(value: &serde_json::Value, command: &str, found: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(fields) => {
+                    for (name, value) in fields {
+                        let snake = name.contains('_')
+                            && name.starts_with(|c: char| c.is_ascii_lowercase())
+                            && name
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                        if snake {
+                            found.push(format!("{command}: {name}"));
+                        }
+                        walk(value, command, found);
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        walk(item, command, found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let traffic: serde_json::Value =
+            serde_json::from_str(&self.ipc_traffic().await).expect("the IPC log is JSON");
+        let mut found = Vec::new();
+        for call in traffic.as_array().into_iter().flatten() {
+            let command = call["cmd"].as_str().unwrap_or("?");
+            walk(&call["result"], command, &mut found);
+        }
+        found.sort();
+        found.dedup();
+        found
+    }
+
     /// The app's config folder (`$XDG_CONFIG_HOME/license-companion`).
     pub fn config_dir(&self) -> PathBuf {
         self.home.path().join("config/license-companion")

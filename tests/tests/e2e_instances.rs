@@ -439,6 +439,11 @@ async fn the_installation_view_shows_the_id_and_turns_cloud_communication_on() {
     assert!(env.contains("globalSettings__enableCloudCommunication=true"));
     // The installation key is never shown.
     assert!(!app.ipc_traffic().await.contains("FAKE-installation-key"));
+    let snake = app.snake_case_fields_in_answers().await;
+    assert!(
+        snake.is_empty(),
+        "answers with snake_case fields: {snake:?}"
+    );
     app.close().await;
 }
 

@@ -365,6 +365,11 @@ async fn a_downloaded_license_is_applied_after_confirmation_and_listed_in_the_hi
         .await
         .unwrap());
     assert_eq!(uploads(), 1);
+    let snake = app.snake_case_fields_in_answers().await;
+    assert!(
+        snake.is_empty(),
+        "answers with snake_case fields: {snake:?}"
+    );
     scene.close().await;
 }
 
@@ -456,6 +461,11 @@ async fn an_organization_is_created_from_a_license_for_this_installation() {
     )
     .await;
     app.screenshot("e2e-license-created-dashboard").await;
+    let snake = app.snake_case_fields_in_answers().await;
+    assert!(
+        snake.is_empty(),
+        "answers with snake_case fields: {snake:?}"
+    );
     scene.close().await;
 }
 
@@ -840,6 +850,11 @@ async fn every_screen_is_captured_in_english_and_in_simplified_chinese() {
             assert!(file.is_file(), "{} was saved", file.display());
         }
     }
+    let snake = app.snake_case_fields_in_answers().await;
+    assert!(
+        snake.is_empty(),
+        "answers with snake_case fields: {snake:?}"
+    );
     scene.close().await;
 }
 

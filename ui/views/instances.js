@@ -487,7 +487,7 @@ async function openInstallation(instanceId) {
 }
 
 function renderInstallation(instance, found) {
-  const id = found.installation_id;
+  const id = found.installationId;
   const copy = el("button", { id: "installation-copy", type: "button", class: "secondary", disabled: !id }, t("installation.copy"));
   const copied = el("span", { id: "installation-copied", role: "status", "aria-live": "polite" });
   copy.addEventListener("click", async () => {
@@ -501,14 +501,14 @@ function renderInstallation(instance, found) {
   const row = (key, value, attrs = {}) => el("tr", {}, el("th", { scope: "row" }, t(key)), el("td", attrs, value));
   const table = el("table", { class: "facts" },
     row("installation.id", [el("code", { id: "installation-id" }, id ?? t("installation.missing")), " ", copy, " ", copied]),
-    row("installation.key", found.installation_key_present ? t("installation.keyPresent") : t("installation.keyMissing")),
+    row("installation.key", found.installationKeyPresent ? t("installation.keyPresent") : t("installation.keyMissing")),
     row("installation.region", found.region, { id: "installation-region" }),
-    row("installation.cloud", found.cloud_communication ? t("installation.on") : t("installation.off"),
-      { id: "installation-cloud", class: found.cloud_communication ? "status-ok" : "status-warning" }),
-    row("installation.vaultUrl", found.vault_url ?? "—"),
-    row("installation.apiUri", found.api_uri),
-    row("installation.identityUri", found.identity_uri),
-    row("installation.envFile", found.env_file));
+    row("installation.cloud", found.cloudCommunication ? t("installation.on") : t("installation.off"),
+      { id: "installation-cloud", class: found.cloudCommunication ? "status-ok" : "status-warning" }),
+    row("installation.vaultUrl", found.vaultUrl ?? "—"),
+    row("installation.apiUri", found.apiUri),
+    row("installation.identityUri", found.identityUri),
+    row("installation.envFile", found.envFile));
   const findings = found.findings.length
     ? el("ul", { id: "installation-findings" }, found.findings.map((f) =>
       el("li", { class: "finding", dataset: { code: f.code } }, problemBox(f))))

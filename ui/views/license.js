@@ -255,14 +255,14 @@ function renderReport(r) {
   const enabled = Object.entries(l.features || {}).filter(([, on]) => on).map(([name]) => featureName(name));
   const rows = [
     ["license.kind", l.trial ? `${t(`license.kind.${i.kind}`)} · ${t("license.kind.trial")}` : t(`license.kind.${i.kind}`)],
-    ["license.owner", i.kind === "organization" ? (l.name || l.business_name || "—") : (l.email || l.name || "—")],
-    ["license.plan", [l.plan, l.plan_type_name].filter(Boolean).filter((v, n, a) => a.indexOf(v) === n).join(" · ") || "—"],
+    ["license.owner", i.kind === "organization" ? (l.name || l.businessName || "—") : (l.email || l.name || "—")],
+    ["license.plan", [l.plan, l.planTypeName].filter(Boolean).filter((v, n, a) => a.indexOf(v) === n).join(" · ") || "—"],
     ["license.seats", i.kind === "organization" ? (l.seats ?? t("license.seats.unlimited")) : "—"],
     ["license.features", enabled.length ? enabled.join(", ") : t("license.features.none")],
     ["license.issued", formatDate(d.issued, lang)],
-    ["license.expires", when(d.expires, d.days_until_disabled)],
+    ["license.expires", when(d.expires, d.daysUntilDisabled)],
   ];
-  if (d.expiration_without_grace) rows.push(["license.grace", when(d.expiration_without_grace, d.days_until_grace)]);
+  if (d.expirationWithoutGrace) rows.push(["license.grace", when(d.expirationWithoutGrace, d.daysUntilGrace)]);
   if (d.refresh) rows.push(["license.refresh", formatDate(d.refresh, lang)]);
   const summary = el("dl", { id: "license-summary" },
     rows.flatMap(([key, value]) => [el("dt", {}, t(key)), el("dd", { dataset: { field: key.split(".")[1] } }, String(value))]));
@@ -277,7 +277,7 @@ function renderReport(r) {
     ? el("p", { id: "license-verdict", class: "verdict ok", dataset: { valid: "true" } }, t("license.verdict.ok"))
     : el("div", { id: "license-verdict", class: "verdict bad", dataset: { valid: "false" } },
       el("p", {}, t("license.verdict.bad")),
-      el("pre", { class: "server-message" }, i.server_message || ""));
+      el("pre", { class: "server-message" }, i.serverMessage || ""));
 
   const checks = el("ul", { id: "license-checks", class: "checks" },
     i.checks.map((c) => el("li", { class: c.ok ? "check pass" : "check fail", dataset: { ok: String(c.ok), code: c.code } },
@@ -295,7 +295,7 @@ function renderReport(r) {
     verdict, summary, installation,
     el("h4", {}, t("license.checks")), checks,
     ...problems("license.warnings", i.warnings, "license-warnings"),
-    ...problems("license.notChecked", i.not_checked, "license-not-checked"),
+    ...problems("license.notChecked", i.notChecked, "license-not-checked"),
   );
   ui.report.hidden = false;
 }
@@ -371,11 +371,11 @@ function showBelonging() {
   const named = (name, id) => name || t("license.belonging.cloudOrg", { id });
   const text = b.verdict === "same" ? t("license.belonging.same", { name: org.name })
     : b.verdict === "unknown" ? t("license.belonging.unknown", { name: org.name })
-      : b.only_the_key_differs ? t("license.belonging.anotherKey", { name: org.name })
+      : b.onlyTheKeyDiffers ? t("license.belonging.anotherKey", { name: org.name })
         : t("license.belonging.another", {
           name: org.name,
-          current: named(b.current_name, b.current_organization),
-          license: named(b.license_name, b.license_organization),
+          current: named(b.currentName, b.currentOrganization),
+          license: named(b.licenseName, b.licenseOrganization),
         });
   ui.belonging.replaceChildren(el("p", { class: b.verdict === "another" ? "verdict bad" : "hint", dataset: { verdict: b.verdict } }, text));
 }
@@ -415,7 +415,7 @@ function openConfirmation(planned) {
   const instance = instances.find((i) => i.id === instanceId())?.name ?? "";
   document.getElementById("license-confirm-heading").textContent = plan.target.kind === "premium"
     ? t("license.confirm.headingPremium", { email: targets?.accountEmail ?? "", instance })
-    : t("license.confirm.headingOrg", { name: plan.organization_name ?? plan.target.id, instance });
+    : t("license.confirm.headingOrg", { name: plan.organizationName ?? plan.target.id, instance });
   document.getElementById("license-confirm-file").textContent = report.file;
   const row = (c) => el("tr", { class: c.changed ? "changed" : "same" },
     el("th", { scope: "row" }, c.what),
@@ -435,21 +435,21 @@ function openConfirmation(planned) {
     : t("license.confirm.notKept");
   ui.confirmNotes.replaceChildren(...plan.notes.map((n) => el("li", {}, localizeDates(n))));
   const another = plan.belonging?.verdict === "another";
-  const org = { name: plan.organization_name ?? "" };
+  const org = { name: plan.organizationName ?? "" };
   ui.confirmRefused.replaceChildren(...(another
-    ? [el("p", { class: "verdict bad" }, t(plan.belonging.only_the_key_differs ? "license.belonging.anotherKey" : "license.belonging.another", {
+    ? [el("p", { class: "verdict bad" }, t(plan.belonging.onlyTheKeyDiffers ? "license.belonging.anotherKey" : "license.belonging.another", {
       ...org,
-      current: plan.belonging.current_name || t("license.belonging.cloudOrg", { id: plan.belonging.current_organization }),
-      license: plan.belonging.license_name || t("license.belonging.cloudOrg", { id: plan.belonging.license_organization }),
+      current: plan.belonging.currentName || t("license.belonging.cloudOrg", { id: plan.belonging.currentOrganization }),
+      license: plan.belonging.licenseName || t("license.belonging.cloudOrg", { id: plan.belonging.licenseOrganization }),
     }))]
-    : plan.would_be_refused
-      ? [el("p", {}, t("license.confirm.refused")), el("pre", { class: "server-message" }, plan.inspection.server_message || "")]
+    : plan.wouldBeRefused
+      ? [el("p", {}, t("license.confirm.refused")), el("pre", { class: "server-message" }, plan.inspection.serverMessage || "")]
       : plan.belonging?.verdict === "unknown" ? [el("p", { class: "hint" }, t("license.confirm.unknown", org))] : []));
-  confirmName = another || plan.would_be_refused ? null : plan.confirm_by_name;
+  confirmName = another || plan.wouldBeRefused ? null : plan.confirmByName;
   ui.confirmNameBox.hidden = !confirmName;
   ui.confirmName.value = "";
   ui.confirmNameLabel.textContent = confirmName ? t("license.confirm.typeName", { name: confirmName }) : "";
-  ui.confirmSend.disabled = another || plan.would_be_refused;
+  ui.confirmSend.disabled = another || plan.wouldBeRefused;
   updateSend();
   ui.confirm.showModal();
   (ui.confirmSend.disabled ? (confirmName ? ui.confirmName : document.getElementById("license-confirm-cancel")) : ui.confirmSend).focus();
@@ -469,8 +469,8 @@ async function send() {
     const outcome = await call("license_send_upload", { planId: sending, confirmed: confirmName ? ui.confirmName.value : null });
     ui.applyStatus.replaceChildren(el("div", { class: "success", id: "license-applied" },
       el("p", {}, t("license.apply.done")),
-      outcome.archived_replaced ? el("p", { class: "hint" }, t("license.apply.keptOld", { path: outcome.archived_replaced })) : null,
-      el("p", { class: "hint" }, t("license.apply.keptNew", { path: outcome.archived_new }))));
+      outcome.archivedReplaced ? el("p", { class: "hint" }, t("license.apply.keptOld", { path: outcome.archivedReplaced })) : null,
+      el("p", { class: "hint" }, t("license.apply.keptNew", { path: outcome.archivedNew }))));
   } catch (error) {
     ui.applyStatus.replaceChildren(problemBox(error));
   } finally {

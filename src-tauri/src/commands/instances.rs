@@ -12,6 +12,7 @@ use companion_core::installation::{self, FixOutcome, Installation, Region};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
+use crate::camel::Camel;
 use crate::error::CommandError;
 use crate::state::{AppState, ConnectionCheck};
 
@@ -180,11 +181,11 @@ pub async fn instance_test_connection(
 pub async fn installation_read(
     state: State<'_, AppState>,
     instance_id: String,
-) -> Result<Installation, CommandError> {
+) -> Result<Camel<Installation>, CommandError> {
     let place = installation_place(&state, &instance_id)?;
     tauri::async_runtime::spawn_blocking(move || {
         let source = place.source()?;
-        Ok(installation::read(&source)?)
+        Ok(Camel(installation::read(&source)?))
     })
     .await
     .map_err(|_| CommandError::interrupted())?

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, WebviewWindow};
 use uuid::Uuid;
 
+use crate::camel::Camel;
 use crate::error::CommandError;
 use crate::opened::OpenedLicenses;
 use crate::picker::pick_license_file;
@@ -54,7 +55,7 @@ pub struct OpenedReport {
     installation: Option<InstallationRef>,
     /// Why the installation could not be read (the checks then skip it).
     installation_problem: Option<Problem>,
-    inspection: Inspection,
+    inspection: Camel<Inspection>,
 }
 
 #[derive(Debug, Serialize)]
@@ -192,7 +193,7 @@ pub async fn license_targets(
     opened: State<'_, OpenedLicenses>,
     instance_id: String,
     id: String,
-) -> Result<Targets, CommandError> {
+) -> Result<Camel<Targets>, CommandError> {
     let license = opened.get(&id).ok_or_else(unknown_license)?;
     let report = report(&state, &opened, &id, Some(&instance_id)).await?;
     let instance = state.instance(&instance_id)?;
@@ -202,14 +203,15 @@ pub async fn license_targets(
         source,
     })?;
     let bwdata = bwdata_of(&instance);
-    Ok(licenses::targets(
+    let targets = licenses::targets(
         &session,
         &archive(&state),
         bwdata.as_deref(),
         &parsed,
-        report.inspection.valid,
+        report.inspection.0.valid,
     )
-    .await?)
+    .await?;
+    Ok(Camel(targets))
 }
 
 /// Where the page asks to apply a license.
@@ -225,7 +227,7 @@ pub enum TargetArg {
 #[serde(rename_all = "camelCase")]
 pub struct PlannedUpload {
     plan_id: String,
-    plan: UploadPlan,
+    plan: Camel<UploadPlan>,
 }
 
 /// Checks the opened license for the target and summarises what would change; sends
@@ -269,7 +271,7 @@ pub async fn license_plan_upload(
     );
     Ok(PlannedUpload {
         plan_id,
-        plan: shown,
+        plan: Camel(shown),
     })
 }
 
@@ -283,7 +285,7 @@ pub async fn license_send_upload(
     pending: State<'_, PendingUploads>,
     plan_id: String,
     confirmed: Option<String>,
-) -> Result<UploadOutcome, CommandError> {
+) -> Result<Camel<UploadOutcome>, CommandError> {
     let PendingUpload { instance_id, plan } = pending
         .0
         .lock()
@@ -303,7 +305,7 @@ pub async fn license_send_upload(
     .await?;
     // New dates and seats: the tray icon and the reminders follow.
     crate::link::changed(&app);
-    Ok(outcome)
+    Ok(Camel(outcome))
 }
 
 /// Forgets a reviewed upload the user cancelled.
@@ -371,7 +373,7 @@ pub async fn license_create_organization(
     instance_id: String,
     id: String,
     collection: Option<String>,
-) -> Result<CreatedOrganization, CommandError> {
+) -> Result<Camel<CreatedOrganization>, CommandError> {
     let license = opened.get(&id).ok_or_else(unknown_license)?;
     let instance = state.instance(&instance_id)?;
     let progress = |step: &str| {
@@ -390,7 +392,7 @@ pub async fn license_create_organization(
     progress("sending");
     let created = create_organization(&session, &archive(&state), &draft).await?;
     crate::link::changed(&app);
-    Ok(created)
+    Ok(Camel(created))
 }
 
 /// Inspects an opened license against the instance's installation (when known).
@@ -422,7 +424,7 @@ async fn report(
             origin: i.origin,
         }),
         installation_problem,
-        inspection,
+        inspection: Camel(inspection),
     })
 }
 
