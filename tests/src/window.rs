@@ -175,18 +175,44 @@ impl AppWindow {
     }
 
     /// Saves a screenshot of the window as `<name>.png` in the test output folder, once
-    /// the page has painted what it last changed (two animation frames).
+    /// the page has painted what it last changed: WebKit's snapshot can lag behind the
+    /// page, so snapshots are taken until two in a row are the same (an animation on
+    /// screen never settles: then the last one after two seconds).
     pub async fn screenshot(&self, name: &str) {
-        let _ = self
-            .client
-            .execute_async(
-                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
-                vec![],
-            )
-            .await;
-        if let Ok(png) = self.client.screenshot().await {
-            let _ = std::fs::write(paths::output_dir().join(format!("{name}.png")), png);
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut last: Option<Vec<u8>> = None;
+        loop {
+            let _ = self
+                .client
+                .execute_async(
+                    "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                    vec![],
+                )
+                .await;
+            let Ok(png) = self.client.screenshot().await else {
+                return;
+            };
+            let settled = last.as_ref() == Some(&png) || Instant::now() > deadline;
+            if settled {
+                let _ = std::fs::write(paths::output_dir().join(format!("{name}.png")), png);
+                return;
+            }
+            last = Some(png);
         }
+    }
+
+    /// Waits until the page stops scrolling (smooth scrolling has settled): the scroll
+    /// position reads the same over two animation frames.
+    pub async fn scrolling_settled(&self) {
+        let deadline = Instant::now() + PATIENCE;
+        let read = "const done = arguments[0]; const at = () => [...document.querySelectorAll('*')].map((e) => e.scrollTop).join(); const before = at(); requestAnimationFrame(() => requestAnimationFrame(() => done(before === at())));";
+        while Instant::now() < deadline {
+            let settled = self.client.execute_async(read, vec![]).await;
+            if settled.ok().and_then(|v| v.as_bool()) == Some(true) {
+                return;
+            }
+        }
+        panic!("the page kept scrolling");
     }
 
     /// Every command the page sent and every answer it got, as the page's IPC wrapper

@@ -81,9 +81,6 @@ async fn a_pasted_token_is_saved_masked_and_the_sync_shows_its_time() {
     let last_sync = app.text(&format!("{card} .billing-last-sync")).await;
     let year = chrono::Utc::now().format("%Y").to_string();
     assert!(last_sync.contains(&year), "last sync shows {last_sync:?}");
-    // WebKit's snapshot can lag behind the page: the first one makes it paint.
-    app.screenshot("e2e-billing").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     app.screenshot("e2e-billing").await;
 
     let sync_route = format!("/api/organizations/licenses/self-hosted/{ACME_SELF_HOSTED}/sync");

@@ -365,8 +365,7 @@ async fn the_sign_in_form_opens_with_its_heading_in_view() {
         .await;
     app.wait_for_text("#signin-heading", "Sign in to Vault 8")
         .await;
-    // Smooth scrolling, if any, has settled by the time the form is filled in.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.scrolling_settled().await;
     let value = app
         .client
         .execute(

@@ -146,9 +146,6 @@ async fn screenshot_at(app: &AppWindow, css: &str, name: &str) {
         )
         .await
         .expect("scroll to the element");
-    // WebKit's snapshot can lag behind the page: the first one makes it paint.
-    app.screenshot(name).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     app.screenshot(name).await;
 }
 
