@@ -67,13 +67,17 @@ impl Driver {
             .stderr(output()?)
             .spawn()
             .map_err(|e| anyhow::anyhow!("cannot start tauri-driver ({e}); run `make tools`"))?;
+        // Both must listen before a session is asked for: tauri-driver answers a session
+        // request that comes before its WebKitWebDriver listens with a dropped connection.
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            anyhow::ensure!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
+        for listening in [port, native_port] {
+            while TcpStream::connect(("127.0.0.1", listening)).is_err() {
+                anyhow::ensure!(
+                    Instant::now() < deadline,
+                    "tauri-driver did not listen on {port} and {native_port}"
+                );
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
         Ok(Self { child, port })
     }
