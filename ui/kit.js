@@ -18,6 +18,19 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/**
+ * Fills a view's instance picker with the configured instances (`name (url)`) and selects
+ * `wanted` when it is one of them, else the first; `none` names a first option that stands
+ * for no instance.
+ */
+export function fillInstancePicker(select, instances, wanted, { none } = {}) {
+  select.replaceChildren(
+    ...(none ? [el("option", { value: "" }, none)] : []),
+    ...instances.map((i) => el("option", { value: i.id }, `${i.name} (${i.url})`)));
+  const ids = instances.map((i) => i.id);
+  select.value = ids.includes(wanted) ? wanted : (ids[0] ?? "");
+}
+
 /** A problem box: what happened and what to do, with the stable code for support. */
 export function problemBox(error) {
   return el("div", { class: "problem", role: "alert", dataset: { code: error.code || "" } },

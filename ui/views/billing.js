@@ -3,7 +3,7 @@
 // the token from the cloud account or paste it, run the first sync).
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
-import { el, problemBox, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
+import { el, fillInstancePicker, problemBox, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
 import { navigate } from "../router.js";
 
 const ui = {};
@@ -124,8 +124,7 @@ export async function show(params = {}) {
     ui.summary.replaceChildren(problemBox(error));
     return;
   }
-  const chosen = params.instanceId || ui.instance.value;
-  ui.instance.replaceChildren(...settings.instances.map((i) => el("option", { value: i.id }, i.name)));
+  fillInstancePicker(ui.instance, settings.instances, params.instanceId || ui.instance.value);
   const none = settings.instances.length === 0;
   ui.empty.hidden = !none;
   document.getElementById("billing-instance-row").hidden = none;
@@ -135,7 +134,6 @@ export async function show(params = {}) {
     ui.summary.replaceChildren();
     return;
   }
-  if (settings.instances.some((i) => i.id === chosen)) ui.instance.value = chosen;
   await load();
 }
 

@@ -3,7 +3,7 @@
 // before (and restore it), and create an organization from an organization license.
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
-import { el, problemBox, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
+import { el, fillInstancePicker, problemBox, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
 import { navigate } from "../router.js";
 
 // Elements built once in mount().
@@ -125,12 +125,9 @@ export async function show(params = {}) {
     ui.openStatus.replaceChildren(problemBox(error));
   }
   instances = settings.instances;
-  const wanted = params.instanceId ?? ui.instance.value;
-  ui.instance.replaceChildren(
-    el("option", { value: "" }, t("license.instance.none")),
-    ...settings.instances.map((i) => el("option", { value: i.id }, `${i.name} (${i.url})`)));
-  const ids = settings.instances.map((i) => i.id);
-  ui.instance.value = ids.includes(wanted) ? wanted : (ids[0] ?? "");
+  fillInstancePicker(ui.instance, settings.instances, params.instanceId ?? ui.instance.value, {
+    none: t("license.instance.none"),
+  });
   if (report) renderReport(report);
   // From a dashboard row: that organization's cloud organization is chosen for download.
   const orgId = params.open === "newLicense" ? params.orgId : null;
