@@ -344,8 +344,7 @@ pub async fn cloud_organizations(cloud: &Session) -> Result<CloudOrganizations, 
 }
 
 /// The step of getting a token from the cloud that is running.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FetchStage {
     Fetching,
     Saving,

@@ -218,21 +218,23 @@ pub async fn billing_fetch_token<R: Runtime>(
     };
     let filled =
         |secret: Option<SecretString>| secret.filter(|s| !s.expose_secret().trim().is_empty());
-    let (code, password) = (filled(code), filled(password));
-    if code.is_none() && password.is_none() {
-        return Err(CommandError::invalid(
-            "Type the cloud account's master password, or the code Bitwarden e-mailed.",
-        ));
-    }
+    let proof = match (filled(code), filled(password)) {
+        (Some(code), _) => Proof::Code(code),
+        (None, Some(password)) => Proof::Password(password),
+        (None, None) => {
+            return Err(CommandError::invalid(
+                "Type the cloud account's master password, or the code Bitwarden e-mailed.",
+            ))
+        }
+    };
     progress("signing-in");
     // The self-hosted session first: a token rotated but not delivered would stop syncs.
     let server = state.instance_session(&instance_id).await?;
     let cloud = state.cloud_session().await?;
     progress("verifying");
-    let verification = match (code, password) {
-        (Some(code), _) => Verification::otp(code),
-        (None, Some(password)) => Verification::master_password(&cloud, &password).await?,
-        (None, None) => unreachable!("checked above"),
+    let verification = match proof {
+        Proof::Code(code) => Verification::otp(code),
+        Proof::Password(password) => Verification::master_password(&cloud, &password).await?,
     };
     let keychain = Some(keychain(&state));
     let fetched = billing::fetch_token(
@@ -264,6 +266,12 @@ pub async fn billing_fetch_token<R: Runtime>(
         created: saved.created,
         organization,
     })
+}
+
+/// How the person proves who they are when getting the token.
+enum Proof {
+    Code(SecretString),
+    Password(SecretString),
 }
 
 /// The app's keychain as the core's port.
