@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use client_support::*;
 use companion_tests::fake::{FaultRule, Role, Running, ALREADY_IN_USE};
+use companion_tests::ids::ACME_TEAMS;
 
-const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
 const SIGN_UP: &str = "/api/organizations/licenses/self-hosted";
 
 fn trust_args(server: &Running) -> Vec<String> {

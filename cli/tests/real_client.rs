@@ -15,20 +15,16 @@ use client_support::*;
 use companion_tests::bw::{self, Bw};
 use companion_tests::fake::seed::UserSeed;
 use companion_tests::fake::{totp, Role, Running, Seed};
+use companion_tests::ids::{
+    ARGON, ARGON_PASSWORD, MEMBER, MEMBER_PASSWORD, OWNER, OWNER_PASSWORD, TOTP_SECRET,
+};
 use serde_json::{json, Value};
 
 const NEEDS_BW: &str = "needs Bitwarden's CLI in .tools: run `make test` (or `make tools` first)";
 
-const OWNER: &str = "owner@example.com";
-const OWNER_PASSWORD: &str = "correct horse battery staple";
 const OWNER_ID: &str = "50000000-0000-4000-8000-000000000001";
-const MEMBER: &str = "member@example.com";
-const MEMBER_PASSWORD: &str = "member password";
-const ARGON: &str = "argon@example.com";
-const ARGON_PASSWORD: &str = "argon password";
 const TOTP_USER: &str = "totp@example.com";
 const TOTP_PASSWORD: &str = "totp password";
-const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXP";
 const ACME_TEAMS_CLOUD: &str = "a0000000-0000-4000-8000-000000000002";
 
 /// The default seed plus a self-hosted account with authenticator two-step login.

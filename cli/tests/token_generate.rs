@@ -17,14 +17,8 @@ use companion_core::installation::Region;
 use companion_core::secrets::{ExposeSecret, OsKeychain, SecretStore, SecretString};
 use companion_tests::fake::seed::{MemberRole, MemberSeed};
 use companion_tests::fake::{MailPurpose, Role, Running, Seed, SYNC_FAILED};
+use companion_tests::ids::{ACME_FAMILY, ACME_TEAMS, ARGON, ARGON_PASSWORD, OWNER, OWNER_PASSWORD};
 use serde_json::Value;
-
-const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
-const ACME_FAMILY: &str = "a0000000-0000-4000-8000-000000000004";
-const OWNER: &str = "owner@example.com";
-const OWNER_PASSWORD: &str = "correct horse battery staple";
-const ARGON: &str = "argon@example.com";
-const ARGON_PASSWORD: &str = "argon password";
 
 fn owner() -> Machine {
     Machine::new().with_api_key(OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET)

@@ -22,17 +22,12 @@ use companion_core::license::TrustSet;
 use companion_core::secrets::{ExposeSecret, MemoryKeychain, SecretStore, SecretString};
 use companion_tests::fake::seed::{MemberRole, MemberSeed};
 use companion_tests::fake::{MailPurpose, Running, Seed, SYNC_FAILED};
+use companion_tests::ids::{
+    ACME_FAMILY, ACME_TEAMS, ACME_TOKEN, ARGON, ARGON_PASSWORD, OWNER, OWNER_PASSWORD,
+};
 use uuid::Uuid;
 
-const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
 const ACME_STARTER: &str = "a0000000-0000-4000-8000-000000000003";
-const ACME_FAMILY: &str = "a0000000-0000-4000-8000-000000000004";
-const OWNER: &str = "owner@example.com";
-const OWNER_PASSWORD: &str = "correct horse battery staple";
-const ARGON: &str = "argon@example.com";
-const ARGON_PASSWORD: &str = "argon password";
-/// The token the seed gives Acme Corp in the cloud.
-const ACME_TOKEN: &str = "AcmeBillingSyncToken0123456789";
 
 /// The default seed with the Argon2id account as a second owner of Acme Teams.
 fn seed_with_argon_owner(delay_ms: u64) -> Seed {

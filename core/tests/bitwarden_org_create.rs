@@ -18,10 +18,9 @@ use companion_core::bitwarden::{
 use companion_core::error::Explain;
 use companion_core::license::{ExpectedInstallation, TrustSet};
 use companion_tests::fake::{FaultRule, RequestRecord, Role, Running, ALREADY_IN_USE};
+use companion_tests::ids::ACME_TEAMS;
 use uuid::Uuid;
 
-/// Acme Teams in the cloud: a Teams organization not yet on the self-hosted server.
-const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
 const SIGN_UP: &str = "/api/organizations/licenses/self-hosted";
 
 fn trust(server: &Running) -> TrustSet {

@@ -6,6 +6,7 @@
 pub mod bw;
 pub mod fake;
 pub mod families;
+pub mod ids;
 pub mod notifications;
 pub mod paths;
 pub mod setup;

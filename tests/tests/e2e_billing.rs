@@ -6,14 +6,11 @@
 //! one sync, and the token never came back to the page.
 
 use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
+use companion_tests::ids::{
+    ACME_SELF_HOSTED, ACME_TOKEN, OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET,
+};
 use companion_tests::window::{bwlicense, Launch};
 use uuid::Uuid;
-
-const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
-const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
-const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
-/// The token Bitwarden cloud holds for Acme (the seed's), pasted in the window.
-const ACME_TOKEN: &str = "AcmeBillingSyncToken0123456789";
 
 /// The token the server keeps in Acme's billing sync connection.
 fn server_token(server: &Running) -> String {

@@ -7,18 +7,14 @@
 use companion_core::bitwarden::Endpoints;
 use companion_tests::bw::Bw;
 use companion_tests::fake::{FakeBitwarden, Seed};
+use companion_tests::ids::{
+    ACME_TEAMS, OWNER, OWNER_CLOUD_ID, OWNER_CLOUD_SECRET, OWNER_PASSWORD, OWNER_SELF_HOSTED_ID,
+    OWNER_SELF_HOSTED_SECRET,
+};
 use companion_tests::setup::{bwdata_of, cloud_endpoints, keep_session, sessions_of};
 use companion_tests::window::Launch;
 use serde_json::json;
 
-const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
-const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
-const OWNER_CLOUD_ID: &str = "user.c0000000-0000-4000-8000-000000000001";
-const OWNER_CLOUD_SECRET: &str = "OwnerPersonalApiKeySecret01234";
-const OWNER: &str = "owner@example.com";
-const OWNER_PASSWORD: &str = "correct horse battery staple";
-/// A cloud organization the server has no organization for yet.
-const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
 const INSTANCE: &str = "0f0f0f0f-0000-4000-8000-0000000000b3";
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! and the window works by keyboard alone.
 
 use companion_tests::fake::{FakeBitwarden, Seed};
+use companion_tests::ids::ACME_SELF_HOSTED;
 use companion_tests::window::{read_log, AppWindow, Launch};
 use serde_json::{json, Value};
 
@@ -185,7 +186,6 @@ async fn the_window_works_by_keyboard_alone() {
 
 const OWNER_API_CLIENT_ID: &str = "user.50000000-0000-4000-8000-000000000001";
 const OWNER_API_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
-const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
 /// The token the seed gives Acme, and the one pasted in the window.
 const SEEDED_TOKEN: &str = "AcmeBillingSyncToken0123456789";
 const PASTED_TOKEN: &str = "LeakCheckBillingSyncToken54321";

@@ -4,15 +4,12 @@
 use std::path::Path;
 
 use companion_tests::fake::{FakeBitwarden, Running, Seed};
+use companion_tests::ids::{OWNER, OWNER_PASSWORD, TOTP_SECRET};
 use companion_tests::window::{AppWindow, Launch};
 use serde_json::json;
 
-const OWNER: &str = "owner@example.com";
-const OWNER_PASSWORD: &str = "correct horse battery staple";
 const OWNER_API_CLIENT_ID: &str = "user.50000000-0000-4000-8000-000000000001";
 const OWNER_API_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
-/// The authenticator secret of totp@example.com in the default seed.
-const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXP";
 /// The installation ID of tests/data/installation/standard.
 const STANDARD_INSTALLATION: &str = "11111111-2222-4333-8444-555555555555";
 

@@ -14,6 +14,10 @@ use companion_core::bitwarden::{
 };
 use companion_core::license::{parse, License};
 use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
+use companion_tests::ids::{
+    ACME_CLOUD, ACME_SELF_HOSTED, ACME_TEAMS, OWNER_CLOUD_ID, OWNER_CLOUD_SECRET,
+    OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET,
+};
 use companion_tests::setup::{
     api_key_session, bwdata_of, cloud_endpoints, keep_session, sessions_of,
 };
@@ -21,15 +25,6 @@ use companion_tests::window::{AppWindow, Launch};
 use serde_json::json;
 use uuid::Uuid;
 
-const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
-const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
-const OWNER_CLOUD_ID: &str = "user.c0000000-0000-4000-8000-000000000001";
-const OWNER_CLOUD_SECRET: &str = "OwnerPersonalApiKeySecret01234";
-/// Acme Corp in the cloud, and the organization made from its license on the server.
-const ACME_CLOUD: &str = "a0000000-0000-4000-8000-000000000001";
-const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
-/// A cloud organization the server has no organization for yet.
-const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
 const INSTANCE: &str = "0f0f0f0f-0000-4000-8000-000000000001";
 /// The title the app gives the native file chooser.
 const CHOOSER_TITLE: &str = "Open a Bitwarden license file";

@@ -12,21 +12,16 @@ use std::time::Duration;
 use companion_core::bitwarden::{token_account, Endpoints};
 use companion_core::secrets::{OsKeychain, SecretStore};
 use companion_tests::fake::{FakeBitwarden, FaultRule, Region, Role, Running, Seed};
+use companion_tests::ids::{
+    ACME_CLOUD, ACME_SELF_HOSTED, ACME_TOKEN, OWNER_CLOUD_ID, OWNER_CLOUD_SECRET, OWNER_PASSWORD,
+    OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET,
+};
 use companion_tests::paths;
 use companion_tests::window::{bwlicense, read_log, AppWindow, Launch};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use uuid::Uuid;
 
-const OWNER_PASSWORD: &str = "correct horse battery staple";
-const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
-const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
-const OWNER_CLOUD_ID: &str = "user.c0000000-0000-4000-8000-000000000001";
-const OWNER_CLOUD_SECRET: &str = "OwnerPersonalApiKeySecret01234";
-const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
-const ACME_CLOUD: &str = "a0000000-0000-4000-8000-000000000001";
-/// The billing sync token Bitwarden cloud holds for Acme (the seed's).
-const ACME_TOKEN: &str = "AcmeBillingSyncToken0123456789";
 /// The test server's installation (the seed's `self_hosted.installation_id`).
 const INSTALLATION: &str = "78900000-0000-0000-0000-000000000123";
 

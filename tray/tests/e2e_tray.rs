@@ -10,14 +10,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use companion_tests::fake::{FakeBitwarden, Role, Seed};
+use companion_tests::ids::{ACME_SELF_HOSTED, OWNER_SELF_HOSTED_ID, OWNER_SELF_HOSTED_SECRET};
 use companion_tests::notifications::Catcher;
 use companion_tests::paths;
 use companion_tests::window::bwlicense;
 use serde_json::Value;
 
-const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
-const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
-const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
 const PATIENCE: Duration = Duration::from_secs(30);
 
 /// The app, killed with its process group when dropped.

@@ -15,18 +15,10 @@ use companion_core::bitwarden::{
 use companion_core::installation::Region;
 use companion_core::secrets::SecretString;
 use companion_tests::fake::{FakeBitwarden, Running, Seed};
+pub use companion_tests::ids::*;
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
-
-pub const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
-pub const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
-pub const OWNER_CLOUD_ID: &str = "user.c0000000-0000-4000-8000-000000000001";
-pub const OWNER_CLOUD_SECRET: &str = "OwnerPersonalApiKeySecret01234";
-pub const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
-pub const ACME_CLOUD: &str = "a0000000-0000-4000-8000-000000000001";
-/// The billing sync token the seed gives Acme.
-pub const ACME_TOKEN: &str = "AcmeBillingSyncToken0123456789";
 
 /// Secrets that must never be printed.
 const NEVER_PRINTED: [&str; 3] = [OWNER_SELF_HOSTED_SECRET, OWNER_CLOUD_SECRET, ACME_TOKEN];

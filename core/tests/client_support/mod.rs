@@ -12,16 +12,8 @@ use companion_core::bitwarden::{
 use companion_core::installation::Region;
 use companion_core::secrets::SecretString;
 use companion_tests::fake::{FakeBitwarden, Running, Seed};
+pub use companion_tests::ids::*;
 use uuid::Uuid;
-
-pub const OWNER_SELF_HOSTED_ID: &str = "user.50000000-0000-4000-8000-000000000001";
-pub const OWNER_SELF_HOSTED_SECRET: &str = "OwnerSelfHostedApiKeySecret012";
-pub const OWNER_CLOUD_ID: &str = "user.c0000000-0000-4000-8000-000000000001";
-pub const OWNER_CLOUD_SECRET: &str = "OwnerPersonalApiKeySecret01234";
-/// The self-hosted organization made from the cloud's Acme Corp.
-pub const ACME_SELF_HOSTED: &str = "b0000000-0000-4000-8000-000000000001";
-/// Acme Corp in the cloud.
-pub const ACME_CLOUD: &str = "a0000000-0000-4000-8000-000000000001";
 
 /// The default seed without the 2-second delay after a wrong password.
 pub fn fast_seed() -> Seed {

@@ -14,19 +14,13 @@ use serde_json::Value;
 
 /// The client version every sign-in sends: the app's own.
 pub use companion_core::bitwarden::CLIENT_VERSION;
+pub use companion_tests::ids::*;
 /// A stable device identifier for sign-ins.
 pub const DEVICE: &str = "6f1ae7f2-3f7c-4b1b-9a57-1a2b3c4d5e6f";
 
-pub const OWNER: &str = "owner@example.com";
-pub const OWNER_PASSWORD: &str = "correct horse battery staple";
-pub const MEMBER: &str = "member@example.com";
-pub const MEMBER_PASSWORD: &str = "member password";
-
 /// Ids of the default seed.
 pub const ACME_CORP: &str = "a0000000-0000-4000-8000-000000000001";
-pub const ACME_TEAMS: &str = "a0000000-0000-4000-8000-000000000002";
 pub const ACME_STARTER: &str = "a0000000-0000-4000-8000-000000000003";
-pub const ACME_FAMILY: &str = "a0000000-0000-4000-8000-000000000004";
 pub const LAPSED_CORP: &str = "a0000000-0000-4000-8000-000000000005";
 pub const UNPAID_INC: &str = "a0000000-0000-4000-8000-000000000006";
 pub const SEEDED_ORG: &str = "b0000000-0000-4000-8000-000000000001";
