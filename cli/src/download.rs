@@ -5,14 +5,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::Utc;
 use clap::Args;
-use companion_core::bitwarden::{
-    download_organization_license, download_premium_license, save_keeping_old, BitwardenError,
-    Downloaded, Saved, ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
-};
+use companion_core::bitwarden::{BitwardenError, Downloaded, Saved};
 use companion_core::installation::{self, Source};
 use companion_core::license::License;
+use companion_core::ops::licenses::{self, Wanted};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -78,22 +75,18 @@ async fn fetch(args: &DownloadArgs) -> Result<(Saved, Downloaded), BitwardenErro
     let net = Net::new(&args.net)?;
     let endpoints = net.cloud(args.cloud)?;
     let session = net.session(&endpoints).await?;
-    let (downloaded, default_name) = match (args.org, installation_id) {
-        (Some(org), Some(installation)) => (
-            download_organization_license(&session, org, installation).await?,
-            ORGANIZATION_LICENSE_FILE,
-        ),
-        _ => (
-            download_premium_license(&session).await?,
-            PREMIUM_LICENSE_FILE,
-        ),
+    let wanted = match (args.org, installation_id) {
+        (Some(cloud_org), Some(installation)) => Wanted::Organization {
+            cloud_org,
+            installation,
+        },
+        _ => Wanted::Premium,
     };
     let path = args
         .output
         .clone()
-        .unwrap_or_else(|| PathBuf::from(default_name));
-    let saved = save_keeping_old(&path, &downloaded.bytes, Utc::now())?;
-    Ok((saved, downloaded))
+        .unwrap_or_else(|| PathBuf::from(wanted.file_name()));
+    licenses::download(&session, wanted, &path).await
 }
 
 /// `--installation-id`, else the one in `--bwdata`, else the one found in the usual places.

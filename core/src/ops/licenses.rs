@@ -1,4 +1,5 @@
-//! Licenses as a person picks and places them: what the cloud account can download, where
+//! Licenses as a person gets, picks and places them: a download saved beside the old file,
+//! what the cloud account can download, where
 //! an opened license can go on a server, and the archive's history of what was applied or
 //! replaced there, from which a license that was in force can be opened again.
 
@@ -11,11 +12,50 @@ use thiserror::Error;
 use uuid::Uuid;
 
 use crate::bitwarden::{
-    find_cloud_link, place, profile, subscription, Archive, ArchivedLicense, ArchivedRole,
-    BitwardenError, Candidate, LicenseOwner, Session, DEFAULT_COLLECTION,
+    download_organization_license, download_premium_license, find_cloud_link, place, profile,
+    save_keeping_old, subscription, Archive, ArchivedLicense, ArchivedRole, BitwardenError,
+    Candidate, Downloaded, LicenseOwner, Saved, Session, DEFAULT_COLLECTION,
+    ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
 };
 use crate::error::{Explain, Problem};
 use crate::license::{parse, License, LicenseKind, ParsedLicense, PlanType};
+
+/// A license to get from the cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// A cloud organization's license, made for one installation of the server.
+    Organization { cloud_org: Uuid, installation: Uuid },
+    /// The signed-in account's premium license.
+    Premium,
+}
+
+impl Wanted {
+    /// The name the server gives such a license file.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Wanted::Organization { .. } => ORGANIZATION_LICENSE_FILE,
+            Wanted::Premium => PREMIUM_LICENSE_FILE,
+        }
+    }
+}
+
+/// Downloads the wanted license and saves it as `path`, keeping a file already there
+/// beside it.
+pub async fn download(
+    cloud: &Session,
+    wanted: Wanted,
+    path: &Path,
+) -> Result<(Saved, Downloaded), BitwardenError> {
+    let downloaded = match wanted {
+        Wanted::Organization {
+            cloud_org,
+            installation,
+        } => download_organization_license(cloud, cloud_org, installation).await?,
+        Wanted::Premium => download_premium_license(cloud).await?,
+    };
+    let saved = save_keeping_old(path, &downloaded.bytes, Utc::now())?;
+    Ok((saved, downloaded))
+}
 
 /// A cloud organization the cloud account owns, to download its license.
 #[derive(Debug, Clone, Serialize)]

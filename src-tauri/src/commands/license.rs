@@ -10,15 +10,14 @@ use std::sync::Mutex;
 use chrono::Utc;
 use companion_core::app::Instance;
 use companion_core::bitwarden::{
-    create_organization, download_organization_license, download_premium_license, find_cloud_link,
-    plan_upload, prepare_organization, save_keeping_old, send_upload, Archive, BitwardenError,
-    CreatedOrganization, LicenseOwner, OrganizationRequest, UploadOutcome, UploadPlan,
-    UploadRequest, UploadTarget, ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
+    create_organization, find_cloud_link, plan_upload, prepare_organization, send_upload, Archive,
+    BitwardenError, CreatedOrganization, LicenseOwner, OrganizationRequest, UploadOutcome,
+    UploadPlan, UploadRequest, UploadTarget,
 };
 use companion_core::error::Problem;
 use companion_core::files;
 use companion_core::license::{inspect, parse, InspectOptions, Inspection};
-use companion_core::ops::licenses::{self, HistoryEntry, Targets};
+use companion_core::ops::licenses::{self, HistoryEntry, Targets, Wanted};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, WebviewWindow};
 use uuid::Uuid;
@@ -121,8 +120,8 @@ pub async fn license_download(
             })
         })
         .transpose()?;
-    let (downloaded, name) = match org {
-        Some(org) => {
+    let wanted = match org {
+        Some(cloud_org) => {
             let installation = match &instance {
                 Some(instance) => installation_of(instance).await.0,
                 None => None,
@@ -132,23 +131,19 @@ pub async fn license_download(
                     "An organization license is made for one installation: choose an instance whose installation folder or env file is set (Instances), then download again.",
                 )
             })?;
-            let session = state.cloud_session().await?;
-            let license = download_organization_license(&session, org, installation.id).await?;
-            (license, ORGANIZATION_LICENSE_FILE)
+            Wanted::Organization {
+                cloud_org,
+                installation: installation.id,
+            }
         }
-        None => {
-            let session = state.cloud_session().await?;
-            (
-                download_premium_license(&session).await?,
-                PREMIUM_LICENSE_FILE,
-            )
-        }
+        None => Wanted::Premium,
     };
+    let session = state.cloud_session().await?;
     let folder = state.folders.data.join("downloads");
     files::create_private_dir(&folder).map_err(|e| BitwardenError::file("create", &folder, e))?;
-    let path = folder.join(name);
-    save_keeping_old(&path, &downloaded.bytes, Utc::now())?;
-    let id = opened.keep(name.to_owned(), path, downloaded.bytes)?;
+    let path = folder.join(wanted.file_name());
+    let (_, downloaded) = licenses::download(&session, wanted, &path).await?;
+    let id = opened.keep(wanted.file_name().to_owned(), path, downloaded.bytes)?;
     report(&state, &opened, &id, instance_id.as_deref()).await
 }
 
