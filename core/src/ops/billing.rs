@@ -474,6 +474,10 @@ mod tests {
         crate::installation::read(&crate::installation::Source::Path(file)).unwrap()
     }
 
+    fn codes(check: &SetupCheck) -> Vec<&str> {
+        check.problems.iter().map(|p| p.code.as_str()).collect()
+    }
+
     #[test]
     fn an_installation_in_the_other_cloud_than_the_account_stands_in_the_way() {
         let check = setup_check(
@@ -481,7 +485,7 @@ mod tests {
             Region::Us,
             Ok(true),
         );
-        let codes: Vec<_> = check.problems.iter().map(|p| p.code.as_str()).collect();
+        let codes = codes(&check);
         assert!(codes.contains(&"account_region_mismatch"), "{codes:?}");
         assert!(!check.ready);
         assert_eq!(check.region, Some(Region::Eu));
@@ -515,7 +519,7 @@ mod tests {
             Region::Us,
             Ok(false),
         );
-        let codes: Vec<_> = check.problems.iter().map(|p| p.code.as_str()).collect();
+        let codes = codes(&check);
         assert!(codes.contains(&"cloud_communication_off"), "{codes:?}");
         assert!(
             !codes.contains(&"server_cloud_communication_off"),
