@@ -1,7 +1,7 @@
 //! Licenses as a person gets, picks and places them: a download saved beside the old file,
-//! what the cloud account can download, where
-//! an opened license can go on a server, and the archive's history of what was applied or
-//! replaced there, from which a license that was in force can be opened again.
+//! what the cloud account can download, where an opened license can go on a server, and
+//! the archive's history of what was applied or replaced there, from which a license that
+//! was in force can be opened again.
 
 use std::path::{Path, PathBuf};
 
