@@ -26,9 +26,7 @@ async fn license_update_enforces_can_use_license_with_the_server_texts() {
         let license = fake
             .download_org_license(&cloud, ACME_CORP, INSTALLATION)
             .await;
-        let response = fake
-            .post_form(Side::SelfHosted, &path, &sh, license_form(license))
-            .await;
+        let response = fake.upload_license(&path, &sh, license).await;
         expect_error(response, StatusCode::BAD_REQUEST, expected).await;
     }
 
@@ -39,9 +37,7 @@ async fn license_update_enforces_can_use_license_with_the_server_texts() {
     let license = fake
         .download_org_license(&cloud, ACME_CORP, INSTALLATION)
         .await;
-    let response = fake
-        .post_form(Side::SelfHosted, &path, &sh, license_form(license))
-        .await;
+    let response = fake.upload_license(&path, &sh, license).await;
     assert_eq!(response.status(), StatusCode::OK);
     let seats = fake
         .run
@@ -58,14 +54,7 @@ async fn license_update_enforces_can_use_license_with_the_server_texts() {
     let license = fake
         .download_org_license(&cloud, ACME_CORP, INSTALLATION)
         .await;
-    let response = fake
-        .post_form(
-            Side::SelfHosted,
-            &path,
-            &member,
-            license_form(license.clone()),
-        )
-        .await;
+    let response = fake.upload_license(&path, &member, license.clone()).await;
     expect_error(response, StatusCode::NOT_FOUND, "Resource not found.").await;
 
     let (sh_creator, public_key, teams) = creation_setup(&fake).await;
@@ -79,9 +68,7 @@ async fn license_update_enforces_can_use_license_with_the_server_texts() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let response = fake
-        .post_form(Side::SelfHosted, &path, &sh, license_form(teams))
-        .await;
+    let response = fake.upload_license(&path, &sh, teams).await;
     expect_error(response, StatusCode::BAD_REQUEST, ALREADY_IN_USE).await;
 }
 
@@ -98,14 +85,7 @@ async fn an_upload_is_verified_as_the_server_reads_its_bytes() {
     let seats = serde_json::from_str::<Value>(&text).unwrap()["seats"].clone();
     // Without its token the signature over the JSON decides (the legacy path).
     let (members, _) = text.rsplit_once(",\"token\":").unwrap();
-    let upload = |body: String| {
-        fake.post_form(
-            Side::SelfHosted,
-            &path,
-            &sh,
-            license_form(body.into_bytes()),
-        )
-    };
+    let upload = |body: String| fake.upload_license(&path, &sh, body.into_bytes());
 
     let overridden = format!("{{\"SEATS\":500,{}}}", &members[1..]);
     let response = upload(overridden).await;

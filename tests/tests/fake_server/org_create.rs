@@ -170,9 +170,7 @@ async fn organization_creation_refuses_malformed_or_foreign_crypto_with_the_vali
         OrganizationKeys::generate(member_keys["publicKey"].as_str().unwrap(), None).unwrap();
     let path = "/organizations/licenses/self-hosted";
 
-    let response = fake
-        .post_form(Side::SelfHosted, path, &sh, license_form(license.clone()))
-        .await;
+    let response = fake.upload_license(path, &sh, license.clone()).await;
     expect_validation(response, "Key", "The Key field is required.").await;
 
     let form = license_form(license.clone()).text("key", foreign.key.to_string());

@@ -33,11 +33,10 @@ async fn premium_license_downloads_from_the_cloud_and_uploads_on_both_routes() {
         .sign_in(Side::SelfHosted, MEMBER, MEMBER_PASSWORD)
         .await;
     let response = fake
-        .post_form(
-            Side::SelfHosted,
+        .upload_license(
             "/account/billing/vnext/self-host/license",
             &member,
-            license_form(premium.clone()),
+            premium.clone(),
         )
         .await;
     let message = bad_request_message(response).await;
@@ -50,11 +49,10 @@ async fn premium_license_downloads_from_the_cloud_and_uploads_on_both_routes() {
         .sign_in(Side::SelfHosted, "argon@example.com", "argon password")
         .await;
     let response = fake
-        .post_form(
-            Side::SelfHosted,
+        .upload_license(
             "/account/billing/vnext/self-host/license",
             &argon,
-            license_form(premium.clone()),
+            premium.clone(),
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -66,21 +64,15 @@ async fn premium_license_downloads_from_the_cloud_and_uploads_on_both_routes() {
         .unwrap();
     assert_eq!(profile["premium"], true);
     let response = fake
-        .post_form(
-            Side::SelfHosted,
+        .upload_license(
             "/account/billing/vnext/self-host/license",
             &argon,
-            license_form(premium.clone()),
+            premium.clone(),
         )
         .await;
     expect_error(response, StatusCode::BAD_REQUEST, "Already a premium user.").await;
     let response = fake
-        .post_form(
-            Side::SelfHosted,
-            "/accounts/license",
-            &argon,
-            license_form(premium.clone()),
-        )
+        .upload_license("/accounts/license", &argon, premium.clone())
         .await;
     assert_eq!(
         response.status(),
@@ -102,12 +94,7 @@ async fn premium_license_downloads_from_the_cloud_and_uploads_on_both_routes() {
         .download_org_license(&owner_cloud, ACME_TEAMS, INSTALLATION)
         .await;
     let response = fake
-        .post_form(
-            Side::SelfHosted,
-            "/accounts/license",
-            &argon,
-            license_form(owner_cloud_license),
-        )
+        .upload_license("/accounts/license", &argon, owner_cloud_license)
         .await;
     expect_error(response, StatusCode::BAD_REQUEST, ORGANIZATION_AS_USER).await;
 
@@ -115,11 +102,10 @@ async fn premium_license_downloads_from_the_cloud_and_uploads_on_both_routes() {
         .state
         .edit(|w| w.self_hosted.as_mut().unwrap().premium_upload_vnext = false);
     let response = fake
-        .post_form(
-            Side::SelfHosted,
+        .upload_license(
             "/account/billing/vnext/self-host/license",
             &member,
-            license_form(premium.clone()),
+            premium.clone(),
         )
         .await;
     assert_eq!(

@@ -170,6 +170,17 @@ impl Fake {
             .expect("POST")
     }
 
+    /// Sends a license file to a self-hosted route as the web vault does (`license` part).
+    pub async fn upload_license(
+        &self,
+        path: &str,
+        session: &Session,
+        license: Vec<u8>,
+    ) -> Response {
+        self.post_form(Side::SelfHosted, path, session, license_form(license))
+            .await
+    }
+
     /// Posts a multipart form to the API.
     pub async fn post_form(
         &self,
