@@ -31,11 +31,30 @@ export function fillInstancePicker(select, instances, wanted, { none } = {}) {
   select.value = ids.includes(wanted) ? wanted : (ids[0] ?? "");
 }
 
+/** A core phrase (a catalog key and its values) in the window's language. */
+export function say(phrase) {
+  return localizeDates(t(phrase.key, phrase.values || {}));
+}
+
+/** Phrases said one after another (Chinese sets no space between sentences). */
+export function sayAll(phrases) {
+  return phrases.map(say).join(language().startsWith("zh") ? "" : " ");
+}
+
+/** What a problem says and advises, in the window's language where the core gave phrases. */
+export function problemWords(problem) {
+  return {
+    message: problem.words ? sayAll(problem.words.message) : localizeDates(problem.message || String(problem)),
+    advice: problem.words ? sayAll(problem.words.advice) : localizeDates(problem.advice || ""),
+  };
+}
+
 /** A problem box: what happened and what to do, with the stable code for support. */
 export function problemBox(error) {
+  const { message, advice } = problemWords(error);
   return el("div", { class: "problem", role: "alert", dataset: { code: error.code || "" } },
-    el("p", { class: "problem-message" }, localizeDates(error.message || String(error))),
-    error.advice ? el("p", { class: "problem-advice" }, localizeDates(error.advice)) : null,
+    el("p", { class: "problem-message" }, message),
+    advice ? el("p", { class: "problem-advice" }, advice) : null,
   );
 }
 

@@ -130,22 +130,22 @@ fn expected_installation(args: &InspectArgs) -> Result<Option<ExpectedInstallati
                 found.origins.installation_id
             ),
         })),
-        None => Err(Problem {
-            code: "installation_id_missing".into(),
-            message: format!("{} has no usable installation ID.", found.source),
-            advice:
-                "Run `bwlicense installation` on that folder to see why, or pass --installation-id."
-                    .into(),
-        }
+        None => Err(Problem::new(
+            "installation_id_missing",
+            format!("{} has no usable installation ID.", found.source),
+            "Run `bwlicense installation` on that folder to see why, or pass --installation-id.",
+        )
         .into()),
     }
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, Problem> {
-    std::fs::read(path).map_err(|e| Problem {
-        code: "file_unreadable".into(),
-        message: format!("Cannot read {}: {e}.", path.display()),
-        advice: "Check the path and that you may read the file.".into(),
+    std::fs::read(path).map_err(|e| {
+        Problem::new(
+            "file_unreadable",
+            format!("Cannot read {}: {e}.", path.display()),
+            "Check the path and that you may read the file.",
+        )
     })
 }
 

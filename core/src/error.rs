@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::messages::Phrase;
+
 /// Implemented by every error enum in the core so callers can present any of them alike.
 pub trait Explain: std::fmt::Display {
     /// Stable, machine-readable identifier (`snake_case`), never translated.
@@ -10,12 +12,17 @@ pub trait Explain: std::fmt::Display {
     /// What the person should do next, in plain words.
     fn advice(&self) -> String;
 
+    /// The error in the catalog's words, where the core has them; `None` while an error
+    /// is worded in English only.
+    fn words(&self) -> Option<Words> {
+        None
+    }
+
     /// The error as a serialisable problem report.
     fn problem(&self) -> Problem {
         Problem {
-            code: self.code().to_owned(),
-            message: self.to_string(),
-            advice: self.advice(),
+            words: self.words().map(Box::new),
+            ..Problem::new(self.code(), self.to_string(), self.advice())
         }
     }
 }
@@ -26,4 +33,45 @@ pub struct Problem {
     pub code: String,
     pub message: String,
     pub advice: String,
+    /// `message` and `advice` in the catalog's words, for a window in any language (where
+    /// the core has them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<Box<Words>>,
+}
+
+/// A problem as catalog phrases: what happened, then what to do, each said sentence by
+/// sentence (an error that wraps another says its own phrase, then the inner one's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Words {
+    pub message: Vec<Phrase>,
+    pub advice: Vec<Phrase>,
+}
+
+impl Problem {
+    /// A problem the core words in English only.
+    pub fn new(
+        code: impl Into<String>,
+        message: impl Into<String>,
+        advice: impl Into<String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            advice: advice.into(),
+            words: None,
+        }
+    }
+
+    /// A problem worded by the catalog: `message` and `advice` are its English.
+    pub fn said(code: impl Into<String>, phrase: Phrase, advice: Vec<Phrase>) -> Self {
+        Self {
+            code: code.into(),
+            message: phrase.say("en"),
+            advice: crate::messages::say_all(&advice, "en"),
+            words: Some(Box::new(Words {
+                message: vec![phrase],
+                advice,
+            })),
+        }
+    }
 }

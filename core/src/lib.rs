@@ -12,6 +12,7 @@ pub mod files;
 pub mod fleet;
 pub mod installation;
 pub mod license;
+pub mod messages;
 pub mod ops;
 pub mod renewal;
 pub mod secrets;

@@ -10,20 +10,20 @@ pub struct CommandError(Problem);
 impl CommandError {
     /// The request from the page itself was wrong (an unknown option, an empty field).
     pub fn invalid(message: impl Into<String>) -> CommandError {
-        CommandError(Problem {
-            code: "invalid_request".into(),
-            message: message.into(),
-            advice: "Correct the field and try again.".into(),
-        })
+        CommandError(Problem::new(
+            "invalid_request",
+            message,
+            "Correct the field and try again.",
+        ))
     }
 
     /// A background task stopped without an answer (it panicked or was cancelled).
     pub fn interrupted() -> CommandError {
-        CommandError(Problem {
-            code: "interrupted".into(),
-            message: "The task stopped before it finished.".into(),
-            advice: "Try again; if it keeps happening, restart the app.".into(),
-        })
+        CommandError(Problem::new(
+            "interrupted",
+            "The task stopped before it finished.",
+            "Try again; if it keeps happening, restart the app.",
+        ))
     }
 
     /// A problem worded for the window.

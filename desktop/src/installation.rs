@@ -31,11 +31,11 @@ pub async fn installation_of(
             ),
             None => (
                 None,
-                Some(Problem {
-                    code: "installation_id_missing".into(),
-                    message: format!("{} has no usable installation ID.", found.source),
-                    advice: "Open Instances to see what the installation's env file says.".into(),
-                }),
+                Some(Problem::new(
+                    "installation_id_missing",
+                    format!("{} has no usable installation ID.", found.source),
+                    "Open Instances to see what the installation's env file says.",
+                )),
             ),
         },
         Ok(Err(e)) => (None, Some(e.problem())),

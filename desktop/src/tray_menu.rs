@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use companion_core::app::messages::text;
 use companion_core::app::{locale, Settings, Status};
+use companion_core::messages::text;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

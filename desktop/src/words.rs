@@ -40,11 +40,7 @@ mod tests {
     use super::*;
 
     fn problem(code: &str) -> Problem {
-        Problem {
-            code: code.into(),
-            message: "Invalid password.".into(),
-            advice: "Set it and restart the server.".into(),
-        }
+        Problem::new(code, "Invalid password.", "Set it and restart the server.")
     }
 
     #[test]

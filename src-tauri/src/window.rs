@@ -1,7 +1,7 @@
 //! The main window: built once when the process starts, brought to the front when the tray
 //! asks. Closing it ends the window process (the tray process stays).
 
-use companion_core::app::messages;
+use companion_core::messages;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 

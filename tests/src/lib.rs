@@ -4,6 +4,7 @@
 //! Bitwarden's own CLI run against it, and what window tests [`setup`] before they start.
 
 pub mod bw;
+pub mod english;
 pub mod fake;
 pub mod families;
 pub mod ids;

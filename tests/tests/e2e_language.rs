@@ -122,7 +122,7 @@ async fn a_reloaded_page_shows_the_language_picked_after_the_window_opened() {
 
 /// The catalogs' keys by language.
 fn catalog_keys() -> BTreeMap<&'static str, BTreeSet<String>> {
-    companion_core::app::messages::CATALOGS
+    companion_core::messages::CATALOGS
         .iter()
         .map(|(language, json)| {
             let table: BTreeMap<String, String> = serde_json::from_str(json).unwrap();

@@ -13,6 +13,7 @@ use companion_core::bitwarden::{
     download_organization_license, AppKind, Device, Endpoints, Http, HttpOptions,
 };
 use companion_core::license::{parse, License};
+use companion_tests::english::english_sentences;
 use companion_tests::fake::{FakeBitwarden, Role, Running, Seed};
 use companion_tests::ids::{
     ACME_CLOUD, ACME_SELF_HOSTED, ACME_TEAMS, OWNER_CLOUD_ID, OWNER_CLOUD_SECRET,
@@ -26,8 +27,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 const INSTANCE: &str = "0f0f0f0f-0000-4000-8000-000000000001";
-/// The title the app gives the native file chooser.
-const CHOOSER_TITLE: &str = "Open a Bitwarden license file";
+/// The title the app gives the native file chooser, in English or in Chinese (xdotool
+/// matches window names as an extended regular expression).
+const CHOOSER_TITLE: &str = "Open a Bitwarden license file|打开 Bitwarden 许可证文件";
 
 /// A test server, the app signed in to it and to its cloud, and a folder for files.
 struct Scene {
@@ -768,6 +770,10 @@ async fn an_unreachable_server_is_said_on_the_license_screen_with_a_connection_t
     drop(files);
 }
 
+/// The names the scene gives things (instance, organizations, plans, people), which a
+/// Chinese window shows as they are.
+const NAMES: &[&str] = &["Office vault", "Acme Corp", "Bitwarden"];
+
 /// Each view, an element and a text that say it has loaded, and its heading in English
 /// and in Chinese.
 const SCREENS: [(&str, &str, &str, [&str; 2]); 5] = [
@@ -814,6 +820,7 @@ async fn every_screen_is_captured_in_english_and_in_simplified_chinese() {
         }
     }
 
+    let mut english = Vec::new();
     for (index, language) in ["en", "zh-CN"].into_iter().enumerate() {
         if language != "en" {
             app.click("#nav button[data-view='settings']").await;
@@ -837,6 +844,13 @@ async fn every_screen_is_captured_in_english_and_in_simplified_chinese() {
                     "{view} ({language}) shows {slip}: {shown}"
                 );
             }
+            if language != "en" {
+                english.extend(
+                    english_sentences(&shown, NAMES)
+                        .into_iter()
+                        .map(|sentence| format!("{view}: {sentence}")),
+                );
+            }
         }
     }
     for (view, ..) in SCREENS {
@@ -849,6 +863,11 @@ async fn every_screen_is_captured_in_english_and_in_simplified_chinese() {
     assert!(
         snake.is_empty(),
         "answers with snake_case fields: {snake:?}"
+    );
+    assert!(
+        english.is_empty(),
+        "English in the Chinese window:\n{}",
+        english.join("\n")
     );
     scene.close().await;
 }
@@ -883,7 +902,28 @@ async fn a_broken_file_opened_after_a_good_one_leaves_nothing_of_the_good_ones_v
     let page = app.text("#view-license").await;
     assert!(!page.contains("would accept"), "{page}");
     assert!(!page.contains("Review upload"), "{page}");
+    app.wait_for_text("#license-open-status .problem", "The JSON ends too early")
+        .await;
     app.screenshot("e2e-license-broken-after-good").await;
+
+    // The same file in the Chinese window: the core's reason is worded in Chinese.
+    app.click("#nav button[data-view='settings']").await;
+    app.select("#settings-language", "zh-CN").await;
+    app.wait_for_text("#settings-heading", "设置").await;
+    app.click("#nav button[data-view='license']").await;
+    let broken = scene.files.path().join("broken.json");
+    app.click("#license-open").await;
+    tokio::task::spawn_blocking(move || choose_file(&broken))
+        .await
+        .unwrap();
+    let said = app
+        .wait_for_text("#license-open-status .problem", "JSON 过早结束")
+        .await;
+    let english = english_sentences(&said, &[]);
+    assert!(
+        english.is_empty(),
+        "English in the Chinese window: {english:?}"
+    );
     scene.close().await;
 }
 

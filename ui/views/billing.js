@@ -3,7 +3,7 @@
 // the token from the cloud account or paste it, run the first sync).
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
-import { el, fillInstancePicker, problemBox, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
+import { el, fillInstancePicker, problemBox, problemWords, whileBusy, formatDate, formatDateTime } from "../kit.js";
 import { navigate } from "../router.js";
 
 const ui = {};
@@ -302,7 +302,7 @@ async function loadCloudOrgs() {
     const cloud = await call("billing_cloud_orgs");
     ui.cloudAccount.textContent = t("setup.cloudAccount", { email: cloud.email, region: cloud.region });
     ui.cloudOrg.replaceChildren(...cloud.organizations.map((o) => el("option", { value: o.id, disabled: !!o.problem },
-      o.problem ? `${o.name} · ${localizeDates(o.problem.message)}`
+      o.problem ? `${o.name} · ${problemWords(o.problem).message}`
         : t(o.tokenDate ? "setup.cloudOrg.made" : "setup.cloudOrg.none", { name: o.name, date: formatDate(o.tokenDate, language()) }))));
     const usable = cloud.organizations.filter((o) => !o.problem);
     const linked = usable.find((o) => o.id === selectedOrg()?.cloudOrganizationId);

@@ -3,7 +3,7 @@
 // before (and restore it), and create an organization from an organization license.
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
-import { el, fillInstancePicker, problemBox, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
+import { el, fillInstancePicker, problemBox, problemWords, say, sayAll, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
 import { navigate } from "../router.js";
 
 // Elements built once in mount().
@@ -151,7 +151,7 @@ async function loadCloudOrgs(orgId = null) {
     return;
   }
   ui.cloudOrg.replaceChildren(...cloud.organizations.map((o) => {
-    const plan = o.plan || (o.problem ? o.problem.message : "—");
+    const plan = o.plan || (o.problem ? problemWords(o.problem).message : "—");
     const key = o.canSelfHost === false ? "license.download.noSelfHost" : "license.download.choice";
     return el("option", { value: o.id, disabled: o.canSelfHost === false }, t(key, { name: o.name, plan }));
   }));
@@ -253,9 +253,9 @@ function renderReport(r) {
   const rows = [
     ["license.kind", l.trial ? `${t(`license.kind.${i.kind}`)} · ${t("license.kind.trial")}` : t(`license.kind.${i.kind}`)],
     ["license.owner", i.kind === "organization" ? (l.name || l.businessName || "—") : (l.email || l.name || "—")],
-    ["license.plan", [l.plan, l.planTypeName].filter(Boolean).filter((v, n, a) => a.indexOf(v) === n).join(" · ") || "—"],
+    ["license.plan", l.plan || l.planTypeName || "—"],
     ["license.seats", i.kind === "organization" ? (l.seats ?? t("license.seats.unlimited")) : "—"],
-    ["license.features", enabled.length ? enabled.join(", ") : t("license.features.none")],
+    ["license.features", enabled.length ? enabled.join(lang.startsWith("zh") ? "、" : ", ") : t("license.features.none")],
     ["license.issued", formatDate(d.issued, lang)],
     ["license.expires", when(d.expires, d.daysUntilDisabled)],
   ];
@@ -274,16 +274,19 @@ function renderReport(r) {
     ? el("p", { id: "license-verdict", class: "verdict ok", dataset: { valid: "true" } }, t("license.verdict.ok"))
     : el("div", { id: "license-verdict", class: "verdict bad", dataset: { valid: "false" } },
       el("p", {}, t("license.verdict.bad")),
-      el("pre", { class: "server-message" }, i.serverMessage || ""));
+      el("pre", { class: "server-message", lang: "en", translate: "no", title: t("license.verdict.serverSays") }, i.serverMessage || ""));
 
   const checks = el("ul", { id: "license-checks", class: "checks" },
     i.checks.map((c) => el("li", { class: c.ok ? "check pass" : "check fail", dataset: { ok: String(c.ok), code: c.code } },
-      el("strong", {}, c.ok ? `✓ ${t("license.check.pass")}` : `✗ ${t("license.check.fail")}`), " ", localizeDates(c.message),
-      c.ok ? null : el("p", { class: "advice" }, localizeDates(c.advice)))));
+      el("strong", {}, c.ok ? `✓ ${t("license.check.pass")}` : `✗ ${t("license.check.fail")}`), " ", say(c.phrase),
+      c.ok ? null : el("p", { class: "advice" }, sayAll(c.advicePhrases)))));
 
   const problems = (key, list, id) => list && list.length
     ? [el("h4", { "data-i18n": key }, t(key)), el("ul", { id, class: "notes" },
-      list.map((p) => el("li", {}, localizeDates(p.message), " ", el("span", { class: "advice" }, localizeDates(p.advice)))))]
+      list.map((p) => {
+        const { message, advice } = problemWords(p);
+        return el("li", { dataset: { code: p.code } }, message, " ", el("span", { class: "advice" }, advice));
+      }))]
     : [];
 
   ui.report.replaceChildren(
@@ -297,10 +300,13 @@ function renderReport(r) {
   ui.report.hidden = false;
 }
 
-/** `use_sso` -> `SSO`, `use_password_manager` -> `Password manager`. */
+/** A feature switch by its name in the catalog (`useSso` -> SSO), or spelled out from the
+ * property when the catalog does not know it yet (`useNewThing` -> New thing). */
 function featureName(name) {
-  const words = name.replace(/^use_/, "").replace(/_/g, " ").trim();
-  if (words.length <= 4) return words.toUpperCase();
+  const key = `license.feature.${name}`;
+  const known = t(key);
+  if (known !== key) return known;
+  const words = name.replace(/^use(?=[A-Z0-9])/, "").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

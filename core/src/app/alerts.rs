@@ -15,9 +15,9 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::messages::text;
 use crate::error::Problem;
 use crate::files::{self, Access};
+use crate::messages::text;
 
 /// Days before a deadline at which a reminder is due, most distant first.
 pub const REMINDER_DAYS: [i64; 4] = [30, 14, 7, 1];
@@ -342,11 +342,11 @@ mod tests {
         let zh = alert.notice("zh-CN");
         assert!(zh.title.contains("6 天后") && zh.body.contains("2026-07-31"));
 
-        let problem = Problem {
-            code: "sync_failed".into(),
-            message: "Cloud communication is disabled in global settings".into(),
-            advice: "Turn it on.".into(),
-        };
+        let problem = Problem::new(
+            "sync_failed",
+            "Cloud communication is disabled in global settings",
+            "Turn it on.",
+        );
         let failed = sync_failed_notice("Acme Corp", &problem, "en");
         assert_eq!(failed.title, "Billing sync of Acme Corp failed");
         assert!(failed.body.contains("disabled") && failed.body.contains("Turn it on."));

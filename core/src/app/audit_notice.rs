@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::alerts::Notice;
 use super::dashboard::{NextCheck, Row};
-use super::messages::text;
 use crate::audit::{Action, Outcome};
+use crate::messages::text;
 
 /// How long before a run the warning is raised.
 pub const WARN_BEFORE_RUN_MINUTES: i64 = 60;

@@ -822,11 +822,11 @@ mod tests {
     }
 
     fn unreachable() -> Problem {
-        Problem {
-            code: "network_unreachable".into(),
-            message: "Could not reach https://dead.example.org.".into(),
-            advice: "Check the URL.".into(),
-        }
+        Problem::new(
+            "network_unreachable",
+            "Could not reach https://dead.example.org.",
+            "Check the URL.",
+        )
     }
 
     #[test]
@@ -1038,11 +1038,7 @@ mod tests {
             now(),
             &mut memory,
         );
-        let signed_out = Problem {
-            code: "not_signed_in".into(),
-            message: "Not signed in.".into(),
-            advice: "Sign in.".into(),
-        };
+        let signed_out = Problem::new("not_signed_in", "Not signed in.", "Sign in.");
         let dashboard = gathered(
             &[facts(instance("a", "Office"), Err(signed_out))],
             now(),
@@ -1054,11 +1050,7 @@ mod tests {
 
     #[test]
     fn not_signed_in_is_unknown_with_a_sign_in_action() {
-        let signed_out = Problem {
-            code: "not_signed_in".into(),
-            message: "Not signed in.".into(),
-            advice: "Sign in.".into(),
-        };
+        let signed_out = Problem::new("not_signed_in", "Not signed in.", "Sign in.");
         let rows = rows(&[facts(instance("a", "Office"), Err(signed_out))], now());
         assert_eq!(rows[0].status, Status::Unknown);
         let action = rows[0].problems[0].action.as_ref().unwrap();
@@ -1070,16 +1062,12 @@ mod tests {
 
     #[test]
     fn a_signed_in_server_with_no_organization_is_not_counted_as_unread() {
-        let unreachable = Problem {
-            code: "network_unreachable".into(),
-            message: "Cannot reach the server.".into(),
-            advice: "Check the URL.".into(),
-        };
-        let signed_out = Problem {
-            code: "not_signed_in".into(),
-            message: "Not signed in.".into(),
-            advice: "Sign in.".into(),
-        };
+        let unreachable = Problem::new(
+            "network_unreachable",
+            "Cannot reach the server.",
+            "Check the URL.",
+        );
+        let signed_out = Problem::new("not_signed_in", "Not signed in.", "Sign in.");
         let dashboard = Dashboard::build(
             &[
                 facts(instance("empty", "Empty"), Ok(server(Vec::new()))),
@@ -1187,20 +1175,16 @@ mod tests {
             findings: vec![
                 (
                     FindingCode::InstallationIdMissing,
-                    Problem {
-                        code: "installation_id_missing".into(),
-                        message: "No installation ID.".into(),
-                        advice: "Run the installer.".into(),
-                    },
+                    Problem::new(
+                        "installation_id_missing",
+                        "No installation ID.",
+                        "Run the installer.",
+                    ),
                 ),
                 // The server answered and reports cloud communication itself.
                 (
                     FindingCode::CloudCommunicationOff,
-                    Problem {
-                        code: "cloud_communication_off".into(),
-                        message: "Off.".into(),
-                        advice: "Turn it on.".into(),
-                    },
+                    Problem::new("cloud_communication_off", "Off.", "Turn it on."),
                 ),
             ],
         }));

@@ -3,14 +3,13 @@
 //! rows computed from what the servers said ([`dashboard`]), the reminders before a
 //! license lapses ([`alerts`]), the warning before the server's license job disables
 //! something ([`audit_notice`]), the notice after an automatic renewal
-//! ([`renewal_notice`]), the language to speak ([`locale`]) and its words ([`messages`]). The Tauri shell only calls
-//! into here and into the other core modules.
+//! ([`renewal_notice`]) and the language to speak ([`locale`]). The Tauri shell only
+//! calls into here and into the other core modules.
 
 pub mod alerts;
 pub mod audit_notice;
 pub mod dashboard;
 pub mod locale;
-pub mod messages;
 pub mod renewal_notice;
 pub mod settings;
 pub mod status;

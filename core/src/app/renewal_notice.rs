@@ -2,8 +2,8 @@
 //! was and what to do, in the app's language. Up-to-date licenses raise nothing.
 
 use super::alerts::Notice;
-use super::messages::text;
 use crate::bitwarden::UploadTarget;
+use crate::messages::text;
 use crate::renewal::{Renewal, RenewalResult};
 
 /// The notice for one renewal of a license on `instance`, if it needs one.

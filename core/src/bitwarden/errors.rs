@@ -2,9 +2,10 @@
 //! the exit class the CLI turns into its status (1 refused, 2 usage, 3 unavailable).
 
 use crate::crypto::CryptoError;
-use crate::error::Explain;
+use crate::error::{Explain, Words};
 use crate::installation::InstallationError;
 use crate::license::{LicenseError, TrustError};
+use crate::messages::Phrase;
 use crate::secrets::KeychainError;
 
 /// How a failure ends a command: refused by a check or the server, a usage mistake, or
@@ -273,6 +274,20 @@ impl Explain for BitwardenError {
             BitwardenError::Crypto(e) => e.advice(),
             BitwardenError::Installation(e) => e.advice(),
             BitwardenError::Trust(e) => e.advice(),
+        }
+    }
+
+    /// Worded by the catalog where the cause is (a license file that is none).
+    fn words(&self) -> Option<Words> {
+        match self {
+            BitwardenError::LicenseUnreadable { path, source } => {
+                let mut words = source.words()?;
+                words
+                    .message
+                    .insert(0, Phrase::new("license_error.in_file").with("path", path));
+                Some(words)
+            }
+            _ => None,
         }
     }
 }

@@ -263,11 +263,7 @@ pub async fn create_organization(
     let key_pair_saved = match save_key_pair(session, id, &draft.keys).await {
         Ok(()) => true,
         Err(e) => {
-            warnings.push(Problem {
-                code: e.code().to_owned(),
-                message: format!("The organization's key pair was not saved: {e}"),
-                advice: "The organization was created and works; only its key pair, which account recovery needs, is missing. Open the organization's settings in the web vault as its owner to add it.".to_owned(),
-            });
+            warnings.push(Problem::new(e.code(), format!("The organization's key pair was not saved: {e}"), "The organization was created and works; only its key pair, which account recovery needs, is missing. Open the organization's settings in the web vault as its owner to add it."));
             false
         }
     };

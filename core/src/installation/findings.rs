@@ -109,10 +109,10 @@ impl Finding {
 
     /// The finding in the shape every problem report takes.
     pub fn problem(&self) -> Problem {
-        Problem {
-            code: self.code.as_str().to_owned(),
-            message: self.message.clone(),
-            advice: self.advice.clone(),
-        }
+        Problem::new(
+            self.code.as_str(),
+            self.message.clone(),
+            self.advice.clone(),
+        )
     }
 }

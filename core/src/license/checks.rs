@@ -9,7 +9,8 @@ use uuid::Uuid;
 use super::canonical::{self, ORGANIZATION_VERSIONS};
 use super::model::{License, LicenseKind, LICENSE_TYPE_ORGANIZATION, LICENSE_TYPE_USER};
 use super::signature::{SignatureReport, SignatureStatus};
-use super::token::{TokenReport, TokenStatus};
+use super::token::{TokenFailure, TokenReport, TokenStatus};
+use crate::messages::{say_all, Phrase};
 
 /// The prefix of every refusal the server sends.
 pub const SERVER_PREFIX: &str = "Invalid license. ";
@@ -26,18 +27,18 @@ pub const MSG_ORG_SIGNATURE: &str = "The license verification failed.";
 pub const MSG_USER_SIGNATURE: &str = "Invalid license.";
 pub const MSG_EMAIL: &str = "The user's email does not match the license email.";
 
-const REDOWNLOAD: &str =
-    "Download the license again from the Bitwarden web vault and upload the new file unchanged.";
-
 /// One server check: `code` is stable (for signature and token it names the failure, or
 /// `signature_valid` / `token_valid` when they pass); `message` is the server's text when
-/// the check fails.
+/// the check fails. `phrase` and `advice_phrases` are the same in the app's catalog, for
+/// a window in any language; `message` and `advice` are their English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub code: &'static str,
     pub ok: bool,
     pub message: String,
     pub advice: String,
+    pub phrase: Phrase,
+    pub advice_phrases: Vec<Phrase>,
 }
 
 /// The installation a license is meant for, and where that ID was read.
@@ -128,46 +129,82 @@ pub(crate) fn run(ctx: &Context) -> (Vec<Check>, Option<String>) {
     (halting.into_iter().chain(collected).collect(), reply)
 }
 
-fn check(
+/// A check that passed, said by `phrase`.
+fn pass(code: &'static str, phrase: Phrase) -> Option<Check> {
+    Some(Check {
+        code,
+        ok: true,
+        message: phrase.say("en"),
+        advice: String::new(),
+        phrase,
+        advice_phrases: Vec::new(),
+    })
+}
+
+/// A check that failed: the server's own `message`, the catalog's wording of it
+/// (`phrase`), and what to do.
+fn fail(
     code: &'static str,
-    ok: bool,
     message: impl Into<String>,
-    advice: impl Into<String>,
+    phrase: Phrase,
+    advice: Vec<Phrase>,
 ) -> Option<Check> {
     Some(Check {
         code,
-        ok,
+        ok: false,
         message: message.into(),
-        advice: advice.into(),
+        advice: say_all(&advice, "en"),
+        phrase,
+        advice_phrases: advice,
     })
+}
+
+/// A failure the server words as one of its fixed texts (`MSG_*`), which the catalog's
+/// English repeats under `key`.
+fn refused(
+    code: &'static str,
+    message: &'static str,
+    key: &str,
+    advice: Vec<Phrase>,
+) -> Option<Check> {
+    fail(code, message, Phrase::new(key), advice)
+}
+
+fn redownload() -> Phrase {
+    Phrase::new("check.redownload")
 }
 
 /// The file's kind against where the caller is about to upload it.
 fn kind_expected(ctx: &Context) -> Option<Check> {
     let expected = ctx.expected_kind?;
     let kind = ctx.json.kind();
-    let message = match expected {
-        LicenseKind::Organization => MSG_PREMIUM_AS_ORG,
-        LicenseKind::User => MSG_ORG_AS_USER,
-    };
     if kind == expected {
-        check(
+        return pass(
             "wrong_license_type",
-            true,
-            format!("The file is the expected kind ({}).", kind.describe()),
-            "",
-        )
-    } else {
-        check(
+            Phrase::new(format!("check.kind.expected.{}", kind_name(kind))),
+        );
+    }
+    let advice = Phrase::new(format!("check.kind.advice.{}", kind_name(kind)));
+    match expected {
+        LicenseKind::Organization => refused(
             "wrong_license_type",
-            false,
-            message,
-            format!(
-                "This file is a {}, not a {}.",
-                kind.describe(),
-                expected.describe()
-            ),
-        )
+            MSG_PREMIUM_AS_ORG,
+            "check.premium_as_org",
+            vec![advice],
+        ),
+        LicenseKind::User => refused(
+            "wrong_license_type",
+            MSG_ORG_AS_USER,
+            "check.org_as_user",
+            vec![advice],
+        ),
+    }
+}
+
+fn kind_name(kind: LicenseKind) -> &'static str {
+    match kind {
+        LicenseKind::Organization => "organization",
+        LicenseKind::User => "premium",
     }
 }
 
@@ -179,19 +216,24 @@ fn org_type(ctx: &Context, claims: bool) -> Option<Check> {
         value.is_none_or(|t| t == LICENSE_TYPE_ORGANIZATION)
     };
     if ok {
-        return check(
-            "wrong_license_type",
-            true,
-            "The license is an organization license.",
-            "",
-        );
+        return pass("wrong_license_type", Phrase::new("check.org_type.ok"));
     }
-    check("wrong_license_type", false, MSG_PREMIUM_AS_ORG, "This is a premium (personal) license: a user uploads it under Settings > Subscription on the self-hosted web vault.")
+    refused(
+        "wrong_license_type",
+        MSG_PREMIUM_AS_ORG,
+        "check.premium_as_org",
+        vec![Phrase::new("check.org_type.advice")],
+    )
 }
 
 fn user_type(ctx: &Context) -> Option<Check> {
     match ctx.effective.license_type() {
-        Some(t) if t != LICENSE_TYPE_USER => check("wrong_license_type", false, MSG_ORG_AS_USER, "This is an organization license: an owner uploads it on the organization's Billing > Subscription page."),
+        Some(t) if t != LICENSE_TYPE_USER => refused(
+            "wrong_license_type",
+            MSG_ORG_AS_USER,
+            "check.org_as_user",
+            vec![Phrase::new("check.user_type.advice")],
+        ),
         _ => None,
     }
 }
@@ -201,36 +243,47 @@ fn disabled(ctx: &Context) -> Option<Check> {
         return None;
     };
     if l.enabled {
-        check(
-            "cloud_org_disabled",
-            true,
-            "The cloud organization is enabled.",
-            "",
-        )
-    } else {
-        check("cloud_org_disabled", false, MSG_DISABLED, "The organization is disabled in the Bitwarden cloud (often an unpaid invoice). Resolve it in the cloud web vault's billing page, then download the license again.")
+        return pass("cloud_org_disabled", Phrase::new("check.enabled.ok"));
     }
+    refused(
+        "cloud_org_disabled",
+        MSG_DISABLED,
+        "check.disabled",
+        vec![Phrase::new("check.disabled.advice")],
+    )
 }
 
 fn not_issued(ctx: &Context) -> Option<Check> {
-    let issued = ctx.effective.issued().to_utc();
-    if issued > ctx.now {
-        check("not_yet_issued", false, MSG_NOT_ISSUED, format!("The license is issued {} but the time now is {}: check the clocks of this computer and the server.", iso(issued), iso(ctx.now)))
-    } else {
-        check(
+    let issued = iso(ctx.effective.issued().to_utc());
+    if ctx.effective.issued().to_utc() <= ctx.now {
+        return pass(
             "not_yet_issued",
-            true,
-            format!("Issued {}.", iso(issued)),
-            "",
-        )
+            Phrase::new("check.issued.ok").with("issued", issued),
+        );
     }
+    refused(
+        "not_yet_issued",
+        MSG_NOT_ISSUED,
+        "check.not_issued",
+        vec![Phrase::new("check.not_issued.advice")
+            .with("issued", issued)
+            .with("now", iso(ctx.now))],
+    )
 }
 
 fn expired(ctx: &Context) -> Option<Check> {
     match ctx.effective.expires().map(|e| e.to_utc()) {
-        Some(expires) if expires < ctx.now => check("expired", false, MSG_EXPIRED, format!("It expired {}. Renew the subscription if needed, then download a new license from the Bitwarden web vault.", iso(expires))),
-        Some(expires) => check("expired", true, format!("Expires {}.", iso(expires)), ""),
-        None => check("expired", true, "The license does not expire.", ""),
+        Some(expires) if expires < ctx.now => refused(
+            "expired",
+            MSG_EXPIRED,
+            "check.expired",
+            vec![Phrase::new("check.expired.advice").with("expires", iso(expires))],
+        ),
+        Some(expires) => pass(
+            "expired",
+            Phrase::new("check.expires.ok").with("expires", iso(expires)),
+        ),
+        None => pass("expired", Phrase::new("check.expires.never")),
     }
 }
 
@@ -243,30 +296,32 @@ fn version(ctx: &Context) -> Option<Check> {
     let kind = license.kind();
     let n = license.version();
     if canonical::version_supported(kind, n) {
-        let message = match (kind, VERSION_HISTORY.iter().find(|(v, _)| *v == n)) {
-            (LicenseKind::Organization, Some((_, since))) => format!("Version {n} is accepted by server releases built since {since}; older servers answer \"Version {n} is not supported.\"."),
-            (LicenseKind::Organization, None) => format!("Version {n} is accepted by every current server release."),
-            (LicenseKind::User, _) => "Version 1, the only premium license version.".to_owned(),
+        let phrase = match (kind, VERSION_HISTORY.iter().find(|(v, _)| *v == n)) {
+            (LicenseKind::Organization, Some((_, since))) => {
+                Phrase::new("check.version.since").with("since", since)
+            }
+            (LicenseKind::Organization, None) => Phrase::new("check.version.every"),
+            (LicenseKind::User, _) => Phrase::new("check.version.premium"),
         };
-        return check("version_not_supported", true, message, "");
+        return pass("version_not_supported", phrase.with("version", n));
     }
-    let mut advice = match kind {
-        LicenseKind::Organization if n > *ORGANIZATION_VERSIONS.end() => format!("No server release accepts organization license version {n}: the highest is 16 (servers built since 2025-05-16), and the cloud issues 15."),
-        LicenseKind::Organization => format!("Organization licenses have versions 1..16; {n} means the Version property is missing or was changed."),
-        LicenseKind::User => format!("Premium licenses only have version 1; {n} means the file was changed or is not a premium license."),
+    let why = match kind {
+        LicenseKind::Organization if n > *ORGANIZATION_VERSIONS.end() => "check.version.too_new",
+        LicenseKind::Organization => "check.version.organization",
+        LicenseKind::User => "check.version.premium_only",
     };
+    let mut advice = vec![Phrase::new(why).with("version", n)];
     if let Some(other) = ctx.properties_suggest.filter(|k| *k != kind) {
-        advice.push_str(match other {
-            LicenseKind::Organization => " The file's LicenseType says premium, but its properties are an organization license's: it is an organization license given as a premium one. Upload it on the organization's Billing > Subscription page.",
-            LicenseKind::User => " The file's LicenseType says organization, but its properties are a premium license's: it is a premium license given as an organization one. Upload it from your personal account Settings page.",
-        });
+        advice.push(Phrase::new(format!(
+            "check.version.looks_{}",
+            kind_name(other)
+        )));
     }
-    advice.push(' ');
-    advice.push_str(REDOWNLOAD);
-    check(
+    advice.push(redownload());
+    fail(
         "version_not_supported",
-        false,
         format!("Version {n} is not supported."),
+        Phrase::new("check.version").with("version", n),
         advice,
     )
 }
@@ -276,29 +331,25 @@ fn installation(ctx: &Context) -> Option<Check> {
         return None;
     };
     let expected = ctx.expected_installation?;
-    let source = match ctx.path {
-        ValidationPath::Claims => "the token's InstallationId claim",
-        ValidationPath::Legacy => "the license file",
-    };
+    let id = expected.id.hyphenated().to_string();
     if l.installation_id == expected.id {
-        return check(
+        return pass(
             "installation_id_mismatch",
-            true,
-            format!(
-                "The license is for this installation ({}).",
-                expected.id.hyphenated()
-            ),
-            "",
+            Phrase::new("check.installation.ok").with("id", id),
         );
     }
-    check(
+    let source = match ctx.path {
+        ValidationPath::Claims => "check.installation.advice.token",
+        ValidationPath::Legacy => "check.installation.advice.file",
+    };
+    refused(
         "installation_id_mismatch",
-        false,
         MSG_INSTALLATION,
-        format!(
-            "The license is for installation {} (from {source}); this server's installation ID is {} (from {}). In the Bitwarden cloud web vault, download the license again and enter {} as the installation ID.",
-            l.installation_id.hyphenated(), expected.id.hyphenated(), expected.origin, expected.id.hyphenated()
-        ),
+        "check.installation",
+        vec![Phrase::new(source)
+            .with("licensed", l.installation_id.hyphenated())
+            .with("id", id)
+            .with("origin", &expected.origin)],
     )
 }
 
@@ -307,44 +358,68 @@ fn self_host(ctx: &Context) -> Option<Check> {
         return None;
     };
     if l.self_host {
-        check(
-            "not_self_hosted",
-            true,
-            "The license allows self-hosting.",
-            "",
-        )
-    } else {
-        check("not_self_hosted", false, MSG_NOT_SELF_HOST, "The organization's plan does not include self-hosting (Families and Teams Starter plans, or a changed file). Upgrade the plan in the cloud, then download the license again.")
+        return pass("not_self_hosted", Phrase::new("check.self_host.ok"));
     }
+    refused(
+        "not_self_hosted",
+        MSG_NOT_SELF_HOST,
+        "check.not_self_host",
+        vec![Phrase::new("check.not_self_host.advice")],
+    )
 }
 
 fn signature(ctx: &Context) -> Option<Check> {
     let s = ctx.signature;
-    let message = match ctx.json.kind() {
-        LicenseKind::Organization => MSG_ORG_SIGNATURE,
-        LicenseKind::User => MSG_USER_SIGNATURE,
+    let (message, key) = match ctx.json.kind() {
+        LicenseKind::Organization => (MSG_ORG_SIGNATURE, "check.signature.organization"),
+        LicenseKind::User => (MSG_USER_SIGNATURE, "check.signature.premium"),
     };
     let (code, advice) = match s.status {
-        SignatureStatus::Valid => return check("signature_valid", true, "The signature is valid.", ""),
-        SignatureStatus::Missing => ("signature_missing", format!("The file has no signature: it is a test file or was not downloaded from Bitwarden. {REDOWNLOAD}")),
-        SignatureStatus::Untrusted => ("signature_untrusted", "The license is signed with Bitwarden's development certificate, which production servers do not trust; only a check as a non-production server accepts it. Download a production license from the cloud.".to_owned()),
-        SignatureStatus::Invalid => ("signature_invalid", format!("{} {REDOWNLOAD}", s.detail.clone().unwrap_or_default())),
+        SignatureStatus::Valid => {
+            return pass("signature_valid", Phrase::new("check.signature.ok"))
+        }
+        SignatureStatus::Missing => (
+            "signature_missing",
+            vec![Phrase::new("check.signature.missing"), redownload()],
+        ),
+        SignatureStatus::Untrusted => (
+            "signature_untrusted",
+            vec![Phrase::new("check.signature.untrusted")],
+        ),
+        SignatureStatus::Invalid => {
+            let why = s
+                .fault
+                .clone()
+                .unwrap_or_else(|| Phrase::new("check.signature.mismatch"));
+            ("signature_invalid", vec![why, redownload()])
+        }
     };
-    check(code, false, message, advice)
+    refused(code, message, key, advice)
 }
 
 fn token(ctx: &Context) -> Option<Check> {
     let t = ctx.token;
-    match (t.status, t.failure) {
-        (TokenStatus::Valid, _) => check("token_valid", true, "The token is valid.", ""),
-        (_, Some(failure)) => check(
-            failure.code(),
-            false,
-            t.message.clone().unwrap_or_default(),
-            failure.advice(),
-        ),
-        _ => None,
+    let failure = match (t.status, t.failure) {
+        (TokenStatus::Valid, _) => return pass("token_valid", Phrase::new("check.token.ok")),
+        (_, Some(failure)) => failure,
+        _ => return None,
+    };
+    let mut phrase = Phrase::new(format!("check.{}", failure.code()));
+    match failure {
+        TokenFailure::Expired => {
+            phrase = phrase.with("expires", t.expires.map(iso).unwrap_or_default());
+        }
+        TokenFailure::NotYetValid => {
+            phrase = phrase.with("from", t.not_before.map(iso).unwrap_or_default());
+        }
+        _ => {}
     }
+    fail(
+        failure.code(),
+        t.message.clone().unwrap_or_default(),
+        phrase,
+        vec![failure.advice()],
+    )
 }
 
 fn email(ctx: &Context) -> Option<Check> {
@@ -354,15 +429,19 @@ fn email(ctx: &Context) -> Option<Check> {
     let given = ctx.email?;
     let licensed = l.email.as_deref().unwrap_or_default();
     if licensed.to_lowercase() == given.to_lowercase() {
-        check(
+        return pass(
             "email_mismatch",
-            true,
-            format!("The license is for {given}."),
-            "",
-        )
-    } else {
-        check("email_mismatch", false, MSG_EMAIL, format!("The license is for \"{licensed}\" but the account's email is \"{given}\". Upload it with the account it was bought for, or change that account's email to match."))
+            Phrase::new("check.email.ok").with("email", given),
+        );
     }
+    refused(
+        "email_mismatch",
+        MSG_EMAIL,
+        "check.email",
+        vec![Phrase::new("check.email.advice")
+            .with("licensed", licensed)
+            .with("email", given)],
+    )
 }
 
 fn iso(time: DateTime<Utc>) -> String {

@@ -2,7 +2,8 @@
 //! the app can explain it; a file that parses but would be refused is not an error here but a
 //! failed check in the inspection.
 
-use crate::error::Explain;
+use crate::error::{Explain, Words};
+use crate::messages::{say_all, Phrase};
 
 /// The server's upload limit for the request body (`ApiHelpers.ReadJsonFileFromBody`).
 pub const MAX_LICENSE_BYTES: usize = 51_200;
@@ -89,25 +90,87 @@ impl Explain for LicenseError {
     }
 
     fn advice(&self) -> String {
-        const REDOWNLOAD: &str = "Download the license again from the Bitwarden web vault (organization: Billing > Subscription > Download license; premium: Settings > Subscription) and use that file unchanged.";
-        match self {
-            LicenseError::Empty => format!("The download did not finish or the wrong file was chosen. {REDOWNLOAD}"),
-            LicenseError::TooLarge { .. } => format!("A real license is a few kilobytes; this is probably another file. {REDOWNLOAD}"),
-            LicenseError::Utf16 => "The file was re-saved as UTF-16 (Windows PowerShell's `>` does this). Save it as UTF-8, or download it again and do not pipe it through PowerShell.".into(),
-            LicenseError::NotUtf8 { .. } => format!("The file was changed by an editor or is not a license. {REDOWNLOAD}"),
-            LicenseError::Syntax { .. } => format!("The file was edited by hand or damaged. Fix the JSON at that position, or: {REDOWNLOAD}"),
-            LicenseError::Truncated { .. } => format!("The download or copy was interrupted. {REDOWNLOAD}"),
-            LicenseError::TooDeep { .. } => format!("A license is a flat JSON object; this file is not one. {REDOWNLOAD}"),
-            LicenseError::TrailingData { .. } => format!("Something was appended after the closing brace (a second license, a log line, or a bad merge). The server rejects such files as \"Invalid license\" (Bitwarden server#3929). Delete everything after the first complete JSON object, or: {REDOWNLOAD}"),
-            LicenseError::NotAnObject { .. } => format!("A license file is one JSON object `{{ ... }}`. {REDOWNLOAD}"),
-            LicenseError::UnknownKind => format!("This JSON is not a Bitwarden license. {REDOWNLOAD}"),
-            LicenseError::AmbiguousKind { .. } => format!("The file was assembled from two licenses or edited by hand. {REDOWNLOAD}"),
+        self.words()
+            .map(|words| say_all(&words.advice, "en"))
+            .unwrap_or_default()
+    }
+
+    /// `license_error.<code>` with the variant's values, then its advice and, except for
+    /// UTF-16 (which only needs saving again), the way to a clean copy.
+    fn words(&self) -> Option<Words> {
+        let code = self.code();
+        let phrase = Phrase::new(format!("license_error.{code}"));
+        let phrase = match self {
+            LicenseError::Empty | LicenseError::Utf16 | LicenseError::UnknownKind => phrase,
+            LicenseError::TooLarge { size } => {
+                phrase.with("size", size).with("max", MAX_LICENSE_BYTES)
+            }
+            LicenseError::NotUtf8 { line, column }
+            | LicenseError::Truncated { line, column }
+            | LicenseError::TooDeep { line, column }
+            | LicenseError::TrailingData { line, column } => {
+                phrase.with("line", line).with("column", column)
+            }
+            LicenseError::Syntax {
+                detail,
+                line,
+                column,
+            } => phrase
+                .with("detail", detail)
+                .with("line", line)
+                .with("column", column),
+            LicenseError::NotAnObject { found } => phrase.with("found", found),
+            LicenseError::AmbiguousKind { organization, user } => {
+                phrase.with("organization", organization).with("user", user)
+            }
+            LicenseError::FieldNull { field } => phrase.with("field", field),
+            LicenseError::FieldWrongType {
+                field,
+                expected,
+                found,
+            } => phrase
+                .with("field", field)
+                .with("expected", expected)
+                .with("found", found),
+            LicenseError::FieldNotInteger { field, value }
+            | LicenseError::FieldBadGuid { field, value } => {
+                phrase.with("field", field).with("value", value)
+            }
+            LicenseError::FieldOutOfRange {
+                field,
+                value,
+                min,
+                max,
+            } => phrase
+                .with("field", field)
+                .with("value", value)
+                .with("min", min)
+                .with("max", max),
+            LicenseError::FieldBadDate {
+                field,
+                value,
+                reason,
+            } => phrase
+                .with("field", field)
+                .with("value", value)
+                .with("reason", reason),
+        };
+        let advice = match self {
             LicenseError::FieldNull { .. }
             | LicenseError::FieldWrongType { .. }
             | LicenseError::FieldNotInteger { .. }
             | LicenseError::FieldOutOfRange { .. }
             | LicenseError::FieldBadGuid { .. }
-            | LicenseError::FieldBadDate { .. } => format!("The server cannot read this field, so it would answer \"Invalid license\". The file was edited or produced by another tool. {REDOWNLOAD}"),
+            | LicenseError::FieldBadDate { .. } => "license_error.field.advice".to_owned(),
+            _ => format!("license_error.{code}.advice"),
+        };
+        let mut advice = vec![Phrase::new(advice)];
+        if !matches!(self, LicenseError::Utf16) {
+            advice.push(Phrase::new("license_error.redownload"));
         }
+        Some(Words {
+            message: vec![phrase],
+            advice,
+        })
     }
 }

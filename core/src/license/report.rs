@@ -19,6 +19,7 @@ use super::parse::{parse, KindSource, ParsedLicense};
 use super::signature::{self, SignatureReport, SignatureStatus};
 use super::token::{self, TokenReport, TokenStatus};
 use crate::error::Problem;
+use crate::messages::Phrase;
 
 /// The grace period between the end of an annual subscription and `Expires` (§6).
 const GRACE_PERIOD_DAYS: i64 = 60;
@@ -255,24 +256,33 @@ fn dates(
 fn not_checked(kind: LicenseKind, options: &InspectOptions) -> Vec<Problem> {
     let mut out = Vec::new();
     if kind == LicenseKind::Organization && options.expected_installation.is_none() {
-        out.push(problem("installation_id_not_checked", "The installation ID was not checked.".into(), "Give the server's installation ID (globalSettings__installation__id in bwdata/env/global.override.env) to check that the license is for it."));
+        out.push(said("installation_id_not_checked"));
     }
     if kind == LicenseKind::User && options.email.is_none() {
-        out.push(problem(
-            "email_not_checked",
-            "The account email was not checked.".into(),
-            "Give the email of the account that will upload the license to check that it matches.",
-        ));
+        out.push(said("email_not_checked"));
     }
     out
 }
 
-fn problem(code: &str, message: String, advice: &str) -> Problem {
-    Problem {
-        code: code.to_owned(),
-        message,
-        advice: advice.to_owned(),
+/// The finding `code` as the catalog words it (`finding.<code>` and its `.advice`).
+fn said(code: &str) -> Problem {
+    said_with(code, &[])
+}
+
+fn said_with(code: &str, values: &[(&str, String)]) -> Problem {
+    let mut phrase = Phrase::new(format!("finding.{code}"));
+    for (name, value) in values {
+        phrase = phrase.with(name, value);
     }
+    Problem::said(
+        code,
+        phrase,
+        vec![Phrase::new(format!("finding.{code}.advice"))],
+    )
+}
+
+fn stamp(time: DateTime<Utc>) -> String {
+    time.to_rfc3339()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -289,40 +299,52 @@ fn warnings(
     let mut out = Vec::new();
     if let (Some(stored), Some(computed)) = (&hash.stored, &hash.computed) {
         if stored != computed {
-            out.push(problem("hash_mismatch", format!("The stored Hash ({stored}) differs from the hash computed today ({computed})."), "Nothing to do: the server never checks Hash. Licenses generated while Bitwarden's hashing rules differed (e.g. mid-May 2025) show this."));
+            out.push(said_with(
+                "hash_mismatch",
+                &[("stored", stored.clone()), ("computed", computed.clone())],
+            ));
         }
     }
     if !token.mismatches.is_empty() {
         let fields: Vec<&str> = token.mismatches.iter().map(|m| m.field.as_str()).collect();
-        out.push(problem("claims_disagree", format!("These properties differ from the token's claims, and the server uses the claims: {}.", fields.join(", ")), "The file was edited after download. The server ignores the edits; download the license again to get a consistent file."));
+        out.push(said_with(
+            "claims_disagree",
+            &[("fields", fields.join(", "))],
+        ));
     }
     if path == ValidationPath::Claims && signature.status != SignatureStatus::Valid {
-        out.push(problem("legacy_signature_not_valid", format!("The Signature is {:?} while a token is present.", signature.status).to_lowercase(), "Servers that read the token ignore Signature, but older servers without token support would refuse this file. Download the license again."));
+        out.push(said_with(
+            "legacy_signature_not_valid",
+            &[("status", signature.status.as_str().to_owned())],
+        ));
     }
     if path == ValidationPath::Claims && dates.expires.is_some_and(|e| e < now) {
-        out.push(problem("expired_will_disable", "The license has expired.".into(), "The server accepts the upload because it reads the token, but its license job (00:30 and 12:30) disables the organization once Expires has passed. Renew and download a new license."));
+        out.push(said("expired_will_disable"));
     }
     if let (Some(refresh), false) = (dates.refresh, dates.expires.is_some_and(|e| e < now)) {
         if refresh < now {
-            out.push(problem("refresh_due", format!("The license's refresh date ({}) has passed.", refresh.to_rfc3339()), "Download the license again from the Bitwarden web vault and upload it, so the new Expires and token are in place before the grace period ends."));
+            out.push(said_with("refresh_due", &[("refresh", stamp(refresh))]));
         }
     }
     if let (TokenStatus::Valid, Some(token_expires), Some(expires)) =
         (token.report.status, dates.token_expires, dates.expires)
     {
         if token_expires < expires {
-            out.push(problem("token_expires_first", format!("The token expires {}, before the license ({}).", token_expires.to_rfc3339(), expires.to_rfc3339()), "After the token expires the server refuses the license (IDX10223). Download the license again before then."));
+            out.push(said_with(
+                "token_expires_first",
+                &[("token", stamp(token_expires)), ("expires", stamp(expires))],
+            ));
         }
     }
-    if let Some(other) = parsed.properties_suggest {
-        out.push(problem(
+    if parsed.properties_suggest.is_some() {
+        let says = match license.kind() {
+            LicenseKind::Organization => "finding.kind_properties_disagree.organization",
+            LicenseKind::User => "finding.kind_properties_disagree.premium",
+        };
+        out.push(Problem::said(
             "kind_properties_disagree",
-            format!(
-                "LicenseType says {}, but the properties are those of a {}.",
-                license.kind().license_type_name(),
-                other.describe()
-            ),
-            "The file was assembled or edited by hand. Download the license again.",
+            Phrase::new(says),
+            vec![Phrase::new("finding.kind_properties_disagree.advice")],
         ));
     }
     out

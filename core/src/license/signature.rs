@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::canonical;
 use super::certs::{CertificateKind, TrustSet};
 use super::model::License;
+use crate::messages::Phrase;
 
 /// The outcome of checking `Signature`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,19 +43,22 @@ pub struct SignatureReport {
     pub status: SignatureStatus,
     /// The certificate whose key verified the signature.
     pub certificate: Option<CertificateKind>,
-    /// Why it is not valid, in plain words.
+    /// Why it is not valid, in plain words (the English of `fault`).
     pub detail: Option<String>,
+    #[serde(skip)]
+    pub fault: Option<Phrase>,
     /// The key that verified it (tried first for the token, which the same key signs).
     #[serde(skip)]
     pub key: Option<RsaPublicKey>,
 }
 
 impl SignatureReport {
-    fn failed(status: SignatureStatus, detail: impl Into<String>) -> Self {
+    fn failed(status: SignatureStatus, fault: Phrase) -> Self {
         Self {
             status,
             certificate: None,
-            detail: Some(detail.into()),
+            detail: Some(fault.say("en")),
+            fault: Some(fault),
             key: None,
         }
     }
@@ -64,12 +68,12 @@ impl SignatureReport {
 pub fn verify(license: &License, trust: &TrustSet) -> SignatureReport {
     let encoded = license.signature().unwrap_or_default();
     if encoded.is_empty() {
-        return SignatureReport::failed(SignatureStatus::Missing, "The license has no signature.");
+        return SignatureReport::failed(SignatureStatus::Missing, Phrase::new("signature.missing"));
     }
     let Ok(signature) = base64::engine::general_purpose::STANDARD.decode(encoded) else {
         return SignatureReport::failed(
             SignatureStatus::Invalid,
-            "The signature is not valid base64.",
+            Phrase::new("signature.not_base64"),
         );
     };
     let data = match canonical::signature_data(license) {
@@ -77,7 +81,7 @@ pub fn verify(license: &License, trust: &TrustSet) -> SignatureReport {
         Err(e) => {
             return SignatureReport::failed(
                 SignatureStatus::Invalid,
-                format!("The signed data cannot be computed: {e}"),
+                Phrase::new("signature.uncomputable").with("error", e),
             )
         }
     };
@@ -88,26 +92,24 @@ pub fn verify(license: &License, trust: &TrustSet) -> SignatureReport {
             .verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
             .is_ok()
         {
-            let (status, detail) = if candidate.trusted {
+            let (status, fault) = if candidate.trusted {
                 (SignatureStatus::Valid, None)
             } else {
                 (
                     SignatureStatus::Untrusted,
-                    Some("Signed with Bitwarden's development certificate, which production servers do not trust.".to_owned()),
+                    Some(Phrase::new("signature.development")),
                 )
             };
             return SignatureReport {
                 status,
                 certificate: Some(candidate.certificate),
-                detail,
+                detail: fault.as_ref().map(|fault| fault.say("en")),
+                fault,
                 key: Some(candidate.key.clone()),
             };
         }
     }
-    SignatureReport::failed(
-        SignatureStatus::Invalid,
-        "The signature does not match the license's contents with any known key: the file was changed after it was signed, or it was not signed by Bitwarden.",
-    )
+    SignatureReport::failed(SignatureStatus::Invalid, Phrase::new("signature.mismatch"))
 }
 
 #[cfg(test)]

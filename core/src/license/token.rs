@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::certs::{CertificateKind, TrustSet};
 use super::model::LicenseKind;
+use crate::messages::Phrase;
 
 /// The issuer every Bitwarden license token carries.
 pub const ISSUER: &str = "bitwarden";
@@ -71,14 +72,15 @@ impl TokenFailure {
         }
     }
 
-    pub fn advice(self) -> &'static str {
-        match self {
-            TokenFailure::Expired => "License tokens live one year from download. Download the license again from the Bitwarden web vault and upload the new file.",
-            TokenFailure::NotYetValid => "The token's start time is in the future: check this computer's and the server's clocks, then try again.",
-            TokenFailure::Audience => "The token belongs to a different organization or user than the license's Id: the file was assembled from two licenses. Download it again.",
-            TokenFailure::Untrusted => "The token was signed with Bitwarden's development certificate. Only a non-production server trusts it, and only a check as one accepts it; download a production license from the cloud.",
-            _ => "The token was changed or was not issued by Bitwarden. Download the license again from the Bitwarden web vault and use the file unchanged.",
-        }
+    /// What to do about it.
+    pub fn advice(self) -> Phrase {
+        Phrase::new(match self {
+            TokenFailure::Expired => "check.token.advice.expired",
+            TokenFailure::NotYetValid => "check.token.advice.not_yet_valid",
+            TokenFailure::Audience => "check.token.advice.audience",
+            TokenFailure::Untrusted => "check.token.advice.untrusted",
+            _ => "check.token.advice.changed",
+        })
     }
 }
 

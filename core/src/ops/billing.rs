@@ -536,11 +536,7 @@ mod tests {
         assert!(off.problems[0]
             .advice
             .contains("enableCloudCommunication=true"));
-        let unreachable = Problem {
-            code: "not_signed_in".into(),
-            message: "Not signed in".into(),
-            advice: "Sign in".into(),
-        };
+        let unreachable = Problem::new("not_signed_in", "Not signed in", "Sign in");
         let unknown = setup_check(None, Region::Us, Err(unreachable.clone()));
         assert_eq!(unknown.problems, vec![unreachable]);
         assert_eq!(unknown.server_cloud_communication, None);

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::app::messages::text;
 use crate::bitwarden::{feature_label, Subscription};
 use crate::license::Inspection;
+use crate::messages::text;
 
 /// A token that dies within this many days is renewed even when nothing else changed.
 pub const TOKEN_RENEWAL_DAYS: i64 = 60;

@@ -20,7 +20,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::app::messages::text;
 use crate::bitwarden::{
     download_organization_license, download_premium_license, find_cloud_link, owned_organizations,
     plan_upload_bytes, profile, send_upload, subscription, Archive, Belonging, BitwardenError,
@@ -29,6 +28,7 @@ use crate::bitwarden::{
 };
 use crate::error::{Explain, Problem};
 use crate::license::{inspect, ExpectedInstallation, InspectOptions, Inspection, TrustSet};
+use crate::messages::text;
 
 pub use freshness::{Freshness, Reason, Terms, TOKEN_RENEWAL_DAYS};
 

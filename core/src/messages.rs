@@ -2,13 +2,15 @@
 //! the window's page reads them as they are, the tray menu and notifications through
 //! [`text`]. A key is `area.what`; `{name}` marks a place filled in when the text is used.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
 
 /// The catalogs as written, by language code, for the page.
 pub const CATALOGS: [(&str, &str); 2] = [
-    ("en", include_str!("../../messages/en.json")),
-    ("zh-CN", include_str!("../../messages/zh-CN.json")),
+    ("en", include_str!("../messages/en.json")),
+    ("zh-CN", include_str!("../messages/zh-CN.json")),
 ];
 
 type Table = HashMap<String, String>;
@@ -37,6 +39,51 @@ pub fn text(language: &str, key: &str, values: &[(&str, &str)]) -> String {
         .or_else(|| english.1.get(key))
         .map_or(key, String::as_str);
     fill(template, values)
+}
+
+/// A sentence for a person as a catalog key and the values it names, so that each shell
+/// words it in its own language. Value names are single lowercase words: they reach the
+/// page unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phrase {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, String>,
+}
+
+impl Phrase {
+    pub fn new(key: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            values: BTreeMap::new(),
+        }
+    }
+
+    /// The phrase with `{name}` standing for `value`.
+    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
+        self.values.insert(name.to_owned(), value.to_string());
+        self
+    }
+
+    /// The phrase worded in `language`.
+    pub fn say(&self, language: &str) -> String {
+        let values: Vec<(&str, &str)> = self
+            .values
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        text(language, &self.key, &values)
+    }
+}
+
+/// Sentences worded in `language`, one after another (Chinese puts no space between them).
+pub fn say_all(phrases: &[Phrase], language: &str) -> String {
+    let joint = if language.starts_with("zh") { "" } else { " " };
+    phrases
+        .iter()
+        .map(|phrase| phrase.say(language))
+        .collect::<Vec<_>>()
+        .join(joint)
 }
 
 /// `template` with each `{name}` replaced by its value, in one pass: a value that itself
