@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::messages::Phrase;
+use crate::messages::{say_all, Phrase};
 
 /// Implemented by every error enum in the core so callers can present any of them alike.
 pub trait Explain: std::fmt::Display {
@@ -18,11 +18,12 @@ pub trait Explain: std::fmt::Display {
         None
     }
 
-    /// The error as a serialisable problem report.
+    /// The error as a serialisable problem report: in the catalog's English where it has
+    /// words, so the CLI prints what the window says in English.
     fn problem(&self) -> Problem {
-        Problem {
-            words: self.words().map(Box::new),
-            ..Problem::new(self.code(), self.to_string(), self.advice())
+        match self.words() {
+            Some(words) => Problem::worded(self.code(), words),
+            None => Problem::new(self.code(), self.to_string(), self.advice()),
         }
     }
 }
@@ -64,14 +65,22 @@ impl Problem {
 
     /// A problem worded by the catalog: `message` and `advice` are its English.
     pub fn said(code: impl Into<String>, phrase: Phrase, advice: Vec<Phrase>) -> Self {
-        Self {
-            code: code.into(),
-            message: phrase.say("en"),
-            advice: crate::messages::say_all(&advice, "en"),
-            words: Some(Box::new(Words {
+        Self::worded(
+            code,
+            Words {
                 message: vec![phrase],
                 advice,
-            })),
+            },
+        )
+    }
+
+    /// A problem from its words: `message` and `advice` are their English.
+    pub fn worded(code: impl Into<String>, words: Words) -> Self {
+        Self {
+            code: code.into(),
+            message: say_all(&words.message, "en"),
+            advice: say_all(&words.advice, "en"),
+            words: Some(Box::new(words)),
         }
     }
 }
