@@ -11,7 +11,8 @@ use futures_util::stream::{self, Stream, StreamExt};
 use thiserror::Error;
 use tokio::time::Instant;
 
-use crate::error::Explain;
+use crate::error::{Explain, Words};
+use crate::messages::{say_all, Phrase};
 
 /// Servers asked at once. Each server is its own host, and its requests are mostly waiting
 /// on the network, so a fleet of a couple of hundred is asked all at once: the whole
@@ -57,11 +58,17 @@ impl Explain for FleetError {
     }
 
     fn advice(&self) -> String {
-        match self {
-            FleetError::TimedOut { .. } => {
-                "Check that the server is up and answers from this machine; the other servers were read meanwhile.".into()
-            }
-        }
+        self.words()
+            .map(|words| say_all(&words.advice, "en"))
+            .unwrap_or_default()
+    }
+
+    fn words(&self) -> Option<Words> {
+        let FleetError::TimedOut { after } = self;
+        Some(Words {
+            message: vec![Phrase::new("fleet.timed_out").with("seconds", after.as_secs())],
+            advice: vec![Phrase::new("fleet.timed_out.advice")],
+        })
     }
 }
 

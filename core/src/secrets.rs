@@ -7,7 +7,8 @@ use std::sync::Mutex;
 
 pub use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::Explain;
+use crate::error::{Explain, Words};
+use crate::messages::{say_all, Phrase};
 
 mod platform;
 
@@ -62,11 +63,25 @@ impl Explain for KeychainError {
     }
 
     fn advice(&self) -> String {
-        match self {
-            KeychainError::Unavailable(_) => platform::unavailable_advice().into(),
-            KeychainError::Denied(_) => "Unlock the keychain (log in to the desktop session) and try again.".into(),
-            KeychainError::Other(_) => "Try again; if it persists, remove the entry with your keychain manager (service \"license-companion\").".into(),
-        }
+        self.words()
+            .map(|words| say_all(&words.advice, "en"))
+            .unwrap_or_default()
+    }
+
+    fn words(&self) -> Option<Words> {
+        let (key, detail, advice) = match self {
+            KeychainError::Unavailable(detail) => (
+                "keychain.unavailable",
+                detail,
+                platform::unavailable_advice(),
+            ),
+            KeychainError::Denied(detail) => ("keychain.denied", detail, "keychain.denied.advice"),
+            KeychainError::Other(detail) => ("keychain.other", detail, "keychain.other.advice"),
+        };
+        Some(Words {
+            message: vec![Phrase::new(key).with("detail", detail)],
+            advice: vec![Phrase::new(advice)],
+        })
     }
 }
 

@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::error::Explain;
+use crate::bitwarden::BitwardenError;
+use crate::error::{Explain, Words};
 use crate::files::{self, Access};
-use crate::installation::{Region, Source, SshTarget};
+use crate::installation::{InstallationError, Region, Source, SshTarget};
+use crate::messages::{say_all, Phrase};
 
 /// File name of the settings inside the config folder.
 pub const SETTINGS_FILE: &str = "settings.json";
@@ -124,8 +126,12 @@ pub enum SettingsError {
     Invalid { path: String, detail: String },
     #[error("no instance has the id {0}")]
     UnknownInstance(String),
+    #[error("The instance needs a name.")]
+    NameMissing,
     #[error("{0}")]
-    Rejected(String),
+    BadUrl(Box<BitwardenError>),
+    #[error("{0}")]
+    BadPlace(InstallationError),
     #[error("No server is set up in the app yet: {path} lists none.")]
     NoInstances { path: String },
 }
@@ -136,27 +142,66 @@ impl Explain for SettingsError {
             SettingsError::File { .. } => "settings_file",
             SettingsError::Invalid { .. } => "settings_invalid",
             SettingsError::UnknownInstance(_) => "unknown_instance",
-            SettingsError::Rejected(_) => "settings_rejected",
+            SettingsError::NameMissing | SettingsError::BadUrl(_) | SettingsError::BadPlace(_) => {
+                "settings_rejected"
+            }
             SettingsError::NoInstances { .. } => "no_instances",
         }
     }
 
     fn advice(&self) -> String {
-        match self {
-            SettingsError::File { .. } => {
-                "Check that your config folder exists and is writable by you.".into()
-            }
-            SettingsError::Invalid { path, .. } => format!(
-                "Fix or remove {path}; the previous version is kept next to it as {SETTINGS_FILE}.bak."
-            ),
-            SettingsError::UnknownInstance(_) => {
-                "It may have been removed in another window; reload the list.".into()
-            }
-            SettingsError::Rejected(_) => "Correct the highlighted field and save again.".into(),
-            SettingsError::NoInstances { .. } => {
-                "Add your servers in the app's Instances view.".into()
-            }
-        }
+        self.words()
+            .map(|words| say_all(&words.advice, "en"))
+            .unwrap_or_default()
+    }
+
+    fn words(&self) -> Option<Words> {
+        let rejected = |message: Vec<Phrase>| Words {
+            message,
+            advice: vec![Phrase::new("settings.rejected.advice")],
+        };
+        Some(match self {
+            SettingsError::File {
+                action,
+                path,
+                source,
+            } => Words {
+                message: vec![Phrase::new(format!("settings.file.{}", action_key(action)))
+                    .with("path", path)
+                    .with("detail", source)],
+                advice: vec![Phrase::new("settings.file.advice")],
+            },
+            SettingsError::Invalid { path, detail } => Words {
+                message: vec![Phrase::new("settings.invalid")
+                    .with("path", path)
+                    .with("detail", detail)],
+                advice: vec![Phrase::new("settings.invalid.advice")
+                    .with("path", path)
+                    .with("backup", format!("{SETTINGS_FILE}.bak"))],
+            },
+            SettingsError::UnknownInstance(id) => Words {
+                message: vec![Phrase::new("settings.unknown_instance").with("id", id)],
+                advice: vec![Phrase::new("settings.unknown_instance.advice")],
+            },
+            SettingsError::NameMissing => rejected(vec![Phrase::new("settings.name_missing")]),
+            SettingsError::BadUrl(e) => rejected(e.words()?.message),
+            SettingsError::BadPlace(e) => rejected(e.words()?.message),
+            SettingsError::NoInstances { path } => Words {
+                message: vec![Phrase::new("settings.no_instances").with("path", path)],
+                advice: vec![Phrase::new("settings.no_instances.advice")],
+            },
+        })
+    }
+}
+
+/// The catalog's name for what was being done to the settings file.
+fn action_key(action: &str) -> &'static str {
+    match action {
+        "read" => "read",
+        "create the folder of" => "create_folder",
+        "write" => "write",
+        "back up" => "back_up",
+        _ => "replace",
     }
 }
 
@@ -223,14 +268,12 @@ impl Settings {
     /// Adds or replaces (same id) an instance after checking its fields.
     pub fn upsert(&mut self, instance: Instance) -> Result<(), SettingsError> {
         if instance.name.trim().is_empty() {
-            return Err(SettingsError::Rejected("The instance needs a name.".into()));
+            return Err(SettingsError::NameMissing);
         }
         crate::bitwarden::Endpoints::self_hosted(&instance.url)
-            .map_err(|e| SettingsError::Rejected(e.to_string()))?;
+            .map_err(|e| SettingsError::BadUrl(Box::new(e)))?;
         if let Some(place) = &instance.installation {
-            place
-                .source()
-                .map_err(|e| SettingsError::Rejected(e.to_string()))?;
+            place.source().map_err(SettingsError::BadPlace)?;
         }
         match self.instances.iter_mut().find(|i| i.id == instance.id) {
             // Editing where a server is leaves what it renews by itself as it was.

@@ -2,8 +2,9 @@
 //! read. Problems inside a license file are findings of the prediction, not errors.
 
 use crate::bitwarden::BitwardenError;
-use crate::error::Explain;
+use crate::error::{Explain, Words};
 use crate::installation::InstallationError;
+use crate::messages::{say_all, Phrase};
 
 /// The audit could not run.
 #[derive(Debug, thiserror::Error)]
@@ -36,10 +37,36 @@ impl Explain for AuditError {
     fn advice(&self) -> String {
         match self {
             AuditError::Installation(e) => e.advice(),
-            AuditError::LicenseFolderMissing { .. } => "Give the bwdata folder (its core/licenses holds the files), or for Bitwarden Lite the core/licenses folder in the volume mounted at /etc/bitwarden.".into(),
-            AuditError::LicenseFolderUnreadable { .. } => "Run as the user that owns the installation (the files are written by the server's container).".into(),
             AuditError::Server(e) => e.advice(),
-            AuditError::InstallationPlaceMissing { .. } => "Edit the instance in the app and say where its installation lives: a bwdata folder, an env file, or user@host:/path over SSH.".into(),
+            _ => self
+                .words()
+                .map(|words| say_all(&words.advice, "en"))
+                .unwrap_or_default(),
         }
+    }
+
+    fn words(&self) -> Option<Words> {
+        let (message, advice) = match self {
+            AuditError::Installation(e) => return e.words(),
+            AuditError::Server(e) => return e.words(),
+            AuditError::LicenseFolderMissing { path } => (
+                Phrase::new("audit.license_folder_missing").with("path", path),
+                "audit.license_folder_missing.advice",
+            ),
+            AuditError::LicenseFolderUnreadable { path, reason } => (
+                Phrase::new("audit.license_folder_unreadable")
+                    .with("path", path)
+                    .with("reason", reason),
+                "audit.license_folder_unreadable.advice",
+            ),
+            AuditError::InstallationPlaceMissing { instance } => (
+                Phrase::new("audit.installation_place_missing").with("instance", instance),
+                "audit.installation_place_missing.advice",
+            ),
+        };
+        Some(Words {
+            message: vec![message],
+            advice: vec![Phrase::new(advice)],
+        })
     }
 }

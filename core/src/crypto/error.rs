@@ -1,7 +1,8 @@
 //! Every way the client crypto can fail, each with a stable code and advice. Messages name
 //! the parameter or the part that is wrong, never a key, a hash or a plaintext.
 
-use crate::error::Explain;
+use crate::error::{Explain, Words};
+use crate::messages::{say_all, Phrase};
 
 /// Why a key derivation, an encryption or a decryption did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -76,28 +77,54 @@ impl Explain for CryptoError {
     }
 
     fn advice(&self) -> String {
-        match self {
-            CryptoError::KdfMalformed(_) | CryptoError::KdfUnsupported(_) => {
-                "Check that the server URL points at a Bitwarden identity server, and update this app if the server is newer.".into()
+        self.words()
+            .map(|words| say_all(&words.advice, "en"))
+            .unwrap_or_default()
+    }
+
+    /// `crypto.<code>` with the part that failed as `{detail}` (a library's or the
+    /// format's own technical words), and the advice its kind of failure shares.
+    fn words(&self) -> Option<Words> {
+        let message = Phrase::new(format!("crypto.{}", self.code()));
+        let message = match self {
+            CryptoError::KdfMalformed(detail)
+            | CryptoError::KdfFailed(detail)
+            | CryptoError::EncStringMalformed(detail)
+            | CryptoError::InvalidPublicKey(detail)
+            | CryptoError::InvalidPrivateKey(detail)
+            | CryptoError::KeyGeneration(detail) => message.with("detail", detail),
+            CryptoError::WrongKeyType(detail)
+            | CryptoError::DecryptionFailed(detail)
+            | CryptoError::V2Account(detail)
+            | CryptoError::AccountFieldMissing(detail)
+            | CryptoError::OrgKeysIncomplete(detail) => message.with("detail", detail),
+            CryptoError::KdfUnsupported(kind) => message.with("kind", kind),
+            CryptoError::KdfOutOfRange {
+                parameter,
+                value,
+                min,
+                max,
+            } => message
+                .with("parameter", parameter)
+                .with("value", value)
+                .with("min", min)
+                .with("max", max),
+            CryptoError::UnsupportedEncType(kind) => message.with("kind", kind),
+            CryptoError::InvalidKeyLength(length) => message.with("length", length),
+            CryptoError::MacMismatch | CryptoError::NotUtf8 | CryptoError::OrgKeyPairMismatch => {
+                message
             }
-            CryptoError::KdfOutOfRange { .. } => {
-                "Change the account's KDF settings in the web vault (Settings > Security > Keys) to values inside the range, then sign in again.".into()
-            }
-            CryptoError::KdfFailed(_) | CryptoError::KeyGeneration(_) => {
-                "Try again; if it keeps failing, the machine may be short of memory.".into()
-            }
-            CryptoError::MacMismatch => {
-                "Check the master password, and that the e-mail (salt) and KDF settings are the ones of this account on this server.".into()
-            }
-            CryptoError::V2Account(_) => {
-                "Update License Companion to a version that supports the new encryption format, or use the web vault for this step.".into()
-            }
+        };
+        let advice = match self {
+            CryptoError::KdfMalformed(_) | CryptoError::KdfUnsupported(_) => "crypto.advice.server",
+            CryptoError::KdfOutOfRange { .. } => "crypto.advice.kdf_range",
+            CryptoError::KdfFailed(_) | CryptoError::KeyGeneration(_) => "crypto.advice.retry",
+            CryptoError::MacMismatch => "crypto.advice.password",
+            CryptoError::V2Account(_) => "crypto.advice.v2",
             CryptoError::OrgKeyPairMismatch | CryptoError::OrgKeysIncomplete(_) => {
-                "Send both the organization public key and its encrypted private key, made from the same key pair, or neither.".into()
+                "crypto.advice.org_keys"
             }
-            CryptoError::AccountFieldMissing(_) => {
-                "Sign in again; if the field is still missing, the account has no key pair yet: log in once with the web vault to create it.".into()
-            }
+            CryptoError::AccountFieldMissing(_) => "crypto.advice.account_field",
             CryptoError::EncStringMalformed(_)
             | CryptoError::UnsupportedEncType(_)
             | CryptoError::WrongKeyType(_)
@@ -105,9 +132,11 @@ impl Explain for CryptoError {
             | CryptoError::InvalidKeyLength(_)
             | CryptoError::InvalidPublicKey(_)
             | CryptoError::InvalidPrivateKey(_)
-            | CryptoError::NotUtf8 => {
-                "The data from the server is damaged or in a format this version does not know; sync in the web vault and try again, or update this app.".into()
-            }
-        }
+            | CryptoError::NotUtf8 => "crypto.advice.damaged",
+        };
+        Some(Words {
+            message: vec![message],
+            advice: vec![Phrase::new(advice)],
+        })
     }
 }

@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 use x509_cert::der::{Decode, Encode};
 use x509_cert::Certificate;
 
-use crate::error::Explain;
+use crate::error::{Explain, Words};
+use crate::messages::{say_all, Phrase};
 
 /// Bitwarden's production licensing certificate (DER).
 const PRODUCTION_DER: &[u8] = include_bytes!("../../certs/licensing.cer");
@@ -93,11 +94,42 @@ impl Explain for TrustError {
     }
 
     fn advice(&self) -> String {
-        match self {
-            TrustError::PinMismatch { .. } => "This copy of License Companion was modified or damaged; it cannot tell genuine Bitwarden licenses apart. Reinstall it from the official release.".into(),
-            TrustError::BadCertificate { .. } | TrustError::BadPem(_) => "Give a PEM file holding an RSA certificate (BEGIN CERTIFICATE) or public key (BEGIN PUBLIC KEY).".into(),
-            TrustError::UnsupportedPem(_) => "Export the certificate or the public key, never a private key, as PEM.".into(),
-        }
+        self.words()
+            .map(|words| say_all(&words.advice, "en"))
+            .unwrap_or_default()
+    }
+
+    fn words(&self) -> Option<Words> {
+        let (message, advice) = match self {
+            TrustError::PinMismatch {
+                which,
+                expected,
+                found,
+            } => (
+                Phrase::new(format!("trust.pin_mismatch.{which}"))
+                    .with("expected", expected)
+                    .with("found", found),
+                "trust.pin_mismatch.advice",
+            ),
+            TrustError::BadCertificate { which, detail } => (
+                Phrase::new("trust.bad_certificate")
+                    .with("which", which)
+                    .with("detail", detail),
+                "trust.pem.advice",
+            ),
+            TrustError::BadPem(detail) => (
+                Phrase::new("trust.bad_pem").with("detail", detail),
+                "trust.pem.advice",
+            ),
+            TrustError::UnsupportedPem(label) => (
+                Phrase::new("trust.unsupported_pem").with("label", label),
+                "trust.unsupported_pem.advice",
+            ),
+        };
+        Some(Words {
+            message: vec![message],
+            advice: vec![Phrase::new(advice)],
+        })
     }
 }
 

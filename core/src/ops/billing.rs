@@ -15,8 +15,9 @@ use crate::bitwarden::{
     BillingSyncConnection, BitwardenError, CloudToken, KeptToken, SavedToken, Session,
     Verification,
 };
-use crate::error::{Explain, Problem};
+use crate::error::{Explain, Problem, Words};
 use crate::installation::{Installation, InstallationError, Region};
+use crate::messages::{say_all, Phrase};
 use crate::secrets::{mask, ExposeSecret, SecretStore, SecretString};
 
 /// A pasted or typed token without the blanks around it; refused when empty or broken by
@@ -215,13 +216,32 @@ impl Explain for SetupProblem {
     }
 
     fn advice(&self) -> String {
-        match self {
-            SetupProblem::AccountRegionMismatch { installation, .. } => format!(
-                "Billing sync only works with the {installation} cloud: sign in to the {installation} cloud account that owns the organization, then get the token again."
-            ),
-            SetupProblem::ServerCloudCommunicationOff { file_turns_it_on: true } => "The env file already turns it on, so the server has not been restarted since: run `./bitwarden.sh restart` on the server, then check again.".into(),
-            SetupProblem::ServerCloudCommunicationOff { file_turns_it_on: false } => "Set globalSettings__enableCloudCommunication=true in bwdata/env/global.override.env, run `./bitwarden.sh restart`, then check again. Say where the installation lives to have its env file checked too.".into(),
-        }
+        self.words()
+            .map(|words| say_all(&words.advice, "en"))
+            .unwrap_or_default()
+    }
+
+    fn words(&self) -> Option<Words> {
+        Some(match self {
+            SetupProblem::AccountRegionMismatch {
+                installation,
+                account,
+            } => Words {
+                message: vec![Phrase::new("setup.problem.account_region_mismatch")
+                    .with("installation", installation)
+                    .with("account", account)],
+                advice: vec![Phrase::new("setup.problem.account_region_mismatch.advice")
+                    .with("installation", installation)],
+            },
+            SetupProblem::ServerCloudCommunicationOff { file_turns_it_on } => Words {
+                message: vec![Phrase::new("setup.problem.server_cloud_communication_off")],
+                advice: vec![Phrase::new(if *file_turns_it_on {
+                    "setup.problem.server_cloud_communication_off.restart"
+                } else {
+                    "setup.problem.server_cloud_communication_off.advice"
+                })],
+            },
+        })
     }
 }
 

@@ -17,8 +17,9 @@ use crate::bitwarden::{
     Candidate, Downloaded, LicenseOwner, Saved, Session, DEFAULT_COLLECTION,
     ORGANIZATION_LICENSE_FILE, PREMIUM_LICENSE_FILE,
 };
-use crate::error::{Explain, Problem};
+use crate::error::{Explain, Problem, Words};
 use crate::license::{parse, License, LicenseKind, ParsedLicense, PlanType};
+use crate::messages::{say_all, Phrase};
 
 /// A license to get from the cloud.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,10 +236,20 @@ impl Explain for RestoreError {
     }
 
     fn advice(&self) -> String {
-        match self {
-            RestoreError::Gone => "Read the history again.".into(),
-            RestoreError::NeverInForce => "Choose a license that was applied or replaced.".into(),
-        }
+        self.words()
+            .map(|words| say_all(&words.advice, "en"))
+            .unwrap_or_default()
+    }
+
+    fn words(&self) -> Option<Words> {
+        let key = match self {
+            RestoreError::Gone => "restore.gone",
+            RestoreError::NeverInForce => "restore.never_in_force",
+        };
+        Some(Words {
+            message: vec![Phrase::new(key)],
+            advice: vec![Phrase::new(format!("{key}.advice"))],
+        })
     }
 }
 

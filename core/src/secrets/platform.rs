@@ -40,15 +40,16 @@ fn native() -> Option<Box<CredentialBuilder>> {
     None
 }
 
-/// What to do when the keychain cannot be reached, in this system's words.
+/// The catalog key of what to do when the keychain cannot be reached, in this system's
+/// words.
 pub(super) fn unavailable_advice() -> &'static str {
     if cfg!(target_os = "linux") {
-        "No Secret Service is running: install and start gnome-keyring (or enable KeePassXC's Secret Service integration) in your desktop session and unlock it. On a headless server, run it inside `dbus-run-session` with an unlocked gnome-keyring-daemon, or keep the secret out of the keychain where that is offered."
+        "keychain.unavailable.advice.linux"
     } else if cfg!(target_os = "macos") {
-        "The login keychain could not be used: open Keychain Access, make sure the login keychain exists and is unlocked, and try again."
+        "keychain.unavailable.advice.macos"
     } else if cfg!(target_os = "windows") {
-        "Windows Credential Manager could not be used: sign in with a user profile that has one (not a temporary or service profile) and try again."
+        "keychain.unavailable.advice.windows"
     } else {
-        "This system has no keychain License Companion supports (Secret Service, macOS Keychain or Windows Credential Manager)."
+        "keychain.unavailable.advice.other"
     }
 }
