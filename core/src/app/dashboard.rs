@@ -16,9 +16,10 @@ use super::settings::Instance;
 use super::status::Status;
 use crate::audit::{AuditReport, Outcome, Subject};
 use crate::bitwarden::OrganizationState;
-use crate::error::Problem;
+use crate::error::{Problem, Words};
 use crate::installation::FindingCode;
 use crate::license::dates::days_until;
+use crate::messages::{say_all, Phrase};
 
 /// A license that expires within this many days is flagged.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -128,9 +129,10 @@ pub struct RowProblem {
     pub status: Status,
     pub message: String,
     pub advice: String,
-    /// Days mentioned by the message (expiry problems), for translations.
+    /// `message` and `advice` in the catalog's words (absent when the server's own
+    /// failure has none).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<i64>,
+    pub words: Option<Box<Words>>,
     pub action: Option<Action>,
 }
 
@@ -432,9 +434,9 @@ fn instance_rows(facts: &InstanceFacts, now: DateTime<Utc>) -> Vec<Row> {
                 problems.push(problem(
                     "license_wrong_installation",
                     Status::Error,
-                    format!("The license is for installation {license}, not this server's {ours}."),
-                    "Download the license again for this installation ID and upload it.",
-                    None,
+                    said("license_wrong_installation")
+                        .with("license", license)
+                        .with("ours", ours),
                     Some(new_license()),
                 ));
             }
@@ -444,17 +446,13 @@ fn instance_rows(facts: &InstanceFacts, now: DateTime<Utc>) -> Vec<Row> {
             Some(BillingSync::NotSetUp) => problems.push(problem(
                 "billing_sync_not_set_up",
                 Status::Ok,
-                "Billing sync is not set up: each renewal needs a license downloaded and uploaded by hand.",
-                "Set up billing sync so the server can fetch renewed licenses itself.",
-                None,
+                said("billing_sync_not_set_up"),
                 Some(billing()),
             )),
             Some(BillingSync::Disabled) => problems.push(problem(
                 "billing_sync_disabled",
                 Status::Warning,
-                "Billing sync is set up but turned off.",
-                "Turn billing sync on so the server can fetch renewed licenses.",
-                None,
+                said("billing_sync_disabled"),
                 Some(billing()),
             )),
             _ => {}
@@ -540,28 +538,16 @@ fn audited(
 fn job_problem(subject: &Subject, fix: Action) -> Option<RowProblem> {
     let p = &subject.prediction;
     let at = subject.next_run.format("%Y-%m-%d %H:%M UTC");
-    let (code, message) = match p.outcome {
+    let (code, said) = match p.outcome {
         Outcome::Disabled => (
             "license_check_will_disable",
-            format!(
-                "The server's license check at {at} will disable it: \"{}\"",
-                p.server_text.unwrap_or_default()
-            ),
+            said("license_check_will_disable").with("text", p.server_text.unwrap_or_default()),
         ),
-        Outcome::JobFails => (
-            "license_check_will_fail",
-            format!("The server's license check at {at} cannot read its license file."),
-        ),
+        Outcome::JobFails => ("license_check_will_fail", said("license_check_will_fail")),
         _ => return None,
     };
-    Some(problem(
-        code,
-        Status::Error,
-        message,
-        "Upload the license again before then: the license made for this installation, from the cloud.",
-        None,
-        Some(fix),
-    ))
+    let words = said.with("at", at);
+    Some(problem(code, Status::Error, words, Some(fix)))
 }
 
 pub(super) fn blank_row(instance: &Instance, kind: RowKind) -> Row {
@@ -602,20 +588,60 @@ fn action(kind: ActionKind, params: ActionParams) -> Action {
     Action { kind, view, params }
 }
 
-fn problem(
-    code: &str,
-    status: Status,
-    message: impl Into<String>,
-    advice: impl Into<String>,
-    days: Option<i64>,
-    action: Option<Action>,
-) -> RowProblem {
+fn problem(code: &str, status: Status, said: Said, action: Option<Action>) -> RowProblem {
     RowProblem {
         code: code.to_owned(),
         status,
-        message: message.into(),
-        advice: advice.into(),
-        days,
+        message: say_all(&said.words.message, "en"),
+        advice: say_all(&said.words.advice, "en"),
+        words: Some(Box::new(said.words)),
+        action,
+    }
+}
+
+/// A row problem's words while they are put together: `dashboard.problem.<code>` and its
+/// `.advice`, with the values the message names.
+struct Said {
+    words: Words,
+}
+
+fn said(code: &str) -> Said {
+    Said {
+        words: Words {
+            message: vec![Phrase::new(format!("dashboard.problem.{code}"))],
+            advice: vec![Phrase::new(format!("dashboard.problem.{code}.advice"))],
+        },
+    }
+}
+
+impl Said {
+    fn with(mut self, name: &str, value: impl ToString) -> Self {
+        self.words.message[0] = self.words.message[0].clone().with(name, value);
+        self
+    }
+}
+
+/// A row problem from a problem the core reported as it is, with its words when it has
+/// them; `advice` replaces its advice where the row's button does what it says.
+fn reported(
+    failure: &Problem,
+    status: Status,
+    advice: Option<&str>,
+    action: Option<Action>,
+) -> RowProblem {
+    let mut words = failure.words.clone();
+    if let (Some(words), Some(key)) = (words.as_mut(), advice) {
+        words.advice = vec![Phrase::new(key)];
+    }
+    RowProblem {
+        code: failure.code.clone(),
+        status,
+        message: failure.message.clone(),
+        advice: match advice {
+            Some(key) => Phrase::new(key).say("en"),
+            None => failure.advice.clone(),
+        },
+        words,
         action,
     }
 }
@@ -629,20 +655,9 @@ fn server_problem(failure: &Problem, params: ActionParams) -> RowProblem {
     } else {
         (Status::Error, ActionKind::CheckServer)
     };
-    // The core's advice names the CLI; in the app the row's button signs in.
-    let advice = if signed_out {
-        "Sign in to this server under Instances.".to_owned()
-    } else {
-        failure.advice.clone()
-    };
-    problem(
-        &failure.code,
-        status,
-        failure.message.clone(),
-        advice,
-        None,
-        Some(action(kind, params)),
-    )
+    // In the app the row's button signs in.
+    let advice = signed_out.then_some("dashboard.problem.sign_in.advice");
+    reported(failure, status, advice, Some(action(kind, params)))
 }
 
 /// Whether the server could not be asked only because nobody is signed in to it.
@@ -669,25 +684,19 @@ fn expiry_problems(
         Some(days) if days < 0 => problems.push(problem(
             "license_expired",
             Status::Error,
-            format!("The license expired {} days ago.", -days),
-            "Renew the subscription, then download the new license and upload it.",
-            Some(-days),
+            said("license_expired").with("days", -days),
             Some(new_license()),
         )),
         Some(days) if grace_days.is_some_and(|g| g < 0) => problems.push(problem(
             "license_in_grace_period",
             Status::Warning,
-            format!("The subscription has ended; the server keeps working for {days} more days (grace period)."),
-            "Renew the subscription, then download the new license and upload it before the grace period ends.",
-            Some(days),
+            said("license_in_grace_period").with("days", days),
             Some(new_license()),
         )),
         Some(days) if days <= EXPIRY_WARNING_DAYS => problems.push(problem(
             "license_expiring",
             Status::Warning,
-            format!("The license expires in {days} days."),
-            "Download the renewed license and upload it (or run billing sync) before then.",
-            Some(days),
+            said("license_expiring").with("days", days),
             Some(new_license()),
         )),
         _ => {}
@@ -696,9 +705,7 @@ fn expiry_problems(
         problems.push(problem(
             "organization_disabled",
             Status::Error,
-            "The server has disabled this organization.",
-            "Upload a valid license for it to enable it again.",
-            None,
+            said("organization_disabled"),
             Some(new_license()),
         ));
     }
@@ -709,9 +716,7 @@ fn cloud_communication_off(params: ActionParams) -> RowProblem {
     problem(
         "cloud_communication_off",
         Status::Warning,
-        "The server does not talk to Bitwarden cloud, so billing sync cannot work.",
-        "Turn cloud communication on (globalSettings__enableCloudCommunication=true) and restart the server.",
-        None,
+        said("cloud_communication_off"),
         Some(action(ActionKind::Installation, params)),
     )
 }
@@ -722,30 +727,17 @@ fn installation_problems(facts: &InstanceFacts, params: &ActionParams) -> Vec<Ro
     let open = || Some(action(ActionKind::Installation, params.clone()));
     match &facts.installation {
         None => Vec::new(),
-        Some(Err(failure)) => vec![problem(
-            "installation_unreadable",
-            Status::Unknown,
-            failure.message.clone(),
-            failure.advice.clone(),
-            None,
-            open(),
-        )],
+        Some(Err(failure)) => vec![RowProblem {
+            code: "installation_unreadable".into(),
+            ..reported(failure, Status::Unknown, None, open())
+        }],
         Some(Ok(found)) => found
             .findings
             .iter()
             .filter(|(code, _)| {
                 !(facts.server.is_ok() && *code == FindingCode::CloudCommunicationOff)
             })
-            .map(|(code, finding)| {
-                problem(
-                    code.as_str(),
-                    Status::Warning,
-                    finding.message.clone(),
-                    finding.advice.clone(),
-                    None,
-                    open(),
-                )
-            })
+            .map(|(_, finding)| reported(finding, Status::Warning, None, open()))
             .collect(),
     }
 }
@@ -869,7 +861,17 @@ mod tests {
         let expired = by_name("Expired");
         assert_eq!(expired.status, Status::Error);
         assert_eq!(expired.problems[0].code, "license_expired");
-        assert_eq!(expired.problems[0].days, Some(10));
+        assert_eq!(
+            expired.problems[0].message,
+            "The license expired 10 days ago."
+        );
+        assert_eq!(
+            say_all(
+                &expired.problems[0].words.as_ref().unwrap().message,
+                "zh-CN"
+            ),
+            "许可证已于 10 天前过期。"
+        );
         let action = expired.problems[0].action.as_ref().unwrap();
         assert_eq!(
             (action.kind, action.view),
@@ -883,7 +885,10 @@ mod tests {
         let grace = by_name("Grace");
         assert_eq!(grace.status, Status::Warning);
         assert_eq!(grace.problems[0].code, "license_in_grace_period");
-        assert_eq!(grace.problems[0].days, Some(50));
+        assert_eq!(
+            grace.problems[0].message,
+            "The subscription has ended; the server keeps working for 50 more days (grace period)."
+        );
 
         let soon = by_name("Soon");
         assert_eq!(soon.status, Status::Warning);
@@ -1165,6 +1170,58 @@ mod tests {
             .collect();
         assert!(kinds.contains(&ActionKind::Installation));
         assert!(codes(row).contains(&"cloud_communication_off"));
+    }
+
+    #[test]
+    fn every_problem_the_app_words_itself_is_in_both_languages() {
+        let mut disabled = org(1, "Disabled", 300);
+        disabled.enabled = false;
+        let mut off = org(2, "Off", 300);
+        off.billing_sync.id = Some(Uuid::from_u128(9));
+        let mut soon = org(6, "Soon", 0);
+        soon.expiration = Some(now() + Duration::days(12) + Duration::hours(1));
+        let mut server = ServerFacts {
+            license_installations: vec![(Uuid::from_u128(3), Uuid::from_u128(99))],
+            ..server(vec![
+                disabled,
+                off,
+                org(3, "Elsewhere", 300),
+                org(4, "Expired", -70),
+                org(5, "Grace", -10),
+                soon,
+            ])
+        };
+        server.cloud_communication = false;
+        let mut facts = facts(instance("a", "Office"), Ok(server));
+        facts.installation = Some(Ok(InstallationFacts {
+            installation_id: Some(Uuid::from_u128(7)),
+            findings: Vec::new(),
+        }));
+        let rows = rows(&[facts], now());
+        let mut seen = std::collections::BTreeSet::new();
+        for problem in rows.iter().flat_map(|r| &r.problems) {
+            seen.insert(problem.code.as_str());
+            let words = problem.words.as_ref().expect("worded");
+            assert_eq!(say_all(&words.message, "en"), problem.message);
+            assert_eq!(say_all(&words.advice, "en"), problem.advice);
+            for phrase in words.message.iter().chain(&words.advice) {
+                let chinese = phrase.say("zh-CN");
+                assert_ne!(chinese, phrase.key, "{} has no text", phrase.key);
+                assert!(!chinese.contains('{'), "{chinese}");
+                assert!(!chinese.is_ascii(), "{chinese}");
+            }
+        }
+        let expected = [
+            "billing_sync_disabled",
+            "billing_sync_not_set_up",
+            "cloud_communication_off",
+            "license_expired",
+            "license_expiring",
+            "license_in_grace_period",
+            "license_wrong_installation",
+            "organization_disabled",
+        ];
+        assert_eq!(seen.into_iter().collect::<Vec<_>>(), expected);
     }
 
     #[test]
