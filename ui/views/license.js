@@ -436,7 +436,7 @@ function openConfirmation(planned) {
   ui.confirmKept.textContent = plan.replaced
     ? t("license.confirm.kept", { source: plan.replaced.source })
     : t("license.confirm.notKept");
-  ui.confirmNotes.replaceChildren(...plan.notes.map((n) => el("li", {}, localizeDates(n))));
+  ui.confirmNotes.replaceChildren(...plan.notes.map((n) => el("li", { dataset: { code: n.code } }, problemWords(n).message)));
   const another = plan.belonging?.verdict === "another";
   const org = { name: plan.organizationName ?? "" };
   ui.confirmRefused.replaceChildren(...(another

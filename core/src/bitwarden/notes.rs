@@ -1,11 +1,15 @@
 //! What to know before sending a license that does not stop it, shown beside an upload plan
 //! or an organization draft. Typed, so each front end can add how it acts on a note; the
-//! window and `--json` read each note as its text.
+//! window and `--json` read each note as a problem with no advice: a code, its English and
+//! its catalog words.
 
 use std::fmt;
 use std::path::PathBuf;
 
 use serde::{Serialize, Serializer};
+
+use crate::error::Problem;
+use crate::messages::Phrase;
 
 /// One note on a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,31 +24,73 @@ pub enum PlanNote {
     NoReplacedCopy,
 }
 
+impl PlanNote {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlanNote::InstallationUnchecked => "installation_unchecked",
+            PlanNote::ServerCopyUnreadable { .. } => "server_copy_unreadable",
+            PlanNote::ArchivedCopyUnreadable { .. } => "archived_copy_unreadable",
+            PlanNote::NoReplacedCopy => "no_replaced_copy",
+        }
+    }
+
+    /// The note in the catalog's words (`note.<code>`).
+    pub fn phrase(&self) -> Phrase {
+        let phrase = Phrase::new(format!("note.{}", self.code()));
+        match self {
+            PlanNote::ServerCopyUnreadable { path, detail }
+            | PlanNote::ArchivedCopyUnreadable { path, detail } => {
+                phrase.with("path", path.display()).with("detail", detail)
+            }
+            PlanNote::InstallationUnchecked | PlanNote::NoReplacedCopy => phrase,
+        }
+    }
+}
+
 impl fmt::Display for PlanNote {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PlanNote::InstallationUnchecked => f.write_str(
-                "The installation ID was not checked: give the server's bwdata folder or its installation ID to check it.",
-            ),
-            PlanNote::ServerCopyUnreadable { path, detail } => write!(
-                f,
-                "The server's current license {} could not be read ({detail}), so no copy of it is kept.",
-                path.display()
-            ),
-            PlanNote::ArchivedCopyUnreadable { path, detail } => write!(
-                f,
-                "The last applied license {} could not be read ({detail}).",
-                path.display()
-            ),
-            PlanNote::NoReplacedCopy => f.write_str(
-                "No copy of the license being replaced was found (neither the server's license file nor an earlier upload from here); the new one is archived before it is sent.",
-            ),
-        }
+        f.write_str(&self.phrase().say("en"))
     }
 }
 
 impl Serialize for PlanNote {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        Problem::said(self.code(), self.phrase(), Vec::new()).serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_note_reads_in_both_languages_and_serialises_as_a_problem_without_advice() {
+        let unreadable = || {
+            (
+                PathBuf::from("/opt/bwdata/core/licenses/x.json"),
+                "denied".to_owned(),
+            )
+        };
+        let (path, detail) = unreadable();
+        let (archived, why) = unreadable();
+        let notes = [
+            PlanNote::InstallationUnchecked,
+            PlanNote::ServerCopyUnreadable { path, detail },
+            PlanNote::ArchivedCopyUnreadable {
+                path: archived,
+                detail: why,
+            },
+            PlanNote::NoReplacedCopy,
+        ];
+        for note in notes {
+            let phrase = note.phrase();
+            let chinese = phrase.say("zh-CN");
+            assert!(!chinese.is_ascii() && !chinese.contains('{'), "{chinese}");
+            let json = serde_json::to_value(&note).unwrap();
+            assert_eq!(json["code"], note.code());
+            assert_eq!(json["message"], note.to_string());
+            assert_eq!(json["advice"], "");
+            assert_eq!(json["words"]["message"][0]["key"], phrase.key);
+        }
     }
 }
