@@ -1,6 +1,7 @@
 //! The one error shape every command returns to the page.
 
 use companion_core::error::{Explain, Problem};
+use companion_core::messages::Phrase;
 use serde::Serialize;
 
 /// A coded error with a human message and advice; the page branches on `code`.
@@ -8,21 +9,22 @@ use serde::Serialize;
 pub struct CommandError(Problem);
 
 impl CommandError {
-    /// The request from the page itself was wrong (an unknown option, an empty field).
-    pub fn invalid(message: impl Into<String>) -> CommandError {
-        CommandError(Problem::new(
+    /// The request from the page itself was wrong (an unknown option, an empty field);
+    /// `said` is `request.<what>` in the catalog.
+    pub fn invalid(said: Phrase) -> CommandError {
+        CommandError(Problem::said(
             "invalid_request",
-            message,
-            "Correct the field and try again.",
+            said,
+            vec![Phrase::new("request.invalid.advice")],
         ))
     }
 
     /// A background task stopped without an answer (it panicked or was cancelled).
     pub fn interrupted() -> CommandError {
-        CommandError(Problem::new(
+        CommandError(Problem::said(
             "interrupted",
-            "The task stopped before it finished.",
-            "Try again; if it keeps happening, restart the app.",
+            Phrase::new("request.interrupted"),
+            vec![Phrase::new("request.interrupted.advice")],
         ))
     }
 

@@ -4,6 +4,7 @@ use companion_core::app::Instance;
 use companion_core::error::{Explain, Problem};
 use companion_core::installation;
 use companion_core::license::ExpectedInstallation;
+use companion_core::messages::Phrase;
 
 use crate::error::CommandError;
 
@@ -31,10 +32,10 @@ pub async fn installation_of(
             ),
             None => (
                 None,
-                Some(Problem::new(
+                Some(Problem::said(
                     "installation_id_missing",
-                    format!("{} has no usable installation ID.", found.source),
-                    "Open Instances to see what the installation's env file says.",
+                    Phrase::new("window.installation_id_missing").with("source", found.source),
+                    vec![Phrase::new("window.installation_id_missing.advice")],
                 )),
             ),
         },

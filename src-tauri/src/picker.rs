@@ -105,8 +105,9 @@ pub async fn pick_license_file<R: Runtime>(
     let Some(picked) = picked.await.map_err(|_| CommandError::interrupted())? else {
         return Ok(None);
     };
-    picked
-        .into_path()
-        .map(Some)
-        .map_err(|e| CommandError::invalid(format!("The chosen file has no local path: {e}")))
+    picked.into_path().map(Some).map_err(|e| {
+        CommandError::invalid(
+            companion_core::messages::Phrase::new("request.no_local_path").with("detail", e),
+        )
+    })
 }

@@ -1,6 +1,6 @@
 //! The window in Simplified Chinese: picked in Settings, or followed from the system locale;
-//! and every key the page uses defined in the app's catalogs (`core/messages/`), whose
-//! own completeness the core checks.
+//! and every key the page and the Rust code use defined in the app's catalogs
+//! (`core/messages/`), whose own completeness the core checks.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -205,5 +205,71 @@ fn the_key_scanner_finds_literal_keys_only() {
         used_keys(r#"t("k.one", {}); format("nope"); el("p", { "data-i18n": "k.two" })"#)
             .into_iter()
             .eq(["k.one".to_owned(), "k.two".to_owned()])
+    );
+}
+
+/// Every Rust source file of the app's crates.
+fn rust_files() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let root = paths::workspace_root();
+    let mut files = Vec::new();
+    for krate in [
+        "core/src",
+        "cli/src",
+        "desktop/src",
+        "src-tauri/src",
+        "tray/src",
+    ] {
+        walk(&root.join(krate), &mut files);
+    }
+    files
+}
+
+/// Literal keys Rust code words with: `Phrase::new("key"` and `text(language, "key"`.
+fn rust_keys(source: &str) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for marker in ["Phrase::new(\"", "text(lang, \"", "text(language, \""] {
+        for (at, _) in source.match_indices(marker) {
+            let rest = &source[at + marker.len()..];
+            if let Some(end) = rest.find('"') {
+                keys.insert(rest[..end].to_owned());
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_key_the_rust_code_words_with_is_defined_in_both_languages() {
+    let defined = catalog_keys();
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for file in rust_files() {
+        let source = std::fs::read_to_string(&file).unwrap();
+        for key in rust_keys(&source) {
+            seen += 1;
+            for (lang, keys) in &defined {
+                if !keys.contains(&key) {
+                    missing.push(format!(
+                        "{}: {key} is not defined in {lang}",
+                        file.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    assert!(
+        seen > 60,
+        "only {seen} keys found: is the scanner still right?"
     );
 }

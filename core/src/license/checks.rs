@@ -390,7 +390,7 @@ fn signature(ctx: &Context) -> Option<Check> {
             let why = s
                 .fault
                 .clone()
-                .unwrap_or_else(|| Phrase::new("check.signature.mismatch"));
+                .unwrap_or_else(|| Phrase::new("signature.mismatch"));
             ("signature_invalid", vec![why, redownload()])
         }
     };

@@ -2,6 +2,7 @@
 
 use companion_core::app::{locale, Settings};
 use companion_core::error::Problem;
+use companion_core::messages::Phrase;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
@@ -79,9 +80,9 @@ pub fn settings_set_language(
 ) -> Result<Settings, CommandError> {
     if let Some(lang) = &language {
         if lang != "en" && lang != "zh-CN" {
-            return Err(CommandError::invalid(format!(
-                "The language {lang} is not offered; pick English or 简体中文."
-            )));
+            return Err(CommandError::invalid(
+                Phrase::new("request.language_not_offered").with("language", lang),
+            ));
         }
     }
     state.update_settings(|settings| {

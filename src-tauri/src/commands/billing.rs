@@ -11,6 +11,7 @@ use companion_core::bitwarden::{
 };
 use companion_core::error::Explain;
 use companion_core::installation::{self, Region};
+use companion_core::messages::Phrase;
 use companion_core::ops::billing::{
     self, BillingOverview, CloudOrganizations, FetchStage, OrganizationBilling, SetupCheck,
 };
@@ -222,9 +223,9 @@ pub async fn billing_fetch_token<R: Runtime>(
         (Some(code), _) => Proof::Code(code),
         (None, Some(password)) => Proof::Password(password),
         (None, None) => {
-            return Err(CommandError::invalid(
-                "Type the cloud account's master password, or the code Bitwarden e-mailed.",
-            ))
+            return Err(CommandError::invalid(Phrase::new(
+                "request.cloud_password_or_code",
+            )))
         }
     };
     progress("signing-in");

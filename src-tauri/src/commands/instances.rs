@@ -9,6 +9,7 @@ use companion_core::app::{InstallationPlace, Instance};
 use companion_core::bitwarden::{server_info, Endpoints, LoginKind, SessionFacts};
 use companion_core::error::Explain;
 use companion_core::installation::{self, FixOutcome, Installation, Region};
+use companion_core::messages::Phrase;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
@@ -254,11 +255,10 @@ fn installation_place(
     state: &AppState,
     instance_id: &str,
 ) -> Result<InstallationPlace, CommandError> {
-    state.instance(instance_id)?.installation.ok_or_else(|| {
-        CommandError::invalid(
-            "This instance has no installation folder, env file or SSH address set; edit it to add one.",
-        )
-    })
+    state
+        .instance(instance_id)?
+        .installation
+        .ok_or_else(|| CommandError::invalid(Phrase::new("request.installation_place_missing")))
 }
 
 fn forget_session(state: &AppState, url: &str) -> Result<(), CommandError> {

@@ -17,6 +17,7 @@ use companion_core::bitwarden::{
 use companion_core::error::Problem;
 use companion_core::files;
 use companion_core::license::{inspect, parse, InspectOptions, Inspection};
+use companion_core::messages::Phrase;
 use companion_core::ops::licenses::{self, HistoryEntry, Targets, Wanted};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, WebviewWindow};
@@ -114,9 +115,7 @@ pub async fn license_download(
         .filter(|s| !s.is_empty())
         .map(|s| {
             Uuid::parse_str(s).map_err(|_| {
-                CommandError::invalid(format!(
-                    "\"{s}\" is not an organization ID; copy it from the web vault (Organization > Settings)."
-                ))
+                CommandError::invalid(Phrase::new("request.not_an_organization_id").with("id", s))
             })
         })
         .transpose()?;
@@ -126,11 +125,8 @@ pub async fn license_download(
                 Some(instance) => installation_of(instance).await.0,
                 None => None,
             };
-            let installation = installation.ok_or_else(|| {
-                CommandError::invalid(
-                    "An organization license is made for one installation: choose an instance whose installation folder or env file is set (Instances), then download again.",
-                )
-            })?;
+            let installation = installation
+                .ok_or_else(|| CommandError::invalid(Phrase::new("request.installation_needed")))?;
             Wanted::Organization {
                 cloud_org,
                 installation: installation.id,
@@ -286,9 +282,7 @@ pub async fn license_send_upload(
         .lock()
         .expect("pending uploads lock")
         .remove(&plan_id)
-        .ok_or_else(|| {
-            CommandError::invalid("This upload was already sent or cancelled; review it again.")
-        })?;
+        .ok_or_else(|| CommandError::invalid(Phrase::new("request.upload_gone")))?;
     let session = state.instance_session(&instance_id).await?;
     let outcome = send_upload(
         &session,
@@ -438,5 +432,5 @@ fn server_of(state: &AppState, instance_id: &str) -> Result<String, CommandError
 }
 
 fn unknown_license() -> CommandError {
-    CommandError::invalid("That license is no longer open; open the file again.")
+    CommandError::invalid(Phrase::new("request.license_not_open"))
 }

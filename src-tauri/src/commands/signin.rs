@@ -11,6 +11,7 @@ use companion_core::bitwarden::{
     profile, BitwardenError, Credentials, Endpoints, Http, Login, LoginAnswer, LoginStep,
     TwoFactorOffer, TwoFactorProvider,
 };
+use companion_core::messages::Phrase;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
@@ -28,9 +29,7 @@ impl PendingSignIns {
             .lock()
             .expect("sign-ins lock")
             .remove(id)
-            .ok_or_else(|| {
-                CommandError::invalid("This sign-in is no longer waiting for a code; start again.")
-            })
+            .ok_or_else(|| CommandError::invalid(Phrase::new("request.sign_in_gone")))
     }
 
     fn keep(&self, id: String, login: Login) {
@@ -104,14 +103,15 @@ pub async fn signin_start(
 ) -> Result<SignInStep, CommandError> {
     let credentials = match method {
         Method::Password => Credentials::Password {
-            email: required(email, "Enter the account's e-mail address.")?,
+            email: required(email, "request.email_missing")?,
             password: password
-                .ok_or_else(|| CommandError::invalid("Enter the master password."))?,
+                .ok_or_else(|| CommandError::invalid(Phrase::new("request.password_missing")))?,
         },
         Method::ApiKey => Credentials::ApiKey {
-            client_id: required(client_id, "Enter the API key's client_id (user.…).")?,
-            client_secret: client_secret
-                .ok_or_else(|| CommandError::invalid("Enter the API key's client_secret."))?,
+            client_id: required(client_id, "request.client_id_missing")?,
+            client_secret: client_secret.ok_or_else(|| {
+                CommandError::invalid(Phrase::new("request.client_secret_missing"))
+            })?,
         },
     };
     let (http, endpoints) = client(&state, instance_id.as_deref())?;
@@ -210,11 +210,12 @@ fn client(state: &AppState, instance_id: Option<&str>) -> Result<(Http, Endpoint
     }
 }
 
+/// `value` trimmed, or the catalog's `missing` asking for it.
 fn required(value: Option<String>, missing: &str) -> Result<String, CommandError> {
     value
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| CommandError::invalid(missing))
+        .ok_or_else(|| CommandError::invalid(Phrase::new(missing)))
 }
 
 /// Keeps a finished session in the keychain, or keeps the login waiting for a code.
