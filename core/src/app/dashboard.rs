@@ -16,7 +16,7 @@ use super::settings::Instance;
 use super::status::Status;
 use crate::audit::{AuditReport, Outcome, Subject};
 use crate::bitwarden::OrganizationState;
-use crate::error::Problem;
+use crate::error::{Problem, Words};
 use crate::installation::FindingCode;
 use crate::license::dates::days_until;
 
@@ -132,6 +132,10 @@ pub struct RowProblem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<i64>,
     pub action: Option<Action>,
+    /// `message` and `advice` in the catalog's words, for a window in any language (where
+    /// the core has them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<Box<Words>>,
 }
 
 /// One line of the dashboard.
@@ -617,6 +621,22 @@ fn problem(
         advice: advice.into(),
         days,
         action,
+        words: None,
+    }
+}
+
+/// A problem of the core as a row's problem, with its words.
+fn reported(code: &str, status: Status, reported: &Problem, action: Option<Action>) -> RowProblem {
+    RowProblem {
+        words: reported.words.clone(),
+        ..problem(
+            code,
+            status,
+            reported.message.clone(),
+            reported.advice.clone(),
+            None,
+            action,
+        )
     }
 }
 
@@ -722,12 +742,10 @@ fn installation_problems(facts: &InstanceFacts, params: &ActionParams) -> Vec<Ro
     let open = || Some(action(ActionKind::Installation, params.clone()));
     match &facts.installation {
         None => Vec::new(),
-        Some(Err(failure)) => vec![problem(
+        Some(Err(failure)) => vec![reported(
             "installation_unreadable",
             Status::Unknown,
-            failure.message.clone(),
-            failure.advice.clone(),
-            None,
+            failure,
             open(),
         )],
         Some(Ok(found)) => found
@@ -736,16 +754,7 @@ fn installation_problems(facts: &InstanceFacts, params: &ActionParams) -> Vec<Ro
             .filter(|(code, _)| {
                 !(facts.server.is_ok() && *code == FindingCode::CloudCommunicationOff)
             })
-            .map(|(code, finding)| {
-                problem(
-                    code.as_str(),
-                    Status::Warning,
-                    finding.message.clone(),
-                    finding.advice.clone(),
-                    None,
-                    open(),
-                )
-            })
+            .map(|(code, finding)| reported(code.as_str(), Status::Warning, finding, open()))
             .collect(),
     }
 }
@@ -754,6 +763,7 @@ fn installation_problems(facts: &InstanceFacts, params: &ActionParams) -> Vec<Ro
 mod tests {
     use super::*;
     use crate::bitwarden::BillingSyncConnection;
+    use crate::messages::Phrase;
     use chrono::{Duration, TimeZone};
 
     fn now() -> DateTime<Utc> {
@@ -1193,6 +1203,29 @@ mod tests {
         assert_eq!(rows[0].kind, RowKind::Instance);
         assert_eq!(codes(&rows[0]), ["installation_id_missing"]);
         assert_eq!(rows[0].status, Status::Warning);
+    }
+
+    #[test]
+    fn an_installation_finding_keeps_its_words_for_the_window() {
+        let key = "globalSettings__installation__id";
+        let finding = Problem::said(
+            "installation_id_missing",
+            Phrase::new("installation.finding.installation_id_missing")
+                .with("key", key)
+                .with("path", "/opt/bitwarden/bwdata/env/global.override.env"),
+            vec![
+                Phrase::new("installation.finding.installation_id_missing.advice").with("key", key),
+            ],
+        );
+        let mut facts = facts(instance("a", "Office"), Ok(server(Vec::new())));
+        facts.installation = Some(Ok(InstallationFacts {
+            installation_id: None,
+            findings: vec![(FindingCode::InstallationIdMissing, finding.clone())],
+        }));
+        let rows = rows(&[facts], now());
+        let shown = &rows[0].problems[0];
+        assert_eq!(shown.message, finding.message);
+        assert_eq!(shown.words, finding.words);
     }
 
     #[test]
