@@ -3,16 +3,21 @@
 
 use companion_core::error::Problem;
 use companion_core::installation::Region;
+use companion_core::messages::Phrase;
 
 /// The Instances view's fix, which also sets an EU installation's cloud URIs.
-const FIX_BUTTON: &str = "The \"Turn cloud communication on\" button of the installation (Instances) does this safely, with a backup.";
+const FIX_BUTTON: &str = "installation.fixAdvice";
 
 /// `problem` as the window shows it; `region` is the installation's, for its findings.
 pub fn in_window(mut problem: Problem, region: Option<Region>) -> Problem {
     match (problem.code.as_str(), region) {
         ("cloud_communication_off" | "cloud_communication_invalid", _)
         | ("region_uri_mismatch", Some(Region::Eu)) => {
-            problem.advice = format!("{} {FIX_BUTTON}", problem.advice);
+            let fix = Phrase::new(FIX_BUTTON);
+            problem.advice = format!("{} {}", problem.advice, fix.say("en"));
+            if let Some(words) = problem.words.as_mut() {
+                words.advice.push(fix);
+            }
         }
         // The cloud answers 400 "Invalid password." to a wrong password and a wrong code
         // alike (contract §4.3); the window asks for either on the same form.
@@ -38,6 +43,8 @@ pub fn in_window(mut problem: Problem, region: Option<Region>) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use companion_core::error::Words;
+    use companion_core::messages::say_all;
 
     fn problem(code: &str) -> Problem {
         Problem::new(code, "Invalid password.", "Set it and restart the server.")
@@ -45,12 +52,40 @@ mod tests {
 
     #[test]
     fn the_fix_button_is_named_where_it_fixes_the_finding() {
+        let button = Phrase::new(FIX_BUTTON).say("en");
         let off = in_window(problem("cloud_communication_off"), Some(Region::Us));
-        assert!(off.advice.ends_with(FIX_BUTTON), "{}", off.advice);
+        assert!(off.advice.ends_with(&button), "{}", off.advice);
         let eu = in_window(problem("region_uri_mismatch"), Some(Region::Eu));
-        assert!(eu.advice.ends_with(FIX_BUTTON), "{}", eu.advice);
+        assert!(eu.advice.ends_with(&button), "{}", eu.advice);
         let us = in_window(problem("region_uri_mismatch"), Some(Region::Us));
         assert_eq!(us, problem("region_uri_mismatch"));
+    }
+
+    #[test]
+    fn a_worded_finding_names_the_fix_button_in_either_language() {
+        let words = Words {
+            message: vec![
+                Phrase::new("installation.finding.cloud_communication_off.unset")
+                    .with("key", "globalSettings__enableCloudCommunication")
+                    .with("path", "/opt/bitwarden/bwdata/env/global.override.env"),
+            ],
+            advice: vec![
+                Phrase::new("installation.finding.cloud_communication.advice.standard")
+                    .with("key", "globalSettings__enableCloudCommunication")
+                    .with("path", "/opt/bitwarden/bwdata/env/global.override.env"),
+            ],
+        };
+        let shown = in_window(
+            Problem::worded("cloud_communication_off", words),
+            Some(Region::Us),
+        );
+        let words = shown.words.as_deref().expect("still worded");
+        assert_eq!(say_all(&words.advice, "en"), shown.advice);
+        let chinese = say_all(&words.advice, "zh-CN");
+        assert!(
+            chinese.ends_with(&Phrase::new(FIX_BUTTON).say("zh-CN")),
+            "{chinese}"
+        );
     }
 
     #[test]

@@ -1253,6 +1253,29 @@ mod tests {
     }
 
     #[test]
+    fn an_installation_finding_keeps_its_words_for_the_window() {
+        let key = "globalSettings__installation__id";
+        let finding = Problem::said(
+            "installation_id_missing",
+            Phrase::new("installation.finding.installation_id_missing")
+                .with("key", key)
+                .with("path", "/opt/bitwarden/bwdata/env/global.override.env"),
+            vec![
+                Phrase::new("installation.finding.installation_id_missing.advice").with("key", key),
+            ],
+        );
+        let mut facts = facts(instance("a", "Office"), Ok(server(Vec::new())));
+        facts.installation = Some(Ok(InstallationFacts {
+            installation_id: None,
+            findings: vec![(FindingCode::InstallationIdMissing, finding.clone())],
+        }));
+        let rows = rows(&[facts], now());
+        let shown = &rows[0].problems[0];
+        assert_eq!(shown.message, finding.message);
+        assert_eq!(shown.words, finding.words);
+    }
+
+    #[test]
     fn a_premium_account_gets_its_own_row() {
         let mut server = server(Vec::new());
         server.premium = Some(PremiumFacts {

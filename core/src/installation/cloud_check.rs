@@ -7,7 +7,7 @@
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::findings::{Finding, FindingCode};
+use super::findings::{phrase, Finding, FindingCode};
 use super::Region;
 
 /// Base URLs of the two regions' cloud APIs (overridable for tests and proxies).
@@ -134,12 +134,13 @@ impl CloudCheck {
         match self.known_in {
             Some(region) if region != configured => findings.push(Finding::new(
                 FindingCode::CloudRegionMismatch,
-                format!("Bitwarden's {region} cloud knows this installation ID, but the installation is configured for {configured}."),
-                format!(
-                    "Set globalSettings__baseServiceUri__cloudRegion={region}, globalSettings__installation__apiUri={} and globalSettings__installation__identityUri={}, then restart the server.",
-                    region.api_uri(),
-                    region.identity_uri()
-                ),
+                phrase("cloud_region_mismatch")
+                    .with("region", region)
+                    .with("configured", configured),
+                phrase("cloud_region_mismatch.advice")
+                    .with("region", region)
+                    .with("apiuri", region.api_uri())
+                    .with("identityuri", region.identity_uri()),
             )),
             _ => {}
         }
@@ -147,8 +148,8 @@ impl CloudCheck {
             if answer_in(region) == Some(RegionAnswer::Disabled) {
                 findings.push(Finding::new(
                     FindingCode::InstallationDisabled,
-                    format!("Installation id has been disabled in the {region} region."),
-                    "Contact Bitwarden support, or create a new installation ID at https://bitwarden.com/host and put it and its key in the env file.",
+                    phrase("installation_disabled").with("region", region),
+                    phrase("installation_disabled.advice"),
                 ));
             }
         }
@@ -156,14 +157,14 @@ impl CloudCheck {
         if all(RegionAnswer::Unknown) {
             findings.push(Finding::new(
                 FindingCode::InstallationIdUnknown,
-                "Neither Bitwarden's US nor its EU cloud knows this installation ID.",
-                "Check the ID for typos, or get a new installation ID and key at https://bitwarden.com/host for the region your subscription is in.",
+                phrase("installation_id_unknown"),
+                phrase("installation_id_unknown.advice"),
             ));
         } else if all(RegionAnswer::Problem) {
             findings.push(Finding::new(
                 FindingCode::CloudUnreachable,
-                "Neither Bitwarden cloud region could be asked about this installation ID.",
-                "Check that this machine can reach https://api.bitwarden.com and https://api.bitwarden.eu (proxy, firewall), then run the check again.",
+                phrase("cloud_unreachable"),
+                phrase("cloud_unreachable.advice"),
             ));
         }
         findings

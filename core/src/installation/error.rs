@@ -1,7 +1,8 @@
 //! Why an installation could not be read or changed. Problems inside a file that was read
 //! are findings, not errors: an error means there is nothing to show.
 
-use crate::error::Explain;
+use crate::error::{Explain, Words};
+use crate::messages::{say_all, Phrase};
 
 /// The installation could not be read (or, for the safe fix, written).
 #[derive(Debug, thiserror::Error)]
@@ -23,7 +24,10 @@ pub enum InstallationError {
     #[error("{path} holds no KEY=VALUE settings.")]
     Empty { path: String },
     #[error("\"{spec}\" is not an SSH target: {reason}")]
-    SshTargetInvalid { spec: String, reason: String },
+    SshTargetInvalid {
+        spec: String,
+        reason: SshTargetFault,
+    },
     #[error("The ssh client is not installed (no `ssh` on PATH).")]
     SshNotInstalled,
     #[error(
@@ -78,29 +82,97 @@ impl Explain for InstallationError {
     }
 
     fn advice(&self) -> String {
+        say_all(&self.worded().advice, "en")
+    }
+
+    fn words(&self) -> Option<Words> {
+        Some(self.worded())
+    }
+}
+
+impl InstallationError {
+    /// `installation_error.<code>` (with the fault, for an SSH target) and the variant's
+    /// values, then `installation_error.<code>.advice`.
+    fn worded(&self) -> Words {
         use InstallationError::*;
-        match self {
-            NotFound { .. } => "Check the path. A standard installation keeps its settings in bwdata/env/global.override.env (usually /opt/bitwarden/bwdata); Bitwarden Lite keeps them in settings.env beside its docker-compose.yml.".into(),
-            NotAnInstallation { .. } => "Point at the bwdata folder (the one holding env/ and config.yml), at the env file itself, or at the Bitwarden Lite folder holding settings.env.".into(),
-            NoneDiscovered { .. } => "Name the installation: its bwdata folder, its env file (global.override.env), or for a remote server its bwdata folder over SSH.".into(),
-            PermissionDenied { .. } => "The file is readable only by its owner (Bitwarden's installer makes it mode 600). Read it on the server as root (sudo), or over SSH as a user that can read it.".into(),
-            ReadFailed { .. } => "Check that the disk and the path are healthy, then try again.".into(),
-            NotText { .. } => "Bitwarden writes this file as plain UTF-8 text. Make sure you named the env file and not a backup archive or binary; restore it from a backup if it is damaged.".into(),
-            TooLarge { .. } => "Make sure you named the env file (bwdata/env/global.override.env or settings.env) and not a log or database file.".into(),
-            Empty { .. } => "The file has no settings at all. Restore it from a backup, or run ./bitwarden.sh rebuild to recreate it from config.yml.".into(),
-            SshTargetInvalid { .. } => "Write it as user@host or user@host:/path/to/bwdata (the path defaults to /opt/bitwarden/bwdata). Give another port as an SSH option (Port=2222).".into(),
-            SshNotInstalled => "Install the OpenSSH client (Debian/Ubuntu: apt-get install openssh-client; Windows: Settings > Optional features > OpenSSH Client), or run the command on the server itself.".into(),
-            SshHostKeyMismatch { host } => format!("Either the server was reinstalled or someone is intercepting the connection. Ask the server's admin for its key fingerprint (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the server); only if it matches, remove the old entry with `ssh-keygen -R {host}` and connect once with `ssh {host}` to accept the new key."),
-            SshHostUnknown { host } => format!("Connect once interactively with `ssh {host}` and check the fingerprint it shows, so the key is saved in ~/.ssh/known_hosts; then run this again."),
-            SshAuthFailed { .. } => "The login runs without prompts (BatchMode), so a key must work on its own: load it into your agent (ssh-add), name it in ~/.ssh/config (IdentityFile), or give it as an SSH option (IdentityFile=/path/to/key). Check the user name too.".into(),
-            SshTimeout { .. } => "Check the host name, that the server is up and that a firewall lets SSH through (port 22 unless another is given as an SSH option).".into(),
-            SshConnectFailed { .. } => "Check the host name and port, and that sshd is running on the server.".into(),
-            RemoteFileMissing { .. } => "Check the path after the colon: it should be the bwdata folder (default /opt/bitwarden/bwdata), its env/global.override.env, or a Bitwarden Lite folder holding settings.env.".into(),
-            RemotePermissionDenied { .. } => "The installer makes the env file readable only by its owner. Log in as the user that owns the installation (often `bitwarden`), or read it on the server as root (sudo).".into(),
-            SshFailed { .. } => "Run the same login by hand (ssh user@host true) to see what the server says.".into(),
-            ChangedUnderUs { .. } => "Something else edited the file at the same moment (an update or another admin). Run the command again; it reads the file afresh.".into(),
-            WriteFailed { .. } => "Run the command as a user that can write the file (for example with sudo), and check the disk has space.".into(),
+        let code = self.code();
+        let said = Phrase::new(format!("installation_error.{code}"));
+        let message = match self {
+            NotFound { path }
+            | NotAnInstallation { path }
+            | PermissionDenied { path }
+            | NotText { path }
+            | Empty { path }
+            | ChangedUnderUs { path } => said.with("path", path),
+            NoneDiscovered { searched } => said.with("searched", searched),
+            ReadFailed { path, reason } | WriteFailed { path, reason } => {
+                said.with("path", path).with("reason", reason)
+            }
+            TooLarge { path, limit } => said.with("path", path).with("limit", limit),
+            SshTargetInvalid { spec, reason } => {
+                Phrase::new(format!("installation_error.{code}.{}", reason.name()))
+                    .with("spec", spec)
+            }
+            SshNotInstalled => said,
+            SshHostKeyMismatch { host } | SshHostUnknown { host } | SshTimeout { host } => {
+                said.with("host", host)
+            }
+            SshAuthFailed { host, detail }
+            | SshConnectFailed { host, detail }
+            | SshFailed { host, detail } => said.with("host", host).with("detail", detail),
+            RemoteFileMissing { host, path } | RemotePermissionDenied { host, path } => {
+                said.with("host", host).with("path", path)
+            }
+        };
+        let advice = Phrase::new(format!("installation_error.{code}.advice"));
+        let advice = match self {
+            SshHostKeyMismatch { host } | SshHostUnknown { host } => advice.with("host", host),
+            _ => advice,
+        };
+        Words {
+            message: vec![message],
+            advice: vec![advice],
         }
+    }
+}
+
+/// Why a text is not an SSH target; each is worded on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SshTargetFault {
+    UnclosedBracket,
+    BracketsReversed,
+    TextAfterBracket,
+    NoHost,
+    HostStartsWithDash,
+    SpaceInHost,
+}
+
+impl SshTargetFault {
+    /// The fault's name in catalog keys.
+    fn name(self) -> &'static str {
+        use SshTargetFault::*;
+        match self {
+            UnclosedBracket => "unclosed_bracket",
+            BracketsReversed => "brackets_reversed",
+            TextAfterBracket => "text_after_bracket",
+            NoHost => "no_host",
+            HostStartsWithDash => "host_starts_with_dash",
+            SpaceInHost => "space_in_host",
+        }
+    }
+}
+
+impl std::fmt::Display for SshTargetFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use SshTargetFault::*;
+        f.write_str(match self {
+            UnclosedBracket => "a '[' without its ']'",
+            BracketsReversed => "a ']' before its '['",
+            TextAfterBracket => "text after ']' must start with ':'",
+            NoHost => "no host before the ':'",
+            HostStartsWithDash => "a host cannot start with '-'",
+            SpaceInHost => "a host cannot contain spaces",
+        })
     }
 }
 

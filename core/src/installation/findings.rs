@@ -1,10 +1,12 @@
 //! What is wrong or risky in an installation's settings, as data: each finding has a stable
-//! code, a message naming the file and line, and the fix. Messages name keys and lines,
-//! never values, so a secret in a broken line can never reach the screen.
+//! code, a message naming the file and line, and the fix, worded by the catalogs. Messages
+//! name keys and lines, never values, so a secret in a broken line can never reach the
+//! screen.
 
 use serde::Serialize;
 
-use crate::error::Problem;
+use crate::error::{Problem, Words};
+use crate::messages::{say_all, Phrase};
 
 /// Stable identifiers of findings; the UI and scripts branch on these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,33 +88,37 @@ impl Serialize for FindingCode {
     }
 }
 
-/// One thing to fix, with the fix.
+/// One thing to fix, with the fix: `message` and `advice` are the English of `words`, which
+/// a window says in its own language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub code: FindingCode,
     pub message: String,
     pub advice: String,
+    pub words: Words,
 }
 
 impl Finding {
-    pub(crate) fn new(
-        code: FindingCode,
-        message: impl Into<String>,
-        advice: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn new(code: FindingCode, message: Phrase, advice: Phrase) -> Self {
+        let words = Words {
+            message: vec![message],
+            advice: vec![advice],
+        };
         Self {
             code,
-            message: message.into(),
-            advice: advice.into(),
+            message: say_all(&words.message, "en"),
+            advice: say_all(&words.advice, "en"),
+            words,
         }
     }
 
     /// The finding in the shape every problem report takes.
     pub fn problem(&self) -> Problem {
-        Problem::new(
-            self.code.as_str(),
-            self.message.clone(),
-            self.advice.clone(),
-        )
+        Problem::worded(self.code.as_str(), self.words.clone())
     }
+}
+
+/// The catalog phrase `installation.finding.<name>`.
+pub(crate) fn phrase(name: &str) -> Phrase {
+    Phrase::new(format!("installation.finding.{name}"))
 }

@@ -22,7 +22,7 @@ use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
 pub use cloud_check::{CloudCheck, CloudEndpoints, RegionAnswer, RegionCheck};
-pub use error::InstallationError;
+pub use error::{InstallationError, SshTargetFault};
 pub use findings::{Finding, FindingCode};
 pub use fix::{enable_cloud_communication, write_fix, Change, FixOutcome, FixReport};
 pub use locate::{usual_places, DEFAULT_BWDATA};

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::envfile::{Entry, EnvFile, Malformed};
 use super::error::InstallationError;
-use super::findings::{Finding, FindingCode as Code};
+use super::findings::{phrase, Finding, FindingCode as Code};
 use super::{config_yml, lite, Installation, Layout, Origin, Origins, Region};
 
 /// Keys of `global.override.env` the companion reads or writes.
@@ -109,14 +109,29 @@ fn set<'a>(env: &'a EnvFile, key: &str) -> Option<&'a Entry> {
     env.get(key).filter(|e| !e.value.trim().is_empty())
 }
 
-fn placeholder(env: &EnvFile, entry: &Entry, why: &str) -> Finding {
+/// What a value licensing needs still is instead of a real one.
+enum Placeholder {
+    /// The installer's `REPLACE`.
+    Replace,
+    /// The example installation ID of all zeros.
+    Zeros,
+    /// The example key of Lite's `settings.env`.
+    LiteExample,
+}
+
+fn placeholder(env: &EnvFile, entry: &Entry, what: Placeholder) -> Finding {
+    let what = match what {
+        Placeholder::Replace => "replace",
+        Placeholder::Zeros => "zeros",
+        Placeholder::LiteExample => "example",
+    };
     Finding::new(
         Code::PlaceholderValue,
-        format!(
-            "{} on line {} of {} is still {why}, so licensing cannot use it.",
-            entry.key, entry.line, env.path
-        ),
-        "Replace it with the real value (installation ID and key: https://bitwarden.com/host), then restart the server.",
+        phrase(&format!("placeholder_value.{what}"))
+            .with("key", &entry.key)
+            .with("line", entry.line)
+            .with("path", &env.path),
+        phrase("placeholder_value.advice"),
     )
 }
 
@@ -124,29 +139,38 @@ fn syntax_findings(env: &EnvFile, findings: &mut Vec<Finding>) {
     for (key, first, ignored) in env.duplicates() {
         findings.push(Finding::new(
             Code::DuplicateKey,
-            format!("{key} is set on line {first} and again on line {ignored} of {}: only line {first} counts, line {ignored} is ignored.", env.path),
-            format!("Delete line {ignored} (or move its value to line {first}) so every tool reads the same value."),
+            phrase("duplicate_key")
+                .with("key", key)
+                .with("first", first)
+                .with("ignored", ignored)
+                .with("path", &env.path),
+            phrase("duplicate_key.advice")
+                .with("first", first)
+                .with("ignored", ignored),
         ));
     }
     for &(line, why) in &env.malformed {
         let what = match why {
-            Malformed::NoEquals => "is not a setting: it has no '=' and does not start with '#'",
-            Malformed::EmptyKey => "has no key before its '='",
-            Malformed::SpaceInKey => {
-                "has spaces in or around its key, so Bitwarden's Setup never finds it"
-            }
+            Malformed::NoEquals => "no_equals",
+            Malformed::EmptyKey => "empty_key",
+            Malformed::SpaceInKey => "space_in_key",
         };
         findings.push(Finding::new(
             Code::UnparseableLine,
-            format!("Line {line} of {} {what}.", env.path),
-            "Write settings as KEY=value with nothing around the '=', and start comments with '#'.",
+            phrase(&format!("unparseable_line.{what}"))
+                .with("line", line)
+                .with("path", &env.path),
+            phrase("unparseable_line.advice"),
         ));
     }
     for entry in env.entries.iter().filter(|e| e.unbalanced_quote) {
         findings.push(Finding::new(
             Code::UnbalancedQuote,
-            format!("The value of {} on line {} of {} has a quote that is not closed.", entry.key, entry.line, env.path),
-            "Wrap the whole value in one pair of double quotes and write quotes inside it as \\\", or drop the quotes.",
+            phrase("unbalanced_quote")
+                .with("key", &entry.key)
+                .with("line", entry.line)
+                .with("path", &env.path),
+            phrase("unbalanced_quote.advice"),
         ));
     }
 }
@@ -159,8 +183,10 @@ fn installation_id(
     let Some(entry) = set(env, key) else {
         findings.push(Finding::new(
             Code::InstallationIdMissing,
-            format!("No installation ID: {key} is missing or empty in {}.", env.path),
-            format!("Get your installation ID and key at https://bitwarden.com/host (for the region you host in), set {key}, and restart the server."),
+            phrase("installation_id_missing")
+                .with("key", key)
+                .with("path", &env.path),
+            phrase("installation_id_missing.advice").with("key", key),
         ));
         return (
             None,
@@ -169,20 +195,23 @@ fn installation_id(
     };
     let value = entry.value.trim();
     if value == PLACEHOLDER {
-        findings.push(placeholder(env, entry, "the placeholder REPLACE"));
+        findings.push(placeholder(env, entry, Placeholder::Replace));
         return (None, origin(env, entry));
     }
     match Uuid::parse_str(value) {
         Ok(id) if id.is_nil() => {
-            findings.push(placeholder(env, entry, "the example ID of all zeros"));
+            findings.push(placeholder(env, entry, Placeholder::Zeros));
             (None, origin(env, entry))
         }
         Ok(id) => (Some(id), origin(env, entry)),
         Err(_) => {
             findings.push(Finding::new(
                 Code::InstallationIdInvalid,
-                format!("{key} on line {} of {} is not a GUID.", entry.line, env.path),
-                "An installation ID looks like 1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d. Copy it again from https://bitwarden.com/host or from the admin portal (/admin).",
+                phrase("installation_id_invalid")
+                    .with("key", key)
+                    .with("line", entry.line)
+                    .with("path", &env.path),
+                phrase("installation_id_invalid.advice"),
             ));
             (None, origin(env, entry))
         }
@@ -197,8 +226,10 @@ fn installation_key(
     let Some(entry) = set(env, key) else {
         findings.push(Finding::new(
             Code::InstallationKeyMissing,
-            format!("No installation key: {key} is missing or empty in {}, so billing sync cannot log in to Bitwarden cloud.", env.path),
-            format!("Set {key} to the key you got with the installation ID at https://bitwarden.com/host, then restart the server."),
+            phrase("installation_key_missing")
+                .with("key", key)
+                .with("path", &env.path),
+            phrase("installation_key_missing.advice").with("key", key),
         ));
         return (
             None,
@@ -207,15 +238,11 @@ fn installation_key(
     };
     let value = entry.value.trim();
     if value == PLACEHOLDER {
-        findings.push(placeholder(env, entry, "the placeholder REPLACE"));
+        findings.push(placeholder(env, entry, Placeholder::Replace));
         return (None, origin(env, entry));
     }
     if value == lite::EXAMPLE_KEY {
-        findings.push(placeholder(
-            env,
-            entry,
-            "the example key from Bitwarden Lite's settings.env",
-        ));
+        findings.push(placeholder(env, entry, Placeholder::LiteExample));
         return (None, origin(env, entry));
     }
     (
@@ -230,7 +257,7 @@ fn region(env: &EnvFile, findings: &mut Vec<Finding>) -> (Region, Origin) {
     };
     let value = entry.value.trim();
     if value == PLACEHOLDER {
-        findings.push(placeholder(env, entry, "the placeholder REPLACE"));
+        findings.push(placeholder(env, entry, Placeholder::Replace));
         return (Region::Us, Origin::Default);
     }
     match value.to_ascii_uppercase().as_str() {
@@ -239,8 +266,11 @@ fn region(env: &EnvFile, findings: &mut Vec<Finding>) -> (Region, Origin) {
         _ => {
             findings.push(Finding::new(
                 Code::RegionUnknown,
-                format!("{} on line {} of {} is neither US nor EU.", entry.key, entry.line, env.path),
-                "Set it to US or EU, the region where your organization's cloud subscription lives, then restart the server.",
+                phrase("region_unknown")
+                    .with("key", &entry.key)
+                    .with("line", entry.line)
+                    .with("path", &env.path),
+                phrase("region_unknown.advice"),
             ));
             (Region::Us, origin(env, entry))
         }
@@ -258,12 +288,17 @@ fn installation_uri(
     };
     let value = entry.value.trim();
     if value == PLACEHOLDER {
-        findings.push(placeholder(env, entry, "the placeholder REPLACE"));
+        findings.push(placeholder(env, entry, Placeholder::Replace));
     } else if !is_web_url(value) {
         findings.push(Finding::new(
             Code::InstallationUriInvalid,
-            format!("{key} on line {} of {} is not an absolute https URL.", entry.line, env.path),
-            format!("Set it to the cloud URL of your region ({} or {}), or delete the line to use the US default.", Region::Us.api_uri(), Region::Eu.api_uri()),
+            phrase("installation_uri_invalid")
+                .with("key", key)
+                .with("line", entry.line)
+                .with("path", &env.path),
+            phrase("installation_uri_invalid.advice")
+                .with("us", Region::Us.api_uri())
+                .with("eu", Region::Eu.api_uri()),
         ));
     }
     (value.to_owned(), origin(env, entry))
@@ -278,14 +313,6 @@ fn is_web_url(value: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Restart instruction for messages: the standard script, or recreating Lite's container.
-pub(crate) fn restart_hint(layout: Layout) -> &'static str {
-    match layout {
-        Layout::Standard => "restart the server with `./bitwarden.sh restart`",
-        Layout::Lite => "recreate the container with `docker compose up -d --force-recreate` in the folder holding settings.env",
-    }
-}
-
 fn cloud_communication(
     env: &EnvFile,
     layout: Layout,
@@ -295,36 +322,39 @@ fn cloud_communication(
     let value = entry.map(|e| e.value.trim().to_ascii_lowercase());
     let on = value.as_deref() == Some("true");
     let place = entry.map_or(Origin::Default, |e| origin(env, e));
-    let fix = format!(
-        "Set {}=true in {} and {}.",
-        keys::CLOUD,
-        env.path,
-        restart_hint(layout)
-    );
+    // The restart differs by layout: the standard script, or recreating Lite's container.
+    let fix = phrase(&format!("cloud_communication.advice.{}", layout.name()))
+        .with("key", keys::CLOUD)
+        .with("path", &env.path);
     match (entry, value.as_deref()) {
         (_, Some("true")) => {}
         (Some(entry), Some(v)) if !v.is_empty() && v != "false" => findings.push(Finding::new(
             Code::CloudCommunicationInvalid,
-            format!("{} on line {} of {} is neither true nor false; the server does not treat it as on.", keys::CLOUD, entry.line, env.path),
+            phrase("cloud_communication_invalid")
+                .with("key", keys::CLOUD)
+                .with("line", entry.line)
+                .with("path", &env.path),
             fix,
         )),
         _ => {
             let state = match entry {
                 Some(e) if e.value.trim().is_empty() => {
-                    format!("{} is empty on line {} (default false)", keys::CLOUD, e.line)
+                    phrase("cloud_communication_off.empty").with("line", e.line)
                 }
-                Some(e) => format!("{} is false on line {}", keys::CLOUD, e.line),
+                Some(e) => phrase("cloud_communication_off.false").with("line", e.line),
                 None => {
                     let commented = env.commented.iter().find(|(k, _)| k == keys::CLOUD);
                     match commented {
-                        Some((_, line)) => format!("{} is commented out on line {line} (default false)", keys::CLOUD),
-                        None => format!("{} is not set (default false)", keys::CLOUD),
+                        Some((_, line)) => {
+                            phrase("cloud_communication_off.commented").with("line", line)
+                        }
+                        None => phrase("cloud_communication_off.unset"),
                     }
                 }
             };
             findings.push(Finding::new(
                 Code::CloudCommunicationOff,
-                format!("Cloud communication is off: {state} in {}. Billing sync and Families sponsorship sync cannot reach Bitwarden cloud.", env.path),
+                state.with("key", keys::CLOUD).with("path", &env.path),
                 fix,
             ));
         }
@@ -348,36 +378,37 @@ fn region_findings(
     layout: Layout,
     findings: &mut Vec<Finding>,
 ) {
-    let wrong: Vec<String> = [(keys::API_URI, api_uri), (keys::IDENTITY_URI, identity_uri)]
-        .into_iter()
-        .filter(|(_, uri)| region_of(uri) == Some(region.other()))
-        .map(|(key, uri)| match set(env, key) {
-            Some(_) => format!("{key} ({uri})"),
-            None => format!("{key} (not set, so {uri})"),
-        })
-        .collect();
+    // Each URI of the other region, and whether the file sets it or the default applies.
+    let wrong: Vec<(&str, &str, &str)> =
+        [(keys::API_URI, api_uri), (keys::IDENTITY_URI, identity_uri)]
+            .into_iter()
+            .filter(|(_, uri)| region_of(uri) == Some(region.other()))
+            .map(|(key, uri)| match set(env, key) {
+                Some(_) => (key, uri, "set"),
+                None => (key, uri, "unset"),
+            })
+            .collect();
     if !wrong.is_empty() {
+        let form: Vec<&str> = wrong.iter().map(|(_, _, form)| *form).collect();
+        let mut message = phrase(&format!("region_uri_mismatch.{}", form.join("_")))
+            .with("region", region)
+            .with("other", region.other());
+        for ((key, uri, _), (name, uri_name)) in wrong
+            .iter()
+            .zip([("first", "firsturi"), ("second", "seconduri")])
+        {
+            message = message.with(name, key).with(uri_name, uri);
+        }
         let fix = match region {
-            Region::Eu => format!(
-                "Add {}={} and {}={} to {}, then {}.",
-                keys::API_URI,
-                Region::Eu.api_uri(),
-                keys::IDENTITY_URI,
-                Region::Eu.identity_uri(),
-                env.path,
-                restart_hint(layout)
-            ),
-            Region::Us => "Decide which region the installation belongs to (Bitwarden cloud tells which region knows its ID), then make cloudRegion and both installation URIs agree and restart the server.".to_owned(),
+            Region::Eu => phrase(&format!("region_uri_mismatch.advice.eu.{}", layout.name()))
+                .with("api", keys::API_URI)
+                .with("apiuri", Region::Eu.api_uri())
+                .with("identity", keys::IDENTITY_URI)
+                .with("identityuri", Region::Eu.identity_uri())
+                .with("path", &env.path),
+            Region::Us => phrase("region_uri_mismatch.advice.us"),
         };
-        findings.push(Finding::new(
-            Code::RegionUriMismatch,
-            format!(
-                "The region is {region}, but {} point at Bitwarden's {} cloud: billing sync and sponsorship sync would talk to the wrong region.",
-                wrong.join(" and "),
-                region.other()
-            ),
-            fix,
-        ));
+        findings.push(Finding::new(Code::RegionUriMismatch, message, fix));
     }
     if region == Region::Eu {
         if let Some(entry) =
@@ -385,15 +416,12 @@ fn region_findings(
         {
             findings.push(Finding::new(
                 Code::PushRelayWrongRegion,
-                format!(
-                    "{} on line {} of {} points at the US push relay on an EU installation.",
-                    entry.key, entry.line, env.path
-                ),
-                format!(
-                    "Set it to {} and {}.",
-                    Region::Eu.push_relay_uri(),
-                    restart_hint(layout)
-                ),
+                phrase("push_relay_wrong_region")
+                    .with("key", &entry.key)
+                    .with("line", entry.line)
+                    .with("path", &env.path),
+                phrase(&format!("push_relay_wrong_region.advice.{}", layout.name()))
+                    .with("uri", Region::Eu.push_relay_uri()),
             ));
         }
     }
@@ -416,8 +444,10 @@ fn standard_vault_url(
         ConfigInput::Unreadable { path, reason } => {
             findings.push(Finding::new(
                 Code::ConfigYmlUnreadable,
-                format!("{path} could not be read ({reason}), so the vault URL could not be checked against it."),
-                "Run the command as a user that can read the whole bwdata folder (for example with sudo).",
+                phrase("config_yml_unreadable")
+                    .with("path", path)
+                    .with("reason", reason),
+                phrase("config_yml_unreadable.advice"),
             ));
             None
         }
@@ -428,8 +458,12 @@ fn standard_vault_url(
             if trimmed_url(&entry.value) != trimmed_url(&url) {
                 findings.push(Finding::new(
                     Code::VaultUrlMismatch,
-                    format!("The vault URL on line {} of {} differs from url on line {line} of {path}.", entry.line, env.path),
-                    format!("Setup rewrites the env file from config.yml on the next update or rebuild. Put the right URL in {path} and run `./bitwarden.sh rebuild`, then `./bitwarden.sh restart`."),
+                    phrase("vault_url_mismatch")
+                        .with("line", entry.line)
+                        .with("path", &env.path)
+                        .with("configline", line)
+                        .with("config", &path),
+                    phrase("vault_url_mismatch.advice").with("config", &path),
                 ));
             }
             (Some(entry.value.trim().to_owned()), origin(env, entry))
@@ -439,8 +473,10 @@ fn standard_vault_url(
         (None, None) => {
             findings.push(Finding::new(
                 Code::VaultUrlMissing,
-                format!("Neither {} in {} nor url in config.yml gives the vault URL.", keys::VAULT, env.path),
-                "Set url in bwdata/config.yml to the address people open in a browser, then run `./bitwarden.sh rebuild` and `./bitwarden.sh restart`.",
+                phrase("vault_url_missing.standard")
+                    .with("key", keys::VAULT)
+                    .with("path", &env.path),
+                phrase("vault_url_missing.advice.standard"),
             ));
             (None, Origin::Default)
         }
@@ -452,8 +488,10 @@ fn lite_vault_url(env: &EnvFile, findings: &mut Vec<Finding>) -> (Option<String>
     if origin == Origin::Default {
         findings.push(Finding::new(
             Code::VaultUrlMissing,
-            format!("{} is not set in {}, so the server calls itself https://localhost.", lite::DOMAIN, env.path),
-            "Set BW_DOMAIN to the host name people open in a browser, then recreate the container with `docker compose up -d --force-recreate`.",
+            phrase("vault_url_missing.lite")
+                .with("key", lite::DOMAIN)
+                .with("path", &env.path),
+            phrase("vault_url_missing.advice.lite"),
         ));
     }
     (Some(url), origin)

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use super::error::InstallationError;
+use super::error::{InstallationError, SshTargetFault};
 use super::locate::DEFAULT_BWDATA;
 use super::resolve::{ConfigInput, Loaded};
 
@@ -36,18 +36,18 @@ impl SshTarget {
     /// Parses `DEST[:PATH]` (`admin@vault.example.org:/opt/bitwarden/bwdata`); the path
     /// defaults to `/opt/bitwarden/bwdata`. An IPv6 host goes in brackets: `[::1]:/path`.
     pub fn parse(spec: &str) -> Result<Self, InstallationError> {
-        let invalid = |reason: &str| InstallationError::SshTargetInvalid {
+        let invalid = |reason| InstallationError::SshTargetInvalid {
             spec: spec.to_owned(),
-            reason: reason.to_owned(),
+            reason,
         };
         let spec_trimmed = spec.trim();
         let (destination, path) = match spec_trimmed.find('[') {
             Some(open) => {
                 let close = spec_trimmed
                     .find(']')
-                    .ok_or_else(|| invalid("a '[' without its ']'"))?;
+                    .ok_or_else(|| invalid(SshTargetFault::UnclosedBracket))?;
                 if close < open {
-                    return Err(invalid("a ']' before its '['"));
+                    return Err(invalid(SshTargetFault::BracketsReversed));
                 }
                 let host = format!(
                     "{}{}",
@@ -58,7 +58,7 @@ impl SshTarget {
                 match rest.strip_prefix(':') {
                     Some(path) => (host, path),
                     None if rest.is_empty() => (host, ""),
-                    None => return Err(invalid("text after ']' must start with ':'")),
+                    None => return Err(invalid(SshTargetFault::TextAfterBracket)),
                 }
             }
             None => match spec_trimmed.split_once(':') {
@@ -67,13 +67,13 @@ impl SshTarget {
             },
         };
         if destination.is_empty() {
-            return Err(invalid("no host before the ':'"));
+            return Err(invalid(SshTargetFault::NoHost));
         }
         if destination.starts_with('-') {
-            return Err(invalid("a host cannot start with '-'"));
+            return Err(invalid(SshTargetFault::HostStartsWithDash));
         }
         if destination.contains(char::is_whitespace) {
-            return Err(invalid("a host cannot contain spaces"));
+            return Err(invalid(SshTargetFault::SpaceInHost));
         }
         let path = if path.trim().is_empty() {
             DEFAULT_BWDATA.to_owned()
