@@ -1,14 +1,16 @@
-// The page's only way out: Tauri commands. Every call is recorded in `window.__ipcLog`
-// (the end-to-end tests read it to prove no secret ever reaches the page), and anything
-// slower than 300 ms shows the "Working…" indicator.
+// The page's only way out: Tauri commands. Anything slower than 300 ms shows the
+// "Working…" indicator. Under the end-to-end tests (`__BOOT__.recordIpc`) every call is
+// also kept in `window.__ipcLog`, which they read to prove no secret reaches the page.
 const { invoke } = window.__TAURI__.core;
 
 const LOG_LIMIT = 500;
-window.__ipcLog = [];
+const recording = window.__BOOT__?.recordIpc === true;
+if (recording) window.__ipcLog = [];
 let pending = 0;
 let busyTimer = null;
 
 function record(entry) {
+  if (!recording) return;
   window.__ipcLog.push(entry);
   if (window.__ipcLog.length > LOG_LIMIT) window.__ipcLog.shift();
 }

@@ -72,6 +72,7 @@ impl Launch {
             ("XDG_CONFIG_HOME", config.as_os_str()),
             ("XDG_DATA_HOME", data.as_os_str()),
             ("RUST_LOG", "info".as_ref()),
+            ("LICENSE_COMPANION_RECORD_IPC", "1".as_ref()),
         ];
         env.extend(self.env.iter().map(|(k, v)| (k.as_str(), v.as_os_str())));
         let driver = Driver::start_with_env(4444, &env, Some(&log)).expect("tauri-driver");
@@ -220,10 +221,16 @@ impl AppWindow {
     pub async fn ipc_traffic(&self) -> String {
         let value = self
             .client
-            .execute("return JSON.stringify(window.__ipcLog || []);", vec![])
+            .execute(
+                "return window.__ipcLog === undefined ? null : JSON.stringify(window.__ipcLog);",
+                vec![],
+            )
             .await
             .expect("read the IPC log");
-        value.as_str().unwrap_or_default().to_owned()
+        value
+            .as_str()
+            .expect("the page keeps an IPC log (LICENSE_COMPANION_RECORD_IPC is set)")
+            .to_owned()
     }
 
     /// Every field name in the answers the page got that is not camelCase (`snake_case`

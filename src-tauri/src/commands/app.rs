@@ -47,6 +47,10 @@ pub struct Boot {
     info: AppInfo,
     /// The language picked in Settings (none: the system's).
     language: Option<String>,
+    /// Whether the page keeps every command and its answer in `window.__ipcLog`: only for
+    /// the end-to-end tests (`LICENSE_COMPANION_RECORD_IPC`), which read it to prove no
+    /// secret reaches the page.
+    record_ipc: bool,
 }
 
 impl Boot {
@@ -54,6 +58,7 @@ impl Boot {
         Boot {
             info: AppInfo::of(state),
             language: state.settings().language,
+            record_ipc: std::env::var_os("LICENSE_COMPANION_RECORD_IPC").is_some(),
         }
     }
 }
