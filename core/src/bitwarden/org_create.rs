@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::archive::{Archive, ArchivedRole, LicenseOwner};
-use super::errors::BitwardenError;
+use super::errors::{BitwardenError, FileAction};
 use super::http::Body;
 use super::multipart::{license_form_with, FilePart};
 use super::notes::PlanNote;
@@ -32,6 +32,7 @@ use crate::license::{
     inspect_parsed, parse, ExpectedInstallation, InspectOptions, Inspection, LicenseKind, TrustSet,
     MAX_LICENSE_BYTES,
 };
+use crate::messages::Phrase;
 
 /// The collection the web vault creates with a new organization (English name).
 pub const DEFAULT_COLLECTION: &str = "Default collection";
@@ -98,8 +99,8 @@ pub async fn prepare_organization(
 ) -> Result<OrganizationDraft, BitwardenError> {
     ensure_licensing(session).await?;
     let file = request.path.display().to_string();
-    let bytes =
-        std::fs::read(&request.path).map_err(|e| BitwardenError::file("read", &request.path, e))?;
+    let bytes = std::fs::read(&request.path)
+        .map_err(|e| BitwardenError::file(FileAction::Read, &request.path, e))?;
     let parsed = parse(&bytes).map_err(|source| BitwardenError::LicenseUnreadable {
         path: file.clone(),
         source,
@@ -158,27 +159,33 @@ fn refuse_unsuitable(
     license_type: Option<u8>,
 ) -> Result<(), BitwardenError> {
     if !inspection.valid {
-        let mut advice: Vec<&str> = Vec::new();
+        let mut said: Vec<&[Phrase]> = Vec::new();
         for check in inspection.checks.iter().filter(|c| !c.ok) {
-            if !check.advice.is_empty() && !advice.contains(&check.advice.as_str()) {
-                advice.push(&check.advice);
+            let advice = check.advice_phrases.as_slice();
+            if !advice.is_empty() && !said.contains(&advice) {
+                said.push(advice);
             }
         }
-        advice.push("The file's inspection shows every check.");
+        let mut advice = said.concat();
+        advice.push(Phrase::new(
+            "bitwarden_error.license_unsuitable.checks.advice",
+        ));
         return Err(BitwardenError::LicenseUnsuitable {
             path: file.to_owned(),
             message: inspection.server_message.clone().unwrap_or_default(),
-            advice: advice.join(" "),
+            advice,
         });
     }
     if license_type != Some(1) {
+        let advice = match license_type {
+            Some(given) => Phrase::new("bitwarden_error.license_unsuitable.license_type.advice")
+                .with("type", given),
+            None => Phrase::new("bitwarden_error.license_unsuitable.no_license_type.advice"),
+        };
         return Err(BitwardenError::LicenseUnsuitable {
             path: file.to_owned(),
             message: NOT_AN_ORGANIZATION_LICENSE.to_owned(),
-            advice: format!(
-                "The file's LicenseType is {}, and a new organization needs 1: download the organization's license again from the web vault.",
-                license_type.map_or("missing".to_owned(), |t| t.to_string())
-            ),
+            advice: vec![advice],
         });
     }
     Ok(())
