@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use companion_core::bitwarden::BitwardenError;
+use companion_core::bitwarden::{BitwardenError, FileAction};
 use companion_core::installation::{self, Source};
 use companion_core::license::{ExpectedInstallation, TrustSet};
 use uuid::Uuid;
@@ -34,8 +34,8 @@ impl CheckArgs {
             trust = trust.allow_development();
         }
         for path in &self.trust_cert {
-            let pem =
-                std::fs::read_to_string(path).map_err(|e| BitwardenError::file("read", path, e))?;
+            let pem = std::fs::read_to_string(path)
+                .map_err(|e| BitwardenError::file(FileAction::Read, path, e))?;
             trust = trust.trust_pem(&pem)?;
         }
         Ok(trust)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use companion_core::bitwarden::{BitwardenError, Downloaded, Saved};
+use companion_core::bitwarden::{BitwardenError, Downloaded, FileAction, Saved};
 use companion_core::installation::{self, Source};
 use companion_core::license::License;
 use companion_core::ops::licenses::{self, Wanted};
@@ -100,7 +100,7 @@ fn installation_id(args: &DownloadArgs) -> Result<Uuid, BitwardenError> {
     };
     let found = installation::read(&source)?;
     found.installation_id.ok_or_else(|| BitwardenError::File {
-        action: "read the installation ID from",
+        action: FileAction::ReadInstallationId,
         path: found.env_file.clone(),
         detail: "globalSettings__installation__id is missing or not a GUID; pass --installation-id"
             .into(),

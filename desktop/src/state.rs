@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use companion_core::app::Instance;
 use companion_core::bitwarden::{
-    AppKind, BitwardenError, CloudUrls, Device, Endpoints, Folders, Http, HttpOptions, Session,
-    SessionStore,
+    AppKind, BitwardenError, CloudUrls, Device, Endpoints, FileAction, Folders, Http, HttpOptions,
+    Session, SessionStore,
 };
 use companion_core::error::{Explain, Problem};
 use companion_core::license::TrustSet;
@@ -152,7 +152,7 @@ impl AppState {
             None => Ok(trust),
             Some(path) => {
                 let pem = std::fs::read_to_string(path)
-                    .map_err(|e| BitwardenError::file("read", path, e))?;
+                    .map_err(|e| BitwardenError::file(FileAction::Read, path, e))?;
                 Ok(trust.trust_pem(&pem)?)
             }
         }

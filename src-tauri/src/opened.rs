@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use companion_core::bitwarden::BitwardenError;
+use companion_core::bitwarden::{BitwardenError, FileAction};
 use companion_core::files::{self, Access};
 use companion_core::license::{LicenseError, MAX_LICENSE_BYTES};
 use serde::Serialize;
@@ -69,7 +69,7 @@ impl OpenedLicenses {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let staged = self.staging.join(&id).join(&name);
         files::write_atomic(&staged, &bytes, Access::Private)
-            .map_err(|e| BitwardenError::file("write", &staged, e))?;
+            .map_err(|e| BitwardenError::file(FileAction::Write, &staged, e))?;
         let opened = OpenedLicense {
             name,
             source,
@@ -95,11 +95,11 @@ impl OpenedLicenses {
 
 /// Reads at most one byte more than the server's limit, so a huge file is never loaded.
 fn read_limited(path: &Path) -> Result<Vec<u8>, BitwardenError> {
-    let file = fs::File::open(path).map_err(|e| BitwardenError::file("read", path, e))?;
+    let file = fs::File::open(path).map_err(|e| BitwardenError::file(FileAction::Read, path, e))?;
     let mut bytes = Vec::new();
     file.take(MAX_LICENSE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| BitwardenError::file("read", path, e))?;
+        .map_err(|e| BitwardenError::file(FileAction::Read, path, e))?;
     if bytes.len() > MAX_LICENSE_BYTES {
         let size = fs::metadata(path).map_or(bytes.len(), |m| m.len() as usize);
         return Err(BitwardenError::LicenseUnreadable {

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::errors::BitwardenError;
+use super::errors::{BitwardenError, FileAction};
 use super::folders::{create_private_dir, write_private_file};
 
 /// Whose license: an organization on the server, or a user's premium.
@@ -216,7 +216,7 @@ fn rename_role(
         Some(stem) => format!("{stem}-{}.json", to.suffix()),
         None => format!("{name}-{}.json", to.suffix()),
     });
-    fs::rename(path, &renamed).map_err(|e| BitwardenError::file("rename", path, e))?;
+    fs::rename(path, &renamed).map_err(|e| BitwardenError::file(FileAction::Rename, path, e))?;
     Ok(renamed)
 }
 

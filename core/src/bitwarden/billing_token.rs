@@ -22,6 +22,7 @@ use super::replies::date;
 use super::replies::{api_error, error_text, field};
 use super::session::Session;
 use crate::crypto::{CryptoError, MasterKey};
+use crate::messages::Phrase;
 use crate::secrets::{mask, SecretStore};
 
 /// `OrganizationApiKeyType.BillingSync`.
@@ -275,22 +276,25 @@ async fn refusal(
         organization.hyphenated(),
         session.endpoints().label()
     );
-    let not_found = |advice: String| BitwardenError::NotFound {
+    let not_found = |advice: Phrase| BitwardenError::NotFound {
         what: what.clone(),
         message: message.clone(),
-        advice,
+        advice: vec![advice],
     };
     let Some(membership) = membership else {
-        return not_found(format!("The account is not a member of this organization in {}: check the organization ID (the cloud one, from the web vault's address bar) and the region.", session.endpoints().label()));
+        return not_found(
+            Phrase::new("bitwarden_error.not_found.not_a_member.advice")
+                .with("server", session.endpoints().label()),
+        );
     };
+    // Every membership has a name; the ID stands in should one come without.
     let name = field(membership, "name")
         .and_then(Value::as_str)
-        .unwrap_or("The organization")
-        .to_owned();
+        .map_or_else(|| organization.hyphenated().to_string(), str::to_owned);
     if field(membership, "type").and_then(Value::as_i64) != Some(0) {
-        return not_found(format!(
-            "Only an Owner of {name} can get its billing sync token: ask an owner to run this."
-        ));
+        return not_found(
+            Phrase::new("bitwarden_error.not_found.not_an_owner.advice").with("name", &name),
+        );
     }
     let tier = field(membership, "productTierType")
         .or_else(|| field(membership, "planProductType"))
@@ -303,9 +307,9 @@ async fn refusal(
         };
     }
     if sent.is_some_and(|(_, route)| route == "rotate-api-key") {
-        return not_found(format!(
-            "{name} has no billing sync token to rotate yet: get one first, without rotating."
-        ));
+        return not_found(
+            Phrase::new("bitwarden_error.not_found.nothing_to_rotate.advice").with("name", name),
+        );
     }
     generic
 }

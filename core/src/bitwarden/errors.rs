@@ -1,11 +1,13 @@
 //! Every way talking to a Bitwarden server can fail, each with a stable code, advice, and
 //! the exit class the CLI turns into its status (1 refused, 2 usage, 3 unavailable).
 
+use std::fmt;
+
 use crate::crypto::CryptoError;
 use crate::error::{Explain, Words};
 use crate::installation::InstallationError;
-use crate::license::{LicenseError, TrustError};
-use crate::messages::Phrase;
+use crate::license::{LicenseError, TrustError, MAX_LICENSE_BYTES};
+use crate::messages::{say_all, Phrase};
 use crate::secrets::KeychainError;
 
 /// How a failure ends a command: refused by a check or the server, a usage mistake, or
@@ -15,6 +17,53 @@ pub enum ExitClass {
     Refused = 1,
     Usage = 2,
     Unavailable = 3,
+}
+
+/// What was being done with a file when it failed, so that each language names the deed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileAction {
+    Read,
+    Write,
+    Create,
+    Remove,
+    Rename,
+    /// Moving the file in force aside before a new one takes its place.
+    KeepBackup,
+    /// Finding one of the app's folders.
+    Find,
+    ReadInstallationId,
+}
+
+impl FileAction {
+    /// Its name in the catalog keys `bitwarden_error.file_error.<key>`.
+    fn key(self) -> &'static str {
+        match self {
+            FileAction::Read => "read",
+            FileAction::Write => "write",
+            FileAction::Create => "create",
+            FileAction::Remove => "remove",
+            FileAction::Rename => "rename",
+            FileAction::KeepBackup => "keep_backup",
+            FileAction::Find => "find",
+            FileAction::ReadInstallationId => "read_installation_id",
+        }
+    }
+}
+
+/// The deed as the English message says it: "Cannot {action} {path}".
+impl fmt::Display for FileAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FileAction::Read => "read",
+            FileAction::Write => "write",
+            FileAction::Create => "create",
+            FileAction::Remove => "remove",
+            FileAction::Rename => "rename",
+            FileAction::KeepBackup => "keep a backup of",
+            FileAction::Find => "find",
+            FileAction::ReadInstallationId => "read the installation ID from",
+        })
+    }
 }
 
 /// Why a request to a Bitwarden server, a sign-in, or a license transfer did not succeed.
@@ -60,13 +109,15 @@ pub enum BitwardenError {
     ServerRefused {
         status: u16,
         message: String,
-        advice: String,
+        /// What to do, sentence by sentence (chosen from the server's text).
+        advice: Vec<Phrase>,
     },
     #[error("{what} was not found: {message}")]
     NotFound {
         what: String,
         message: String,
-        advice: String,
+        /// What to do, sentence by sentence (chosen from the server's text).
+        advice: Vec<Phrase>,
     },
     #[error("{url} failed with HTTP {status}: {message}")]
     ServerError {
@@ -78,7 +129,7 @@ pub enum BitwardenError {
     UnexpectedAnswer { url: String, detail: String },
     #[error("Cannot {action} {path}: {detail}")]
     File {
-        action: &'static str,
+        action: FileAction,
         path: String,
         detail: String,
     },
@@ -94,7 +145,8 @@ pub enum BitwardenError {
     LicenseUnsuitable {
         path: String,
         message: String,
-        advice: String,
+        /// What to do, sentence by sentence (from the file's failed checks).
+        advice: Vec<Phrase>,
     },
     #[error("{license} is the license of another organization than {target} on this server, which belongs to {current}")]
     LicenseForAnotherOrganization {
@@ -176,7 +228,7 @@ impl BitwardenError {
     }
 
     /// A file that could not be read or written.
-    pub fn file(action: &'static str, path: &std::path::Path, e: std::io::Error) -> Self {
+    pub fn file(action: FileAction, path: &std::path::Path, e: std::io::Error) -> Self {
         BitwardenError::File {
             action,
             path: path.display().to_string(),
@@ -233,62 +285,207 @@ impl Explain for BitwardenError {
         }
     }
 
+    /// The English of the words' advice, so the CLI prints what the window says; a wrapped
+    /// error advises as itself.
     fn advice(&self) -> String {
         match self {
-            BitwardenError::NetworkUnreachable { .. } => "Check the URL, that the server is running, and that this machine can reach it (VPN, firewall, HTTPS_PROXY).".into(),
-            BitwardenError::Timeout { .. } => "The server may be overloaded or a proxy may be holding the request. Try again, or give it longer to answer.".into(),
-            BitwardenError::TlsUntrusted { .. } => "If the server uses a self-signed or private CA certificate, trust that CA's certificate (its PEM file).".into(),
-            BitwardenError::InsecureHttp { .. } => "Use the server's https:// URL. Plain http:// is only used for this machine (localhost) unless it is allowed explicitly.".into(),
-            BitwardenError::InvalidUrl { .. } => "Give the vault's address as in the browser, e.g. https://vault.example.com.".into(),
-            BitwardenError::CaCertificate { .. } => "Pass a PEM file holding the CA certificate (-----BEGIN CERTIFICATE-----).".into(),
-            BitwardenError::SystemTrustStore { .. } => "Install the system's CA certificates (the ca-certificates package on Debian, Ubuntu, Fedora and Alpine).".into(),
-            BitwardenError::Unauthorized { .. } | BitwardenError::SessionExpired { .. } => "Sign in to this server again.".into(),
-            BitwardenError::NotSignedIn { .. } => "Sign in to this server first.".into(),
-            BitwardenError::TwoFactorRequired { .. } => "Enter the code from your authenticator app or e-mail when asked (sign in from a terminal).".into(),
-            BitwardenError::TwoFactorUnsupported { .. } => "Sign in with your personal API key instead; it needs no two-step login.".into(),
-            BitwardenError::TwoFactorInvalid { .. } => "Check the code (authenticator codes change every 30 seconds) and sign in again.".into(),
-            BitwardenError::NewDeviceOtpRequired => "Enter the code Bitwarden e-mailed to you when asked, or sign in with your personal API key.".into(),
-            BitwardenError::NewDeviceOtpInvalid { .. } => "Use the newest code from the e-mail and sign in again.".into(),
-            BitwardenError::InvalidCredentials { .. } => "Check the e-mail and master password, or the API key's client_id (user.…) and client_secret under Account settings > Security > Keys.".into(),
-            BitwardenError::SsoRequired { .. } => "Your organization requires SSO: sign in with your personal API key instead.".into(),
-            BitwardenError::ClientVersionRejected { .. } => "Update License Companion.".into(),
-            BitwardenError::ServerRefused { advice, .. } | BitwardenError::NotFound { advice, .. } => advice.clone(),
-            BitwardenError::ServerError { .. } => "The server failed. Try again later; if it persists, look at the server's logs (./bitwarden.sh logs).".into(),
-            BitwardenError::UnexpectedAnswer { .. } => "Check that the URL points to a Bitwarden server (not a login portal or proxy page).".into(),
-            BitwardenError::File { .. } => "Check the path and its permissions.".into(),
-            BitwardenError::LicenseUnreadable { source, .. } => source.advice(),
-            BitwardenError::LicenseRefused { .. } => "The file's checks say why. Send it anyway only if you are sure the server will take it.".into(),
-            BitwardenError::RequestTooLarge { .. } => "Upload the license file exactly as downloaded; a file this large is not a Bitwarden license.".into(),
-            BitwardenError::LicenseUnsuitable { advice, .. } => advice.clone(),
-            BitwardenError::LicenseForAnotherOrganization { only_the_key_differs: false, current, .. } => format!("Download the license of {current} for this installation and apply that one; apply this license to the organization it was made for, or create a new organization from it."),
-            BitwardenError::LicenseForAnotherOrganization { only_the_key_differs: true, .. } => "The license key differs from the one in force, so this is not a renewal of the same subscription. Download the organization's license again from the cloud account that owns it.".into(),
-            BitwardenError::ConfirmationRequired { organization, .. } => format!("Check the changes, then confirm by typing the organization's name, {organization}."),
-            BitwardenError::OutcomeUnknown { server, .. } => format!("Do not simply try again: first look at the organizations on {server} to see whether it took effect."),
-            BitwardenError::SecretRejected { otp: false, .. } => "Check the master password of this account on this server (a cloud account's password can differ from the self-hosted one's), or use an e-mailed code instead.".into(),
-            BitwardenError::SecretRejected { otp: true, .. } => "Try again with the newest code from the e-mail, or use the master password instead.".into(),
-            BitwardenError::BillingSyncNotOffered { .. } => "Billing sync needs a Teams or Enterprise plan. Upgrade the organization in the web vault, or move licenses by hand: download the license from the cloud, then upload it to the server.".into(),
-            BitwardenError::BillingTokenMissing => "Copy the organization's billing sync token from the cloud web vault and give it again.".into(),
-            BitwardenError::BillingTokenSpaces => "Copy the token again from the cloud web vault, in one piece.".into(),
-            BitwardenError::NoLicensesOnVaultwarden => "Vaultwarden unlocks every feature by itself. Signing in, listing organizations and reading the installation still work here.".into(),
             BitwardenError::Keychain(e) => e.advice(),
             BitwardenError::Crypto(e) => e.advice(),
             BitwardenError::Installation(e) => e.advice(),
             BitwardenError::Trust(e) => e.advice(),
+            _ => self
+                .words()
+                .map(|words| say_all(&words.advice, "en"))
+                .unwrap_or_default(),
         }
     }
 
-    /// Worded by the catalog where the cause is (a license file that is none).
+    /// `bitwarden_error.<code>` with the variant's values, then `bitwarden_error.<code>.advice`
+    /// (or advice shared by several variants, or chosen when the error was made). A wrapped
+    /// error is worded by its own words.
     fn words(&self) -> Option<Words> {
-        match self {
-            BitwardenError::LicenseUnreadable { path, source } => {
+        use BitwardenError::*;
+        let code = self.code();
+        let said = || Phrase::new(format!("bitwarden_error.{code}"));
+        let advised = || vec![Phrase::new(format!("bitwarden_error.{code}.advice"))];
+        let (message, advice) = match self {
+            Keychain(e) => return e.words(),
+            Crypto(e) => return e.words(),
+            Installation(e) => return e.words(),
+            Trust(e) => return e.words(),
+            LicenseUnreadable { path, source } => {
                 let mut words = source.words()?;
                 words
                     .message
                     .insert(0, Phrase::new("license_error.in_file").with("path", path));
-                Some(words)
+                return Some(words);
             }
-            _ => None,
+            NetworkUnreachable { url, detail } => {
+                (said().with("url", url).with("detail", detail), advised())
+            }
+            Timeout { url, seconds } => {
+                (said().with("url", url).with("seconds", seconds), advised())
+            }
+            TlsUntrusted { host, detail } => {
+                (said().with("host", host).with("detail", detail), advised())
+            }
+            InsecureHttp { url } => (said().with("url", url), advised()),
+            InvalidUrl { input, reason } => (
+                said().with("input", input).with("reason", reason),
+                advised(),
+            ),
+            CaCertificate { path, detail } => {
+                (said().with("path", path).with("detail", detail), advised())
+            }
+            SystemTrustStore { detail } => (said().with("detail", detail), advised()),
+            Unauthorized { server, message } => (
+                said().with("server", server).with("message", message),
+                vec![Phrase::new("bitwarden_error.sign_in_again.advice")],
+            ),
+            SessionExpired { server } => (
+                said().with("server", server),
+                vec![Phrase::new("bitwarden_error.sign_in_again.advice")],
+            ),
+            NotSignedIn { server } => (said().with("server", server), advised()),
+            TwoFactorRequired { providers } | TwoFactorUnsupported { providers } => {
+                (said().with("providers", providers.join(", ")), advised())
+            }
+            TwoFactorInvalid { message }
+            | NewDeviceOtpInvalid { message }
+            | InvalidCredentials { message }
+            | SsoRequired { message }
+            | ClientVersionRejected { message }
+            | SecretRejected { message, .. } => (said().with("message", message), advised()),
+            NewDeviceOtpRequired
+            | NoLicensesOnVaultwarden
+            | BillingTokenMissing
+            | BillingTokenSpaces => (said(), advised()),
+            ServerRefused {
+                message, advice, ..
+            } => (said().with("message", message), advice.clone()),
+            NotFound {
+                what,
+                message,
+                advice,
+            } => (
+                said().with("what", what).with("message", message),
+                advice.clone(),
+            ),
+            ServerError {
+                url,
+                status,
+                message,
+            } => (
+                said()
+                    .with("url", url)
+                    .with("status", status)
+                    .with("message", message),
+                advised(),
+            ),
+            UnexpectedAnswer { url, detail } => {
+                (said().with("url", url).with("detail", detail), advised())
+            }
+            File {
+                action,
+                path,
+                detail,
+            } => (
+                Phrase::new(format!("bitwarden_error.file_error.{}", action.key()))
+                    .with("path", path)
+                    .with("detail", detail),
+                advised(),
+            ),
+            LicenseRefused { path, message } => (
+                said().with("path", path).with("message", message),
+                advised(),
+            ),
+            RequestTooLarge { size } => (
+                said().with("size", size).with("max", MAX_LICENSE_BYTES),
+                advised(),
+            ),
+            LicenseUnsuitable {
+                path,
+                message,
+                advice,
+            } => (
+                said().with("path", path).with("message", message),
+                advice.clone(),
+            ),
+            LicenseForAnotherOrganization {
+                license,
+                target,
+                current,
+                only_the_key_differs,
+            } => (
+                said()
+                    .with("license", license)
+                    .with("target", target)
+                    .with("current", current),
+                if *only_the_key_differs {
+                    vec![Phrase::new(
+                        "bitwarden_error.license_for_another_organization.new_key.advice",
+                    )]
+                } else {
+                    vec![
+                        Phrase::new("bitwarden_error.license_for_another_organization.advice")
+                            .with("current", current),
+                    ]
+                },
+            ),
+            ConfirmationRequired {
+                organization,
+                reasons,
+            } => (
+                said()
+                    .with("organization", organization)
+                    .with("reasons", reasons.join("; ")),
+                vec![Phrase::new("bitwarden_error.confirmation_required.advice")
+                    .with("organization", organization)],
+            ),
+            OutcomeUnknown { cause, server } => (
+                lost_answer(cause),
+                vec![Phrase::new("bitwarden_error.outcome_unknown.advice").with("server", server)],
+            ),
+            BillingSyncNotOffered {
+                organization,
+                tier,
+                message,
+            } => (
+                said()
+                    .with("organization", organization)
+                    .with("tier", tier)
+                    .with("message", message),
+                advised(),
+            ),
+        };
+        Some(Words {
+            message: vec![message],
+            advice,
+        })
+    }
+}
+
+/// An answer lost to `cause`, said in one sentence with the cause's own values: a sign-up
+/// loses its answer only to a timeout, the network or a failing server; any other cause is
+/// quoted as its English.
+fn lost_answer(cause: &BitwardenError) -> Phrase {
+    let lost = |name: &str| Phrase::new(format!("bitwarden_error.outcome_unknown.{name}"));
+    match cause {
+        BitwardenError::Timeout { url, seconds } => {
+            lost("timeout").with("url", url).with("seconds", seconds)
         }
+        BitwardenError::NetworkUnreachable { url, detail } => lost("network_unreachable")
+            .with("url", url)
+            .with("detail", detail),
+        BitwardenError::ServerError {
+            url,
+            status,
+            message,
+        } => lost("server_error")
+            .with("url", url)
+            .with("status", status)
+            .with("message", message),
+        other => Phrase::new("bitwarden_error.outcome_unknown").with("cause", other),
     }
 }
 
@@ -306,7 +503,7 @@ mod tests {
         let refused = BitwardenError::ServerRefused {
             status: 400,
             message: "Invalid license".into(),
-            advice: String::new(),
+            advice: Vec::new(),
         };
         assert_eq!(network.exit_class() as u8, 3);
         assert_eq!(keychain.exit_class() as u8, 3);

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::errors::BitwardenError;
+use super::errors::{BitwardenError, FileAction};
 use crate::files::{self, Access};
 
 /// The folder name under the platform's config and data folders.
@@ -23,7 +23,7 @@ impl Folders {
     /// `~/.config` and `~/.local/share`).
     pub fn from_environment() -> Result<Folders, BitwardenError> {
         let missing = |what: &str| BitwardenError::File {
-            action: "find",
+            action: FileAction::Find,
             path: format!("the {what} folder"),
             detail: "the home folder is unknown (set HOME or XDG_CONFIG_HOME/XDG_DATA_HOME)".into(),
         };
@@ -55,14 +55,14 @@ impl Folders {
 
 /// Creates a folder (and its parents) readable only by the user.
 pub(crate) fn create_private_dir(path: &Path) -> Result<(), BitwardenError> {
-    files::create_private_dir(path).map_err(|e| BitwardenError::file("create", path, e))
+    files::create_private_dir(path).map_err(|e| BitwardenError::file(FileAction::Create, path, e))
 }
 
 /// Writes a file atomically, readable only by the user, so a crash never leaves half a
 /// file.
 pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), BitwardenError> {
     files::write_atomic(path, bytes, Access::Private)
-        .map_err(|e| BitwardenError::file("write", path, e))
+        .map_err(|e| BitwardenError::file(FileAction::Write, path, e))
 }
 
 #[cfg(test)]

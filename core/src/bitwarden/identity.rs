@@ -13,6 +13,7 @@ use super::replies::{error_text, field};
 use super::two_factor::{TwoFactorOffer, TwoFactorProvider};
 use super::urls::Endpoints;
 use crate::crypto::Kdf;
+use crate::messages::Phrase;
 
 /// The account's KDF settings and salt, as prelogin announces them.
 #[derive(Debug, Clone)]
@@ -250,7 +251,7 @@ fn refusal(value: &Value, status: StatusCode) -> Result<TokenAnswer, BitwardenEr
                 .copied()
                 .collect::<Vec<_>>()
                 .join(": "),
-            advice: "The identity server refused the sign-in; its reason is above.".into(),
+            advice: vec![Phrase::new("bitwarden_error.server_refused.sign_in.advice")],
         },
     })
 }

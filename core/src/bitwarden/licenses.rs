@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::errors::BitwardenError;
+use super::errors::{BitwardenError, FileAction};
 use super::http::Body;
 use super::session::Session;
 use crate::files::{self, Access};
@@ -94,17 +94,18 @@ pub fn save_keeping_old(
     now: DateTime<Utc>,
 ) -> Result<Saved, BitwardenError> {
     let staged = files::stage(path, bytes, Access::Default)
-        .map_err(|e| BitwardenError::file("write", path, e))?;
+        .map_err(|e| BitwardenError::file(FileAction::Write, path, e))?;
     let backup = if fs::symlink_metadata(path).is_ok() {
         let backup = backup_name(path, now);
-        fs::rename(path, &backup).map_err(|e| BitwardenError::file("keep a backup of", path, e))?;
+        fs::rename(path, &backup)
+            .map_err(|e| BitwardenError::file(FileAction::KeepBackup, path, e))?;
         Some(backup)
     } else {
         None
     };
     staged
         .commit()
-        .map_err(|e| BitwardenError::file("write", path, e))?;
+        .map_err(|e| BitwardenError::file(FileAction::Write, path, e))?;
     Ok(Saved {
         path: path.to_path_buf(),
         backup,

@@ -50,7 +50,7 @@ pub use connections::{
     SavedToken, CLOUD_BILLING_SYNC,
 };
 pub use device::{AppKind, Device, CLIENT_VERSION};
-pub use errors::{BitwardenError, ExitClass};
+pub use errors::{BitwardenError, ExitClass, FileAction};
 pub use folders::Folders;
 pub use http::{Http, HttpOptions};
 pub use in_force::{license_in_force, server_license_files, ReplacedCopy};

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::archive::{Archive, ArchivedRole, LicenseOwner};
-use super::errors::BitwardenError;
+use super::errors::{BitwardenError, FileAction};
 use super::http::Body;
 use super::multipart::{license_form_with, FilePart};
 use super::notes::PlanNote;
@@ -27,11 +27,12 @@ use super::replies::{api_error, field};
 use super::server_info::ensure_licensing;
 use super::session::Session;
 use crate::crypto::{CryptoError, EncryptedAccount, OrganizationKeys};
-use crate::error::{Explain, Problem};
+use crate::error::{Explain, Problem, Words};
 use crate::license::{
     inspect_parsed, parse, ExpectedInstallation, InspectOptions, Inspection, LicenseKind, TrustSet,
     MAX_LICENSE_BYTES,
 };
+use crate::messages::{say_all, Phrase};
 
 /// The collection the web vault creates with a new organization (English name).
 pub const DEFAULT_COLLECTION: &str = "Default collection";
@@ -98,8 +99,8 @@ pub async fn prepare_organization(
 ) -> Result<OrganizationDraft, BitwardenError> {
     ensure_licensing(session).await?;
     let file = request.path.display().to_string();
-    let bytes =
-        std::fs::read(&request.path).map_err(|e| BitwardenError::file("read", &request.path, e))?;
+    let bytes = std::fs::read(&request.path)
+        .map_err(|e| BitwardenError::file(FileAction::Read, &request.path, e))?;
     let parsed = parse(&bytes).map_err(|source| BitwardenError::LicenseUnreadable {
         path: file.clone(),
         source,
@@ -158,27 +159,33 @@ fn refuse_unsuitable(
     license_type: Option<u8>,
 ) -> Result<(), BitwardenError> {
     if !inspection.valid {
-        let mut advice: Vec<&str> = Vec::new();
+        let mut said: Vec<&[Phrase]> = Vec::new();
         for check in inspection.checks.iter().filter(|c| !c.ok) {
-            if !check.advice.is_empty() && !advice.contains(&check.advice.as_str()) {
-                advice.push(&check.advice);
+            let advice = check.advice_phrases.as_slice();
+            if !advice.is_empty() && !said.contains(&advice) {
+                said.push(advice);
             }
         }
-        advice.push("The file's inspection shows every check.");
+        let mut advice = said.concat();
+        advice.push(Phrase::new(
+            "bitwarden_error.license_unsuitable.checks.advice",
+        ));
         return Err(BitwardenError::LicenseUnsuitable {
             path: file.to_owned(),
             message: inspection.server_message.clone().unwrap_or_default(),
-            advice: advice.join(" "),
+            advice,
         });
     }
     if license_type != Some(1) {
+        let advice = match license_type {
+            Some(given) => Phrase::new("bitwarden_error.license_unsuitable.license_type.advice")
+                .with("type", given),
+            None => Phrase::new("bitwarden_error.license_unsuitable.no_license_type.advice"),
+        };
         return Err(BitwardenError::LicenseUnsuitable {
             path: file.to_owned(),
             message: NOT_AN_ORGANIZATION_LICENSE.to_owned(),
-            advice: format!(
-                "The file's LicenseType is {}, and a new organization needs 1: download the organization's license again from the web vault.",
-                license_type.map_or("missing".to_owned(), |t| t.to_string())
-            ),
+            advice: vec![advice],
         });
     }
     Ok(())
@@ -263,7 +270,7 @@ pub async fn create_organization(
     let key_pair_saved = match save_key_pair(session, id, &draft.keys).await {
         Ok(()) => true,
         Err(e) => {
-            warnings.push(Problem::new(e.code(), format!("The organization's key pair was not saved: {e}"), "The organization was created and works; only its key pair, which account recovery needs, is missing. Open the organization's settings in the web vault as its owner to add it."));
+            warnings.push(key_pair_unsaved(&e));
             false
         }
     };
@@ -316,4 +323,47 @@ async fn save_key_pair(
         )
         .await?;
     Ok(())
+}
+
+/// The organization exists but its key pair was not saved: what failed, in its own words
+/// after the catalog's lead-in, and what the owner can do.
+fn key_pair_unsaved(e: &BitwardenError) -> Problem {
+    let lead = Phrase::new("org_create.key_pair_unsaved");
+    let advice = vec![Phrase::new("org_create.key_pair_unsaved.advice")];
+    match e.words() {
+        Some(words) => Problem::worded(
+            e.code(),
+            Words {
+                message: std::iter::once(lead).chain(words.message).collect(),
+                advice,
+            },
+        ),
+        None => Problem::new(
+            e.code(),
+            format!("{} {e}", lead.say("en")),
+            say_all(&advice, "en"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unsaved_key_pair_is_said_before_why_in_either_language() {
+        let why = BitwardenError::Timeout {
+            url: "https://vault.example.com/api/organizations/x/keys".into(),
+            seconds: 30.0,
+        };
+        let warning = key_pair_unsaved(&why);
+        assert_eq!(
+            warning.message,
+            format!("The organization's key pair was not saved: {why}")
+        );
+        let words = warning.words.expect("worded");
+        let chinese = say_all(&words.message, "zh-CN");
+        assert!(chinese.starts_with("组织的密钥对未保存："), "{chinese}");
+        assert!(!chinese.contains("did not answer"), "{chinese}");
+    }
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::errors::BitwardenError;
 use super::http::Reply;
 use crate::license::NetDateTime;
+use crate::messages::Phrase;
 
 /// Longest piece of a non-JSON answer quoted back to the person.
 const MAX_QUOTED: usize = 300;
@@ -76,7 +77,7 @@ pub(crate) fn api_error(reply: &Reply, what: &str, file: Option<&str>) -> Bitwar
         404 => BitwardenError::NotFound {
             what: what.to_owned(),
             advice: known_advice(&message, file).unwrap_or_else(|| {
-                format!("Check the ID and that you are an Owner of {what}; Bitwarden answers \"not found\" to everyone else.")
+                vec![Phrase::new("bitwarden_error.not_found.advice").with("what", what)]
             }),
             message: if message.is_empty() {
                 "Resource not found.".into()
@@ -91,9 +92,8 @@ pub(crate) fn api_error(reply: &Reply, what: &str, file: Option<&str>) -> Bitwar
         },
         _ => BitwardenError::ServerRefused {
             status,
-            advice: known_advice(&message, file).unwrap_or_else(|| {
-                "The server refused the request; its reason is above.".to_owned()
-            }),
+            advice: known_advice(&message, file)
+                .unwrap_or_else(|| vec![Phrase::new("bitwarden_error.server_refused.advice")]),
             message: if message.is_empty() {
                 format!("HTTP {status}")
             } else {
@@ -103,9 +103,9 @@ pub(crate) fn api_error(reply: &Reply, what: &str, file: Option<&str>) -> Bitwar
     }
 }
 
-/// What to do about a server text, when the text is a known one.
-pub(crate) fn known_advice(text: &str, file: Option<&str>) -> Option<String> {
-    let advice: Vec<String> = known_refusals(text)
+/// What to do about a server text, sentence by sentence, when the text is a known one.
+pub(crate) fn known_advice(text: &str, file: Option<&str>) -> Option<Vec<Phrase>> {
+    let advice: Vec<Phrase> = known_refusals(text)
         .into_iter()
         .map(|refusal| refusal.advice(file))
         .fold(Vec::new(), |mut all, advice| {
@@ -114,7 +114,7 @@ pub(crate) fn known_advice(text: &str, file: Option<&str>) -> Option<String> {
             }
             all
         });
-    (!advice.is_empty()).then(|| advice.join(" "))
+    (!advice.is_empty()).then_some(advice)
 }
 
 /// A server refusal this app knows, so that each front end can say what to do about it.
@@ -227,34 +227,45 @@ impl KnownRefusal {
         Some(refusal)
     }
 
-    /// What to do, in words that fit every front end; `file` names the license sent.
-    fn advice(self, file: Option<&str>) -> String {
+    /// What to do, in words that fit every front end: `bitwarden_error.refusal.<name>`,
+    /// naming the license sent as `file` where the advice names the file.
+    fn advice(self, file: Option<&str>) -> Phrase {
         use KnownRefusal::*;
-        let the_file = file.map_or_else(|| "the license file".to_owned(), |f| f.to_owned());
+        let name = match self {
+            UnsupportedVersion(_) => "unsupported_version",
+            BillingSyncConnectionMissing => "billing_sync_connection_missing",
+            CloudCommunicationDisabled => "cloud_communication_disabled",
+            BillingTokenRejected => "billing_token_rejected",
+            BillingSyncConnectionDisabled => "billing_sync_connection_disabled",
+            BillingSyncConnectionExists => "billing_sync_connection_exists",
+            LicenseOnServerUnverifiable => "license_on_server_unverifiable",
+            InstallationIdMismatch => "installation_id_mismatch",
+            InstallationIdUnknown => "installation_id_unknown",
+            ExpiredOrNotYetValid => "expired_or_not_yet_valid",
+            NoSelfHosting => "no_self_hosting",
+            PremiumLicenseForOrganization => "premium_license_for_organization",
+            OrganizationLicenseForUser => "organization_license_for_user",
+            SignatureFailed => "signature_failed",
+            EmailMismatch => "email_mismatch",
+            LicenseUsedByAnotherOrganization => "license_used_by_another_organization",
+            SingleOrganizationPolicy => "single_organization_policy",
+            OrganizationDisabled => "organization_disabled",
+            AllowsLessThanUsed => "allows_less_than_used",
+            NoActiveSubscription => "no_active_subscription",
+            AlreadyPremium => "already_premium",
+            SelfHostedOnly => "self_hosted_only",
+            CloudOnly => "cloud_only",
+        };
+        let named = matches!(self, UnsupportedVersion(_) | SignatureFailed);
+        let phrase = match (named, file) {
+            (true, Some(file)) => {
+                Phrase::new(format!("bitwarden_error.refusal.{name}.file")).with("file", file)
+            }
+            _ => Phrase::new(format!("bitwarden_error.refusal.{name}")),
+        };
         match self {
-            UnsupportedVersion(version) => format!("{the_file} is a version {version} license, newer than this Bitwarden server can read. Update the server (`./bitwarden.sh updateself`, then `./bitwarden.sh update`) and upload the same file again."),
-            BillingSyncConnectionMissing => "Set the organization's billing sync token on this server first.".into(),
-            CloudCommunicationDisabled => "Turn on cloud communication in the installation's settings, then restart the server.".into(),
-            BillingTokenRejected => "The server could not fetch the license from Bitwarden cloud: check the billing sync token, that the server reaches the cloud region it is installed for, and its installation ID and key.".into(),
-            BillingSyncConnectionDisabled => "Enable the billing sync connection again by setting the token again.".into(),
-            BillingSyncConnectionExists => "Update the existing connection instead (setting the token again does this).".into(),
-            LicenseOnServerUnverifiable => "The license on the server fails verification: upload a freshly downloaded license first.".into(),
-            InstallationIdMismatch => "Download the license for this server's installation ID (the installation's settings show it).".into(),
-            InstallationIdUnknown => "The cloud region does not know this installation ID: check the region (US or EU) and which region knows the ID.".into(),
-            ExpiredOrNotYetValid => "Download a fresh license from the Bitwarden web vault and check this machine's clock.".into(),
-            NoSelfHosting => "The plan does not include self-hosting: the organization needs an Enterprise or Teams plan with self-hosting.".into(),
-            PremiumLicenseForOrganization => "This is a premium license: upload it as your premium license, not to an organization.".into(),
-            OrganizationLicenseForUser => "This is an organization license: upload it to its organization, not as a premium license.".into(),
-            SignatureFailed => format!("Download {the_file} again and upload it unchanged (no editing, no reformatting)."),
-            EmailMismatch => "Download the premium license while signed in to the cloud with the same, verified e-mail address as this account.".into(),
-            LicenseUsedByAnotherOrganization => "The license belongs to another organization vault on this server: upload it there.".into(),
-            SingleOrganizationPolicy => "A Single Organization policy (or automatic user confirmation) of an organization you belong to forbids another one: leave that organization, ask its owner to lift the policy, or create this organization with another account.".into(),
-            OrganizationDisabled => "The cloud organization is disabled: check its billing in the Bitwarden web vault.".into(),
-            AllowsLessThanUsed => "The new license allows less than the organization uses: reduce the usage first, or buy the plan that covers it and download the license again.".into(),
-            NoActiveSubscription => "Renew the subscription or update the billing information in the Bitwarden web vault.".into(),
-            AlreadyPremium => "The account is already premium: its license can only be replaced, not added.".into(),
-            SelfHostedOnly => "Run this against the self-hosted server, not the cloud.".into(),
-            CloudOnly => "Run this against Bitwarden cloud, not the self-hosted server.".into(),
+            UnsupportedVersion(version) => phrase.with("version", version),
+            _ => phrase,
         }
     }
 }
@@ -305,6 +316,11 @@ pub(crate) fn date(value: &Value, name: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::say_all;
+
+    fn english(advice: Option<Vec<Phrase>>) -> String {
+        say_all(&advice.expect("the text is a known one"), "en")
+    }
 
     #[test]
     fn validation_envelopes_are_flattened_to_their_texts() {
@@ -317,11 +333,10 @@ mod tests {
 
     #[test]
     fn version_not_supported_names_the_file_and_the_update() {
-        let advice = known_advice(
+        let advice = english(known_advice(
             "Version 15 is not supported.",
             Some("bitwarden_organization_license.json"),
-        )
-        .unwrap();
+        ));
         assert!(advice.contains("bitwarden_organization_license.json is a version 15 license"));
         assert!(advice.contains("./bitwarden.sh update"));
     }
@@ -333,7 +348,7 @@ mod tests {
             "Invalid license: The installation ID does not match the current installation.",
             "invalid license.The installation ID does not match the current installation.",
         ] {
-            let advice = known_advice(text, None).unwrap();
+            let advice = english(known_advice(text, None));
             assert!(advice.contains("installation ID"), "{text}");
         }
     }
@@ -341,7 +356,7 @@ mod tests {
     #[test]
     fn every_line_of_a_multi_line_refusal_gets_its_advice_once() {
         let text = "Invalid license. The license has expired.\nThe installation ID does not match the current installation.\nThe license has expired.";
-        let advice = known_advice(text, None).unwrap();
+        let advice = english(known_advice(text, None));
         assert_eq!(advice.matches("Download a fresh license").count(), 1);
         assert!(advice.contains("this server's installation ID"));
         assert_eq!(
@@ -355,8 +370,62 @@ mod tests {
 
     #[test]
     fn a_missing_billing_sync_connection_says_to_set_the_token_first() {
-        let advice = known_advice("Unable to get Cloud Billing Sync connection", None).unwrap();
+        let advice = english(known_advice(
+            "Unable to get Cloud Billing Sync connection",
+            None,
+        ));
         assert!(advice.contains("billing sync token on this server first"));
+    }
+
+    #[test]
+    fn every_known_refusal_is_advised_in_both_languages() {
+        use KnownRefusal::*;
+        let all = [
+            UnsupportedVersion(17),
+            BillingSyncConnectionMissing,
+            CloudCommunicationDisabled,
+            BillingTokenRejected,
+            BillingSyncConnectionDisabled,
+            BillingSyncConnectionExists,
+            LicenseOnServerUnverifiable,
+            InstallationIdMismatch,
+            InstallationIdUnknown,
+            ExpiredOrNotYetValid,
+            NoSelfHosting,
+            PremiumLicenseForOrganization,
+            OrganizationLicenseForUser,
+            SignatureFailed,
+            EmailMismatch,
+            LicenseUsedByAnotherOrganization,
+            SingleOrganizationPolicy,
+            OrganizationDisabled,
+            AllowsLessThanUsed,
+            NoActiveSubscription,
+            AlreadyPremium,
+            SelfHostedOnly,
+            CloudOnly,
+        ];
+        for refusal in all {
+            for file in [None, Some("license.json")] {
+                let advice = refusal.advice(file);
+                let english = advice.say("en");
+                let chinese = advice.say("zh-CN");
+                assert_ne!(english, advice.key, "{refusal:?} has no English");
+                assert_ne!(chinese, english, "{refusal:?} has no Chinese");
+                assert!(
+                    !english.contains('{') && !chinese.contains('{'),
+                    "{english}"
+                );
+            }
+        }
+        assert_eq!(
+            SignatureFailed.advice(None).say("en"),
+            "Download the license file again and upload it unchanged (no editing, no reformatting)."
+        );
+        assert!(UnsupportedVersion(17)
+            .advice(None)
+            .say("en")
+            .starts_with("the license file is a version 17 license"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::errors::BitwardenError;
+use super::errors::{BitwardenError, FileAction};
 use super::folders::{write_private_file, Folders};
 use super::http::Http;
 use super::session::{LoginKind, Renewal, Session, SessionFacts};
@@ -130,7 +130,7 @@ impl SessionStore {
         match fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(BitwardenError::file("remove", &path, e)),
+            Err(e) => return Err(BitwardenError::file(FileAction::Remove, &path, e)),
         }
         Ok(file.sessions.into_iter().map(|s| s.server).collect())
     }
@@ -139,12 +139,12 @@ impl SessionStore {
         let path = self.folders.sessions_file();
         match fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| BitwardenError::File {
-                action: "read",
+                action: FileAction::Read,
                 path: path.display().to_string(),
                 detail: format!("{e}; delete the file and sign in again"),
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(SessionsFile::default()),
-            Err(e) => Err(BitwardenError::file("read", &path, e)),
+            Err(e) => Err(BitwardenError::file(FileAction::Read, &path, e)),
         }
     }
 
@@ -154,11 +154,11 @@ impl SessionStore {
             return match fs::remove_file(&path) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(BitwardenError::file("remove", &path, e)),
+                Err(e) => Err(BitwardenError::file(FileAction::Remove, &path, e)),
             };
         }
         let mut json = serde_json::to_vec_pretty(file).map_err(|e| BitwardenError::File {
-            action: "write",
+            action: FileAction::Write,
             path: path.display().to_string(),
             detail: e.to_string(),
         })?;

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::archive::{Archive, ArchivedRole, LicenseOwner};
 use super::belonging::{cloud_link, comparable, feature_label, losses, Belonging, Loss};
-use super::errors::BitwardenError;
+use super::errors::{BitwardenError, FileAction};
 use super::http::Body;
 use super::in_force::{license_in_force, ReplacedCopy};
 use super::multipart::{license_form, FilePart};
@@ -107,8 +107,8 @@ pub async fn plan_upload(
     archive: &Archive,
     request: UploadRequest,
 ) -> Result<UploadPlan, BitwardenError> {
-    let bytes =
-        std::fs::read(&request.path).map_err(|e| BitwardenError::file("read", &request.path, e))?;
+    let bytes = std::fs::read(&request.path)
+        .map_err(|e| BitwardenError::file(FileAction::Read, &request.path, e))?;
     plan_upload_bytes(session, archive, request, bytes).await
 }
 

@@ -11,8 +11,8 @@ use chrono::Utc;
 use companion_core::app::Instance;
 use companion_core::bitwarden::{
     create_organization, find_cloud_link, plan_upload, prepare_organization, send_upload, Archive,
-    BitwardenError, CreatedOrganization, LicenseOwner, OrganizationRequest, UploadOutcome,
-    UploadPlan, UploadRequest, UploadTarget,
+    BitwardenError, CreatedOrganization, FileAction, LicenseOwner, OrganizationRequest,
+    UploadOutcome, UploadPlan, UploadRequest, UploadTarget,
 };
 use companion_core::error::Problem;
 use companion_core::files;
@@ -136,7 +136,8 @@ pub async fn license_download(
     };
     let session = state.cloud_session().await?;
     let folder = state.folders.data.join("downloads");
-    files::create_private_dir(&folder).map_err(|e| BitwardenError::file("create", &folder, e))?;
+    files::create_private_dir(&folder)
+        .map_err(|e| BitwardenError::file(FileAction::Create, &folder, e))?;
     let path = folder.join(wanted.file_name());
     let (_, downloaded) = licenses::download(&session, wanted, &path).await?;
     let id = opened.keep(wanted.file_name().to_owned(), path, downloaded.bytes)?;
