@@ -3,62 +3,17 @@
 //! what the CLI prints (the error's `Display` and its advice). An error that wraps another
 //! core error is worded by that error.
 
-use std::collections::{BTreeSet, HashMap};
+mod catalog_support;
+use std::collections::BTreeSet;
 
+use catalog_support::{catalogs, problem_faults};
 use companion_core::bitwarden::{BitwardenError, FileAction};
 use companion_core::crypto::CryptoError;
-use companion_core::error::{Explain, Problem};
+use companion_core::error::Explain;
 use companion_core::installation::InstallationError;
 use companion_core::license::{LicenseError, TrustError};
-use companion_core::messages::{say_all, Phrase, CATALOGS};
+use companion_core::messages::{say_all, Phrase};
 use companion_core::secrets::KeychainError;
-
-fn catalogs() -> Vec<(&'static str, HashMap<String, String>)> {
-    CATALOGS
-        .iter()
-        .map(|(language, json)| (*language, serde_json::from_str(json).unwrap()))
-        .collect()
-}
-
-/// What is wrong with `phrase` in the catalogs: a missing key or a value left unfilled.
-fn faults(phrase: &Phrase, catalogs: &[(&str, HashMap<String, String>)]) -> Vec<String> {
-    let mut out = Vec::new();
-    for (language, table) in catalogs {
-        if !table.contains_key(&phrase.key) {
-            out.push(format!("{} has no {language} text", phrase.key));
-            continue;
-        }
-        let said = phrase.say(language);
-        let unfilled = said
-            .split('{')
-            .skip(1)
-            .filter_map(|part| part.split_once('}'))
-            .any(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()));
-        if unfilled {
-            out.push(format!(
-                "{} ({language}) leaves a value unfilled: {said}",
-                phrase.key
-            ));
-        }
-    }
-    out
-}
-
-/// What is wrong with a problem's words: none at all, no advice, or a phrase's faults.
-fn problem_faults(problem: &Problem, catalogs: &[(&str, HashMap<String, String>)]) -> Vec<String> {
-    let Some(words) = &problem.words else {
-        return vec![format!("{} has no words", problem.code)];
-    };
-    if words.message.is_empty() || words.advice.is_empty() {
-        return vec![format!("{} has no message or no advice", problem.code)];
-    }
-    words
-        .message
-        .iter()
-        .chain(&words.advice)
-        .flat_map(|phrase| faults(phrase, catalogs))
-        .collect()
-}
 
 /// The variant's name. The match has no catch-all, so a new variant cannot be added
 /// without being named here, next to the instances below.

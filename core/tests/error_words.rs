@@ -2,9 +2,11 @@
 //! in both languages with every value filled, and their English is the error's own text,
 //! so the CLI prints what the window says in English.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
+mod catalog_support;
+
+use catalog_support::{catalogs, problem_faults};
 use companion_core::app::SettingsError;
 use companion_core::audit::AuditError;
 use companion_core::crypto::CryptoError;
@@ -12,54 +14,29 @@ use companion_core::error::Explain;
 use companion_core::fleet::FleetError;
 use companion_core::installation::Region;
 use companion_core::license::TrustError;
-use companion_core::messages::{say_all, CATALOGS};
+
 use companion_core::ops::billing::SetupProblem;
 use companion_core::ops::licenses::RestoreError;
 use companion_core::secrets::KeychainError;
 
 /// What is wrong with `error`'s words: none, a key missing from a catalog, a value left
 /// unfilled, or English that differs from the error's own text.
-fn faults(error: &dyn Explain) -> Vec<String> {
-    let catalogs: Vec<(&str, HashMap<String, String>)> = CATALOGS
-        .iter()
-        .map(|(language, json)| (*language, serde_json::from_str(json).unwrap()))
-        .collect();
-    let code = error.code();
-    let Some(words) = error.words() else {
-        return vec![format!("{code} has no words")];
-    };
-    let mut out = Vec::new();
-    if words.message.is_empty() || words.advice.is_empty() {
-        out.push(format!("{code} has no message or no advice"));
-    }
-    for phrase in words.message.iter().chain(&words.advice) {
-        for (language, table) in &catalogs {
-            if !table.contains_key(&phrase.key) {
-                out.push(format!("{} has no {language} text", phrase.key));
-            }
-            let said = phrase.say(language);
-            let unfilled = said
-                .split('{')
-                .skip(1)
-                .filter_map(|part| part.split_once('}'))
-                .any(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()));
-            if unfilled {
-                out.push(format!(
-                    "{} ({language}) leaves a value unfilled: {said}",
-                    phrase.key
-                ));
-            }
-        }
-    }
-    if say_all(&words.message, "en") != error.to_string() {
+fn error_faults(error: &dyn Explain) -> Vec<String> {
+    let problem = error.problem();
+    let mut out = problem_faults(&problem, &catalogs());
+    if problem.message != error.to_string() {
         out.push(format!(
-            "{code}: the catalog says {:?}, the error {:?}",
-            say_all(&words.message, "en"),
+            "{}: the catalog says {:?}, the error {:?}",
+            problem.code,
+            problem.message,
             error.to_string()
         ));
     }
-    if error.problem().advice != error.advice() {
-        out.push(format!("{code}: its problem's advice is not its advice"));
+    if problem.advice != error.advice() {
+        out.push(format!(
+            "{}: its problem's advice is not its advice",
+            problem.code
+        ));
     }
     out
 }
@@ -175,7 +152,7 @@ fn every_error() -> Vec<Box<dyn Explain>> {
 fn every_error_is_worded_in_both_languages_and_reads_in_english_as_its_own_text() {
     let found: Vec<String> = every_error()
         .iter()
-        .flat_map(|e| faults(e.as_ref()))
+        .flat_map(|e| error_faults(e.as_ref()))
         .collect();
     assert!(found.is_empty(), "{}", found.join("\n"));
 }

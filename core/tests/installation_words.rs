@@ -3,16 +3,18 @@
 //! English it reads exactly as the CLI prints it (an error's `Display` and advice, a
 //! finding's message and advice), so the window and the CLI say the same thing.
 
+mod catalog_support;
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use catalog_support::{catalogs, problem_faults};
 use companion_core::error::{Explain, Problem};
 use companion_core::installation::{
     self, CloudCheck, Finding, InstallationError, Region, RegionAnswer, RegionCheck, Source,
     SshTarget,
 };
-use companion_core::messages::{say_all, Phrase, CATALOGS};
+use companion_core::messages::{say_all, CATALOGS};
 use uuid::Uuid;
 
 const CLOUD_ON: &str = "globalSettings__enableCloudCommunication=true\n";
@@ -21,13 +23,6 @@ const REGION_EU: &str = "globalSettings__baseServiceUri__cloudRegion=EU\n";
 const LITE_URIS: &str = "globalSettings__installation__apiUri=https://api.bitwarden.eu\n\
                          globalSettings__installation__identityUri=https://identity.bitwarden.eu\n";
 
-fn catalogs() -> Vec<(&'static str, HashMap<String, String>)> {
-    CATALOGS
-        .iter()
-        .map(|(language, json)| (*language, serde_json::from_str(json).unwrap()))
-        .collect()
-}
-
 /// The English catalog's keys that start with `prefix`.
 fn catalog_keys(prefix: &str) -> BTreeSet<String> {
     let [(_, english), _] = CATALOGS;
@@ -35,46 +30,6 @@ fn catalog_keys(prefix: &str) -> BTreeSet<String> {
     table
         .into_keys()
         .filter(|k| k.starts_with(prefix))
-        .collect()
-}
-
-/// What is wrong with `phrase` in the catalogs: a missing key or a value left unfilled.
-fn faults(phrase: &Phrase, catalogs: &[(&str, HashMap<String, String>)]) -> Vec<String> {
-    let mut out = Vec::new();
-    for (language, table) in catalogs {
-        if !table.contains_key(&phrase.key) {
-            out.push(format!("{} has no {language} text", phrase.key));
-            continue;
-        }
-        let said = phrase.say(language);
-        let unfilled = said
-            .split('{')
-            .skip(1)
-            .filter_map(|part| part.split_once('}'))
-            .any(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()));
-        if unfilled {
-            out.push(format!(
-                "{} ({language}) leaves a value unfilled: {said}",
-                phrase.key
-            ));
-        }
-    }
-    out
-}
-
-/// What is wrong with a problem's words: none at all, no advice, or a phrase's faults.
-fn problem_faults(problem: &Problem, catalogs: &[(&str, HashMap<String, String>)]) -> Vec<String> {
-    let Some(words) = &problem.words else {
-        return vec![format!("{} has no words", problem.code)];
-    };
-    if words.message.is_empty() || words.advice.is_empty() {
-        return vec![format!("{} has no message or no advice", problem.code)];
-    }
-    words
-        .message
-        .iter()
-        .chain(&words.advice)
-        .flat_map(|phrase| faults(phrase, catalogs))
         .collect()
 }
 

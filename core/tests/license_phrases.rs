@@ -3,28 +3,21 @@
 //! and in English a refusal reads exactly as the server's own text (contract §1.8) and an
 //! error as its `Display`, so the window and the CLI say the same thing.
 
+mod catalog_support;
 mod common;
 
-use std::collections::HashMap;
-
+use catalog_support::{catalogs, faults, problem_faults};
 use chrono::Duration;
 use common::*;
 use companion_core::bitwarden::BitwardenError;
-use companion_core::error::{Explain, Problem};
+use companion_core::error::Explain;
 use companion_core::license::sign::{encode_token, sign_license, sign_with_token, token_claims};
 use companion_core::license::{
     inspect, ExpectedInstallation, InspectOptions, Inspection, License, LicenseError, LicenseKind,
     NetDateTime,
 };
-use companion_core::messages::{say_all, Phrase, CATALOGS};
+use companion_core::messages::say_all;
 use uuid::Uuid;
-
-fn catalogs() -> Vec<(&'static str, HashMap<String, String>)> {
-    CATALOGS
-        .iter()
-        .map(|(language, json)| (*language, serde_json::from_str(json).unwrap()))
-        .collect()
-}
 
 fn day(offset: i64) -> Option<NetDateTime> {
     Some(NetDateTime::from_utc(now() + Duration::days(offset)).unwrap())
@@ -132,46 +125,6 @@ fn inspections() -> Vec<Inspection> {
         bare(&signed(user().into())),
         bare(premium_as_org),
     ]
-}
-
-/// What is wrong with `phrase` in the catalogs: a missing key or a value left unfilled.
-fn faults(phrase: &Phrase, catalogs: &[(&str, HashMap<String, String>)]) -> Vec<String> {
-    let mut out = Vec::new();
-    for (language, table) in catalogs {
-        if !table.contains_key(&phrase.key) {
-            out.push(format!("{} has no {language} text", phrase.key));
-            continue;
-        }
-        let said = phrase.say(language);
-        let unfilled = said
-            .split('{')
-            .skip(1)
-            .filter_map(|part| part.split_once('}'))
-            .any(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()));
-        if unfilled {
-            out.push(format!(
-                "{} ({language}) leaves a value unfilled: {said}",
-                phrase.key
-            ));
-        }
-    }
-    out
-}
-
-/// What is wrong with a problem's words: none at all, no advice, or a phrase's faults.
-fn problem_faults(problem: &Problem, catalogs: &[(&str, HashMap<String, String>)]) -> Vec<String> {
-    let Some(words) = &problem.words else {
-        return vec![format!("{} has no words", problem.code)];
-    };
-    if words.message.is_empty() || words.advice.is_empty() {
-        return vec![format!("{} has no message or no advice", problem.code)];
-    }
-    words
-        .message
-        .iter()
-        .chain(&words.advice)
-        .flat_map(|phrase| faults(phrase, catalogs))
-        .collect()
 }
 
 #[test]

@@ -146,28 +146,17 @@ fn page_files() -> Vec<std::path::PathBuf> {
     files
 }
 
-/// Literal keys the page looks up: `t("key"`, `data-i18n="key"`, `"data-i18n": "key"`
-/// (and the `-placeholder` / `-label` forms). Keys built at run time are not seen.
-fn used_keys(source: &str) -> BTreeSet<String> {
+/// The string literal after each `marker` in `source` whose preceding character passes
+/// `before` (so `t("` is not the end of a longer name).
+fn literals_after(
+    source: &str,
+    markers: &[&str],
+    before: impl Fn(Option<char>) -> bool,
+) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
-    let markers = [
-        "t(\"",
-        "data-i18n=\"",
-        "data-i18n-placeholder=\"",
-        "data-i18n-label=\"",
-        "\"data-i18n\": \"",
-        "\"data-i18n-placeholder\": \"",
-        "\"data-i18n-label\": \"",
-    ];
     for marker in markers {
         for (at, _) in source.match_indices(marker) {
-            // `t("` must be the function itself, not the end of a longer name.
-            if marker.starts_with('t')
-                && source[..at]
-                    .chars()
-                    .last()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-            {
+            if !before(source[..at].chars().last()) {
                 continue;
             }
             let rest = &source[at + marker.len()..];
@@ -179,13 +168,37 @@ fn used_keys(source: &str) -> BTreeSet<String> {
     keys
 }
 
-#[test]
-fn every_key_the_page_uses_is_defined_in_both_languages() {
+/// Literal keys the page looks up: `t("key"`, `data-i18n="key"`, `"data-i18n": "key"`
+/// (and the `-placeholder` / `-label` forms). Keys built at run time are not seen.
+fn used_keys(source: &str) -> BTreeSet<String> {
+    let markers = [
+        "data-i18n=\"",
+        "data-i18n-placeholder=\"",
+        "data-i18n-label=\"",
+        "\"data-i18n\": \"",
+        "\"data-i18n-placeholder\": \"",
+        "\"data-i18n-label\": \"",
+    ];
+    let mut keys = literals_after(source, &markers, |_| true);
+    keys.extend(literals_after(source, &["t(\""], |c| {
+        !c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    }));
+    keys
+}
+
+/// Files whose keys `scan` finds, each key missing from a catalog as a line, and how many
+/// keys were found.
+fn undefined_keys(
+    files: Vec<std::path::PathBuf>,
+    scan: fn(&str) -> BTreeSet<String>,
+) -> (Vec<String>, usize) {
     let defined = catalog_keys();
     let mut missing = Vec::new();
-    for file in page_files() {
+    let mut seen = 0;
+    for file in files {
         let source = std::fs::read_to_string(&file).unwrap();
-        for key in used_keys(&source) {
+        for key in scan(&source) {
+            seen += 1;
             for (lang, keys) in &defined {
                 if !keys.contains(&key) {
                     missing.push(format!(
@@ -196,6 +209,12 @@ fn every_key_the_page_uses_is_defined_in_both_languages() {
             }
         }
     }
+    (missing, seen)
+}
+
+#[test]
+fn every_key_the_page_uses_is_defined_in_both_languages() {
+    let (missing, _) = undefined_keys(page_files(), used_keys);
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
@@ -236,37 +255,13 @@ fn rust_files() -> Vec<std::path::PathBuf> {
 
 /// Literal keys Rust code words with: `Phrase::new("key"` and `text(language, "key"`.
 fn rust_keys(source: &str) -> BTreeSet<String> {
-    let mut keys = BTreeSet::new();
-    for marker in ["Phrase::new(\"", "text(lang, \"", "text(language, \""] {
-        for (at, _) in source.match_indices(marker) {
-            let rest = &source[at + marker.len()..];
-            if let Some(end) = rest.find('"') {
-                keys.insert(rest[..end].to_owned());
-            }
-        }
-    }
-    keys
+    let markers = ["Phrase::new(\"", "text(lang, \"", "text(language, \""];
+    literals_after(source, &markers, |_| true)
 }
 
 #[test]
 fn every_key_the_rust_code_words_with_is_defined_in_both_languages() {
-    let defined = catalog_keys();
-    let mut missing = Vec::new();
-    let mut seen = 0;
-    for file in rust_files() {
-        let source = std::fs::read_to_string(&file).unwrap();
-        for key in rust_keys(&source) {
-            seen += 1;
-            for (lang, keys) in &defined {
-                if !keys.contains(&key) {
-                    missing.push(format!(
-                        "{}: {key} is not defined in {lang}",
-                        file.display()
-                    ));
-                }
-            }
-        }
-    }
+    let (missing, seen) = undefined_keys(rust_files(), rust_keys);
     assert!(missing.is_empty(), "{}", missing.join("\n"));
     assert!(
         seen > 60,
