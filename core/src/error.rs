@@ -9,8 +9,13 @@ use crate::messages::{say_all, Phrase};
 pub trait Explain: std::fmt::Display {
     /// Stable, machine-readable identifier (`snake_case`), never translated.
     fn code(&self) -> &'static str;
-    /// What the person should do next, in plain words.
-    fn advice(&self) -> String;
+    /// What the person should do next, in plain words: the English of the words' advice
+    /// wherever the error has words.
+    fn advice(&self) -> String {
+        self.words()
+            .map(|words| say_all(&words.advice, "en"))
+            .unwrap_or_default()
+    }
 
     /// The error in the catalog's words, where the core has them; `None` while an error
     /// is worded in English only.

@@ -12,7 +12,7 @@ use thiserror::Error;
 use tokio::time::Instant;
 
 use crate::error::{Explain, Words};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 
 /// Servers asked at once. Each server is its own host, and its requests are mostly waiting
 /// on the network, so a fleet of a couple of hundred is asked all at once: the whole
@@ -55,12 +55,6 @@ impl Explain for FleetError {
         match self {
             FleetError::TimedOut { .. } => "fleet_timeout",
         }
-    }
-
-    fn advice(&self) -> String {
-        self.words()
-            .map(|words| say_all(&words.advice, "en"))
-            .unwrap_or_default()
     }
 
     fn words(&self) -> Option<Words> {

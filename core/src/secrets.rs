@@ -8,7 +8,7 @@ use std::sync::Mutex;
 pub use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Explain, Words};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 
 mod platform;
 
@@ -60,12 +60,6 @@ impl Explain for KeychainError {
             KeychainError::Denied(_) => "keychain_denied",
             KeychainError::Other(_) => "keychain_error",
         }
-    }
-
-    fn advice(&self) -> String {
-        self.words()
-            .map(|words| say_all(&words.advice, "en"))
-            .unwrap_or_default()
     }
 
     fn words(&self) -> Option<Words> {

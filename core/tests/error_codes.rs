@@ -21,7 +21,15 @@ fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
 fn codes_in(text: &str) -> Vec<String> {
     let mut codes = Vec::new();
     for (start, _) in text.match_indices("fn code(&self)") {
-        let body_start = start + text[start..].find('{').unwrap();
+        let signature = &text[start..];
+        let body_start = start + signature.find('{').unwrap();
+        // A declaration without a body (the trait's own) names no code.
+        if signature
+            .find(';')
+            .is_some_and(|semicolon| start + semicolon < body_start)
+        {
+            continue;
+        }
         let mut depth = 0;
         let mut end = body_start;
         for (i, c) in text[body_start..].char_indices() {

@@ -15,7 +15,7 @@ use crate::bitwarden::BitwardenError;
 use crate::error::{Explain, Words};
 use crate::files::{self, Access};
 use crate::installation::{InstallationError, Region, Source, SshTarget};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 
 /// File name of the settings inside the config folder.
 pub const SETTINGS_FILE: &str = "settings.json";
@@ -147,12 +147,6 @@ impl Explain for SettingsError {
             }
             SettingsError::NoInstances { .. } => "no_instances",
         }
-    }
-
-    fn advice(&self) -> String {
-        self.words()
-            .map(|words| say_all(&words.advice, "en"))
-            .unwrap_or_default()
     }
 
     fn words(&self) -> Option<Words> {

@@ -4,7 +4,7 @@
 use crate::bitwarden::BitwardenError;
 use crate::error::{Explain, Words};
 use crate::installation::InstallationError;
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 
 /// The audit could not run.
 #[derive(Debug, thiserror::Error)]
@@ -31,17 +31,6 @@ impl Explain for AuditError {
             AuditError::LicenseFolderUnreadable { .. } => "license_folder_unreadable",
             AuditError::Server(e) => e.code(),
             AuditError::InstallationPlaceMissing { .. } => "installation_place_missing",
-        }
-    }
-
-    fn advice(&self) -> String {
-        match self {
-            AuditError::Installation(e) => e.advice(),
-            AuditError::Server(e) => e.advice(),
-            _ => self
-                .words()
-                .map(|words| say_all(&words.advice, "en"))
-                .unwrap_or_default(),
         }
     }
 

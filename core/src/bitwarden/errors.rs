@@ -7,7 +7,7 @@ use crate::crypto::CryptoError;
 use crate::error::{Explain, Words};
 use crate::installation::InstallationError;
 use crate::license::{LicenseError, TrustError, MAX_LICENSE_BYTES};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 use crate::secrets::KeychainError;
 
 /// How a failure ends a command: refused by a check or the server, a usage mistake, or
@@ -282,21 +282,6 @@ impl Explain for BitwardenError {
             BitwardenError::Crypto(e) => e.code(),
             BitwardenError::Installation(e) => e.code(),
             BitwardenError::Trust(e) => e.code(),
-        }
-    }
-
-    /// The English of the words' advice, so the CLI prints what the window says; a wrapped
-    /// error advises as itself.
-    fn advice(&self) -> String {
-        match self {
-            BitwardenError::Keychain(e) => e.advice(),
-            BitwardenError::Crypto(e) => e.advice(),
-            BitwardenError::Installation(e) => e.advice(),
-            BitwardenError::Trust(e) => e.advice(),
-            _ => self
-                .words()
-                .map(|words| say_all(&words.advice, "en"))
-                .unwrap_or_default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! the parameter or the part that is wrong, never a key, a hash or a plaintext.
 
 use crate::error::{Explain, Words};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 
 /// Why a key derivation, an encryption or a decryption did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -74,12 +74,6 @@ impl Explain for CryptoError {
             CryptoError::OrgKeyPairMismatch => "org_key_pair_mismatch",
             CryptoError::OrgKeysIncomplete(_) => "org_keys_incomplete",
         }
-    }
-
-    fn advice(&self) -> String {
-        self.words()
-            .map(|words| say_all(&words.advice, "en"))
-            .unwrap_or_default()
     }
 
     /// `crypto.<code>` with the part that failed as `{detail}` (a library's or the

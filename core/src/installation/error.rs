@@ -2,7 +2,7 @@
 //! are findings, not errors: an error means there is nothing to show.
 
 use crate::error::{Explain, Words};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 
 /// The installation could not be read (or, for the safe fix, written).
 #[derive(Debug, thiserror::Error)]
@@ -79,10 +79,6 @@ impl Explain for InstallationError {
             ChangedUnderUs { .. } => "env_file_changed",
             WriteFailed { .. } => "write_failed",
         }
-    }
-
-    fn advice(&self) -> String {
-        say_all(&self.worded().advice, "en")
     }
 
     fn words(&self) -> Option<Words> {

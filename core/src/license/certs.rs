@@ -13,7 +13,7 @@ use x509_cert::der::{Decode, Encode};
 use x509_cert::Certificate;
 
 use crate::error::{Explain, Words};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 
 /// Bitwarden's production licensing certificate (DER).
 const PRODUCTION_DER: &[u8] = include_bytes!("../../certs/licensing.cer");
@@ -91,12 +91,6 @@ impl Explain for TrustError {
             TrustError::BadPem(_) => "pem_unreadable",
             TrustError::UnsupportedPem(_) => "pem_unsupported",
         }
-    }
-
-    fn advice(&self) -> String {
-        self.words()
-            .map(|words| say_all(&words.advice, "en"))
-            .unwrap_or_default()
     }
 
     fn words(&self) -> Option<Words> {

@@ -3,7 +3,7 @@
 //! failed check in the inspection.
 
 use crate::error::{Explain, Words};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 
 /// The server's upload limit for the request body (`ApiHelpers.ReadJsonFileFromBody`).
 pub const MAX_LICENSE_BYTES: usize = 51_200;
@@ -87,12 +87,6 @@ impl Explain for LicenseError {
             LicenseError::FieldBadGuid { .. } => "field_bad_guid",
             LicenseError::FieldBadDate { .. } => "field_bad_date",
         }
-    }
-
-    fn advice(&self) -> String {
-        self.words()
-            .map(|words| say_all(&words.advice, "en"))
-            .unwrap_or_default()
     }
 
     /// `license_error.<code>` with the variant's values, then its advice and, except for

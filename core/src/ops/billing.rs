@@ -17,7 +17,7 @@ use crate::bitwarden::{
 };
 use crate::error::{Explain, Problem, Words};
 use crate::installation::{Installation, InstallationError, Region};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 use crate::secrets::{mask, ExposeSecret, SecretStore, SecretString};
 
 /// A pasted or typed token without the blanks around it; refused when empty or broken by
@@ -213,12 +213,6 @@ impl Explain for SetupProblem {
             SetupProblem::AccountRegionMismatch { .. } => "account_region_mismatch",
             SetupProblem::ServerCloudCommunicationOff { .. } => "server_cloud_communication_off",
         }
-    }
-
-    fn advice(&self) -> String {
-        self.words()
-            .map(|words| say_all(&words.advice, "en"))
-            .unwrap_or_default()
     }
 
     fn words(&self) -> Option<Words> {

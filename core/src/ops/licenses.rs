@@ -19,7 +19,7 @@ use crate::bitwarden::{
 };
 use crate::error::{Explain, Problem, Words};
 use crate::license::{parse, License, LicenseKind, ParsedLicense, PlanType};
-use crate::messages::{say_all, Phrase};
+use crate::messages::Phrase;
 
 /// A license to get from the cloud.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,12 +233,6 @@ impl Explain for RestoreError {
             RestoreError::Gone => "archived_license_gone",
             RestoreError::NeverInForce => "archived_license_never_in_force",
         }
-    }
-
-    fn advice(&self) -> String {
-        self.words()
-            .map(|words| say_all(&words.advice, "en"))
-            .unwrap_or_default()
     }
 
     fn words(&self) -> Option<Words> {
