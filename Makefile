@@ -59,9 +59,11 @@ test-dist: test-windows dist
 	scripts/dist/test-deb.sh
 	scripts/dist/test-musl.sh
 
-lint: deps
+## Formatting, lints, and the page type-checked against the commands (tsconfig.json).
+lint: tools
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	tsc -p tsconfig.json
 
 clean:
 	$(CARGO) clean

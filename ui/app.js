@@ -5,6 +5,8 @@ import { el, showBanner } from "./kit.js";
 import { register, navigate, reveal, currentView, viewOf } from "./router.js";
 import * as dashboard from "./views/dashboard.js";
 
+/** @typedef {import("../src-tauri/ipc").Boot} Boot */
+
 /**
  * The first view comes with the page, so that it is drawn in the page's very first frame
  * (nothing before it waits for a task); the others load when first opened.
@@ -20,13 +22,13 @@ const VIEWS = {
 window.addEventListener("DOMContentLoaded", async () => {
   for (const [name, load] of Object.entries(VIEWS)) register(name, load);
   // Handed over by the window process before any script ran (`Boot` in commands/app.rs).
-  const boot = window.__BOOT__ ?? { demo: false, language: null };
+  const boot = window.__BOOT__ ?? /** @type {Boot} */ ({ demo: false, language: null });
   setSystemLanguage(boot.systemLanguage);
   if (boot.demo) showDemoHint();
   applyLanguage(boot.language ?? null);
   document.getElementById("demo-badge").hidden = !boot.demo;
 
-  for (const tab of document.querySelectorAll("#nav [data-view]")) {
+  for (const tab of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("#nav [data-view]"))) {
     tab.addEventListener("click", () => navigate(tab.dataset.view));
   }
   document.addEventListener("keydown", closeOnEscape);
@@ -43,7 +45,8 @@ window.addEventListener("DOMContentLoaded", async () => {
   call("startup_problem")
     .then((problem) => problem && showBanner(problem))
     .catch(showBanner);
-  if (performance.getEntriesByType("navigation")[0]?.type === "reload") {
+  const navigation = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType("navigation")[0]);
+  if (navigation?.type === "reload") {
     await followSavedLanguage(boot).catch(showBanner);
   }
   await navigate("dashboard");
@@ -101,7 +104,8 @@ function submitOnEnter(event) {
   if (event.key !== "Enter" || event.defaultPrevented || event.isComposing) return;
   if (!(field instanceof HTMLInputElement) || !ENTER_FIELDS.has(field.type) || field.form) return;
   for (let box = field.parentElement; box && box.tagName !== "MAIN"; box = box.parentElement) {
-    const button = [...box.querySelectorAll("button[data-enter], button:not(.secondary)")]
+    const buttons = /** @type {NodeListOf<HTMLButtonElement>} */ (box.querySelectorAll("button[data-enter], button:not(.secondary)"));
+    const button = [...buttons]
       .find((b) => (b.dataset.enter !== undefined
         || field.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)
         && !b.disabled && b.getClientRects().length > 0);

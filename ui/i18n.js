@@ -38,11 +38,16 @@ export function t(key, vars = {}) {
 export function applyLanguage(lang) {
   if (lang !== undefined) currentLang = languages.includes(lang) ? lang : systemLanguage();
   document.documentElement.lang = currentLang;
-  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
+  for (const el of labelled("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (labelled("[data-i18n-placeholder]"))) {
     el.placeholder = t(el.dataset.i18nPlaceholder);
   }
-  for (const el of document.querySelectorAll("[data-i18n-label]")) {
+  for (const el of labelled("[data-i18n-label]")) {
     el.setAttribute("aria-label", t(el.dataset.i18nLabel));
   }
+}
+
+/** @returns {NodeListOf<HTMLElement>} */
+function labelled(selector) {
+  return document.querySelectorAll(selector);
 }

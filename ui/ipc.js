@@ -28,11 +28,19 @@ function setBusy(delta) {
   }
 }
 
+/** @typedef {import("../src-tauri/ipc").Commands} Commands */
+/** @typedef {import("../src-tauri/ipc").Events} Events */
+
 /**
  * Calls a command. Resolves with its result; rejects with `{code, message, advice}`.
  * Arguments named like secrets are recorded as "[hidden]" — they go to Rust, never back.
+ * What each command takes and answers is `Commands`, generated from the Rust side.
+ * @template {keyof Commands} C
+ * @param {C} cmd
+ * @param {Commands[C]["args"]} [args]
+ * @returns {Promise<Commands[C]["answer"]>}
  */
-export async function call(cmd, args = {}) {
+export async function call(cmd, args = /** @type {Commands[C]["args"]} */ ({})) {
   const shown = Object.fromEntries(
     Object.entries(args).map(([k, v]) => [k, /password|secret|token|code/i.test(k) ? "[hidden]" : v]),
   );
@@ -59,7 +67,12 @@ export function channel(handler) {
   return stream;
 }
 
-/** Listens to an event sent by the Rust side. */
+/**
+ * Listens to an event the window sends unasked; `Events` names each one's payload.
+ * @template {keyof Events} E
+ * @param {E} event
+ * @param {(payload: Events[E]) => void} handler
+ */
 export function listen(event, handler) {
   return window.__TAURI__.event.listen(event, (e) => handler(e.payload));
 }

@@ -1,6 +1,14 @@
 // Small DOM helpers shared by the views.
 import { t, language } from "./i18n.js";
 
+/** @typedef {import("../src-tauri/ipc").Phrase} Phrase */
+/**
+ * What the core says went wrong: a `Problem`, an installation `Finding`, a dashboard
+ * `RowProblem`; `words`, where given, say it in any language.
+ * @typedef {import("../src-tauri/ipc").Problem | import("../src-tauri/ipc").Finding
+ *   | import("../src-tauri/ipc").RowProblem} Problem
+ */
+
 /** Creates an element: el("button", { type: "button", class: "x", onclick }, "text", child). */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -22,8 +30,13 @@ export function el(tag, attrs = {}, ...children) {
  * Fills a view's instance picker with the configured instances (`name (url)`) and selects
  * `wanted` when it is one of them, else the first; `none` names a first option that stands
  * for no instance.
+ * @param {HTMLSelectElement} select
+ * @param {Array<{ id: string, name: string, url: string }>} instances
+ * @param {string | null | undefined} wanted
+ * @param {{ none?: string }} [options]
  */
-export function fillInstancePicker(select, instances, wanted, { none } = {}) {
+export function fillInstancePicker(select, instances, wanted, options = {}) {
+  const { none } = options;
   select.replaceChildren(
     ...(none ? [el("option", { value: "" }, none)] : []),
     ...instances.map((i) => el("option", { value: i.id }, `${i.name} (${i.url})`)));
@@ -31,17 +44,26 @@ export function fillInstancePicker(select, instances, wanted, { none } = {}) {
   select.value = ids.includes(wanted) ? wanted : (ids[0] ?? "");
 }
 
-/** A core phrase (a catalog key and its values) in the window's language. */
+/**
+ * A core phrase (a catalog key and its values) in the window's language.
+ * @param {Phrase} phrase
+ */
 export function say(phrase) {
   return localizeDates(t(phrase.key, phrase.values || {}));
 }
 
-/** Phrases said one after another (Chinese sets no space between sentences). */
+/**
+ * Phrases said one after another (Chinese sets no space between sentences).
+ * @param {Array<Phrase>} phrases
+ */
 export function sayAll(phrases) {
   return phrases.map(say).join(language().startsWith("zh") ? "" : " ");
 }
 
-/** What a problem says and advises, in the window's language where the core gave phrases. */
+/**
+ * What a problem says and advises, in the window's language where the core gave phrases.
+ * @param {Problem} problem
+ */
 export function problemWords(problem) {
   return {
     message: problem.words ? sayAll(problem.words.message) : localizeDates(problem.message || String(problem)),
@@ -49,7 +71,10 @@ export function problemWords(problem) {
   };
 }
 
-/** A problem box: what happened and what to do, with the stable code for support. */
+/**
+ * A problem box: what happened and what to do, with the stable code for support.
+ * @param {Problem} error
+ */
 export function problemBox(error) {
   const { message, advice } = problemWords(error);
   return el("div", { class: "problem", role: "alert", dataset: { code: error.code || "" } },

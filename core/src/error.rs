@@ -35,6 +35,7 @@ pub trait Explain: std::fmt::Display {
 
 /// A coded message with advice, as shown by the CLI (`--json`) and sent to the UI.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Problem {
     pub code: String,
     pub message: String,
@@ -48,6 +49,7 @@ pub struct Problem {
 /// A problem as catalog phrases: what happened, then what to do, each said sentence by
 /// sentence (an error that wraps another says its own phrase, then the inner one's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Words {
     pub message: Vec<Phrase>,
     pub advice: Vec<Phrase>,

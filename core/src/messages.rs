@@ -45,6 +45,7 @@ pub fn text(language: &str, key: &str, values: &[(&str, &str)]) -> String {
 /// words it in its own language. Value names are single lowercase words: they reach the
 /// page unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Phrase {
     pub key: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

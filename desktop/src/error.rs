@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// A coded error with a human message and advice; the page branches on `code`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct CommandError(Problem);
 
 impl CommandError {

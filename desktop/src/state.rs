@@ -56,6 +56,7 @@ pub struct AppState {
 
 /// The outcome of testing whether a server answers: its version, or why it did not.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionCheck {
     pub reachable: bool,

@@ -33,7 +33,7 @@ fn renamed(value: Value) -> Value {
 
 /// `name` in camelCase when it is a snake_case field name (lowercase words joined by
 /// single underscores), else as it is.
-fn camel_case(name: String) -> String {
+pub(crate) fn camel_case(name: String) -> String {
     let snake = name.contains('_')
         && name.split('_').all(|word| {
             !word.is_empty()

@@ -5,8 +5,11 @@
 
 mod camel;
 mod commands;
+mod events;
 mod link;
 mod opened;
+#[cfg(test)]
+mod page_types;
 mod picker;
 mod window;
 

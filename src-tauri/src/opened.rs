@@ -16,10 +16,9 @@ use companion_core::bitwarden::{BitwardenError, FileAction};
 use companion_core::files::{self, Access};
 use companion_core::license::{LicenseError, MAX_LICENSE_BYTES};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, Runtime, Window, WindowEvent};
+use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
 
-/// Sent to the page when a file was dropped on the window: `{ id }` or `{ error }`.
-pub const DROPPED_EVENT: &str = "license-dropped";
+use crate::events::{self, PageEvent};
 
 /// One opened license.
 #[derive(Debug)]
@@ -110,12 +109,18 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, BitwardenError> {
     Ok(bytes)
 }
 
-/// What the page hears after a drop.
+/// What the page hears after a file was dropped on the window: its `id`, or the `error`
+/// that kept it from being opened.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
-struct Dropped {
+pub struct Dropped {
     id: Option<String>,
     error: Option<crate::error::CommandError>,
+}
+
+impl PageEvent for Dropped {
+    const NAME: &'static str = "license-dropped";
 }
 
 /// Opens the first file dropped on a window and tells the page its id (or why it could
@@ -141,9 +146,7 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
                 error: Some(e.into()),
             },
         };
-        if let Err(error) = app.emit(DROPPED_EVENT, payload) {
-            tracing::warn!(%error, "could not tell the page about a dropped file");
-        }
+        events::send(&app, payload);
     });
 }
 

@@ -6,7 +6,11 @@ import { call, listen } from "../ipc.js";
 import { el, fillInstancePicker, problemBox, problemWords, whileBusy, formatDate, formatDateTime } from "../kit.js";
 import { navigate } from "../router.js";
 
+/** @typedef {import("../../src-tauri/ipc").InstanceBilling} InstanceBilling */
+/** @typedef {import("../../src-tauri/ipc").OrganizationBilling} OrganizationBilling */
+
 const ui = {};
+/** @type {InstanceBilling | null} */
 let overview = null;
 
 /** Date and time in the current language. */
@@ -167,7 +171,10 @@ async function load() {
   if (overview.organizations.some((o) => o.id === previous)) ui.setupOrg.value = previous;
 }
 
-/** One organization: connection, masked token, last sync, dates, and its actions. */
+/**
+ * One organization: connection, masked token, last sync, dates, and its actions.
+ * @param {OrganizationBilling} org
+ */
 function orgCard(org) {
   const inputId = `billing-token-input-${org.id}`;
   const input = el("input", { type: "password", id: inputId, class: "token-input", autocomplete: "off" });
@@ -219,7 +226,12 @@ function orgCard(org) {
   return card;
 }
 
-/** The "Renew automatically" switch of an organization (or, with `org` null, of premium). */
+/**
+ * The "Renew automatically" switch of an organization (or, with `org` null, of premium).
+ * @param {OrganizationBilling | null} org
+ * @param {boolean} on
+ * @param {string} labelKey
+ */
 function renewalSwitch(org, on, labelKey) {
   const id = `billing-renew-${org ? org.id : "premium"}`;
   const box = el("input", { type: "checkbox", id, class: "renew-automatically", checked: on });
@@ -244,7 +256,12 @@ function renewalSwitch(org, on, labelKey) {
     el("p", { class: "hint" }, t("billing.renewAutoHint")));
 }
 
-/** Shows an organization's new state in place, with a message under it. */
+/**
+ * Shows an organization's new state in place, with a message under it.
+ * @param {HTMLElement} card
+ * @param {OrganizationBilling} org
+ * @param {HTMLElement} message
+ */
 function replaceCard(card, org, message) {
   const index = overview.organizations.findIndex((o) => o.id === org.id);
   if (index >= 0) overview.organizations[index] = org;
@@ -379,7 +396,10 @@ async function firstSync() {
   }
 }
 
-/** Re-renders an organization's card after a set-up step changed it. */
+/**
+ * Re-renders an organization's card after a set-up step changed it.
+ * @param {OrganizationBilling} org
+ */
 function refreshCard(org) {
   const card = ui.orgs.querySelector(`.billing-org[data-org='${org.id}']`);
   if (!card) return;

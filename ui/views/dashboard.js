@@ -7,6 +7,11 @@ import { call, channel } from "../ipc.js";
 import { el, problemBox, whileBusy, formatDate, formatDateTime } from "../kit.js";
 import { navigate } from "../router.js";
 
+/** @typedef {import("../../src-tauri/ipc").Dashboard} Dashboard */
+/** @typedef {import("../../src-tauri/ipc").Progress} Progress */
+/** @typedef {import("../../src-tauri/ipc").Row} Row */
+/** @typedef {import("../../src-tauri/ipc").RowProblem} RowProblem */
+
 const COLUMNS = ["status", "instance", "name", "plan", "seats", "expires", "days", "sync", "check", "problems"];
 
 /** The next license check's outcomes, best to worst (core: audit::Outcome). */
@@ -17,7 +22,10 @@ const RANK = { ok: 0, unknown: 1, warning: 2, error: 3 };
 
 const time = (iso) => (iso ? Date.parse(iso) : null);
 
-/** What each column sorts by; a missing value sorts last either way. */
+/**
+ * What each column sorts by; a missing value sorts last either way.
+ * @type {Record<string, (row: Row) => any>}
+ */
 const SORT_VALUE = {
   status: (row) => RANK[row.status],
   instance: (row) => row.instanceName,
@@ -42,13 +50,19 @@ let filterInput;
 let shownLine;
 let headers = {};
 
-/** Rows by key, each with its rendered <tr> (kept while the row is unchanged). */
+/**
+ * Rows by key, each with its rendered <tr> (kept while the row is unchanged).
+ * @type {Map<string, { row: Row, json: string, lang: string, element: HTMLElement }>}
+ */
 const entries = new Map();
 /** The newest check; answers of an older one are dropped. */
 let generation = 0;
 let sort = { column: "status", descending: true };
 let renderQueued = false;
-/** The newest server's progress, not drawn yet. */
+/**
+ * The newest server's progress, not drawn yet.
+ * @type {Progress | null}
+ */
 let latest = null;
 
 export function mount(section) {
@@ -124,7 +138,9 @@ async function load() {
 }
 
 /** One server's rows, in while others are still being asked; drawn at the next frame
- * with the others that came meanwhile. */
+ * with the others that came meanwhile.
+ * @param {Progress} progress
+ */
 function arrived(progress) {
   const current = new Set(progress.rows.map(keep));
   for (const [key, entry] of entries) {
@@ -141,6 +157,7 @@ function arrived(progress) {
   }
 }
 
+/** @param {Progress} progress */
 function drawProgress(progress) {
   renderRows();
   if (progress.done < progress.total) {
@@ -150,7 +167,10 @@ function drawProgress(progress) {
   }
 }
 
-/** The whole check: every row as the core sorted it, and the summary. */
+/**
+ * The whole check: every row as the core sorted it, and the summary.
+ * @param {Dashboard} dashboard
+ */
 function finished(dashboard) {
   latest = null;
   const current = new Set(dashboard.rows.map(keep));
@@ -173,7 +193,10 @@ function showSummary(worst, checkedAt) {
     : "";
 }
 
-/** Remembers a row, keeping its rendered line when nothing in it changed. */
+/**
+ * Remembers a row, keeping its rendered line when nothing in it changed.
+ * @param {Row} row
+ */
 function keep(row) {
   const key = `${row.instanceId}|${row.kind}|${row.orgId || row.name}`;
   const json = JSON.stringify(row);
@@ -185,7 +208,11 @@ function keep(row) {
   return key;
 }
 
-/** Worst first, then fewest days left, then by server and name (the core's order). */
+/**
+ * Worst first, then fewest days left, then by server and name (the core's order).
+ * @param {Row} a
+ * @param {Row} b
+ */
 function worstFirst(a, b) {
   const days = (row) => row.daysLeft ?? Number.MAX_SAFE_INTEGER;
   const text = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
@@ -195,11 +222,15 @@ function worstFirst(a, b) {
     || text(a.name, b.name);
 }
 
+/**
+ * @param {Row} a
+ * @param {Row} b
+ */
 function compare(a, b) {
   const value = SORT_VALUE[sort.column];
   const x = value(a);
   const y = value(b);
-  if (x == null || y == null) return (x == null) - (y == null) || worstFirst(a, b);
+  if (x == null || y == null) return Number(x == null) - Number(y == null) || worstFirst(a, b);
   const order = typeof x === "number" ? x - y : String(x).localeCompare(String(y), language());
   return (sort.descending ? -order : order) || worstFirst(a, b);
 }
@@ -226,6 +257,10 @@ function renderRows() {
   }
 }
 
+/**
+ * @param {Row} row
+ * @param {string} lang
+ */
 function renderRow(row, lang) {
   const name = row.kind === "organization" ? row.name
     : row.kind === "premium" ? `${row.name} (${t("dashboard.kind.premium")})`
@@ -258,7 +293,11 @@ function renderRow(row, lang) {
     row.problems.length ? row.problems.map(renderProblem) : t("dashboard.none")));
 }
 
-/** What the server's next license check will do, and the fix when it disables. */
+/**
+ * What the server's next license check will do, and the fix when it disables.
+ * @param {Row} row
+ * @param {string} lang
+ */
 function checkCell(row, lang) {
   const check = row.nextCheck;
   if (!check) return "—";
@@ -269,6 +308,10 @@ function checkCell(row, lang) {
   return [el("div", {}, text), fix];
 }
 
+/**
+ * @param {Row} row
+ * @param {string} lang
+ */
 function syncText(row, lang) {
   if (!row.billingSync) return "—";
   if (row.billingSync === "notSetUp") return t("dashboard.sync.notSetUp");
@@ -276,6 +319,7 @@ function syncText(row, lang) {
   return row.lastSync ? formatDate(row.lastSync, lang) : t("dashboard.sync.never");
 }
 
+/** @param {RowProblem} problem */
 function renderProblem(problem) {
   const box = problemBox(problem);
   box.classList.add("dash-problem", `status-border-${problem.status}`);

@@ -6,12 +6,25 @@ import { t, language } from "../i18n.js";
 import { call } from "../ipc.js";
 import { el, problemBox, whileBusy, formatDateTime } from "../kit.js";
 
+/** @typedef {import("../../src-tauri/ipc").Account} Account */
+/** @typedef {import("../../src-tauri/ipc").Commands} Commands */
+/** @typedef {import("../../src-tauri/ipc").ConnectionCheck} ConnectionCheck */
+/** @typedef {import("../../src-tauri/ipc").Installation} Installation */
+/** @typedef {import("../../src-tauri/ipc").InstanceView} InstanceView */
+/** @typedef {import("../../src-tauri/ipc").Offer} Offer */
+/** @typedef {import("../../src-tauri/ipc").Overview} Overview */
+/** @typedef {import("../../src-tauri/ipc").SignInStep} SignInStep */
+
 /** Finding codes the cloud-communication fix deals with. */
 const FIXABLE = new Set(["cloud_communication_off", "cloud_communication_invalid", "region_uri_mismatch", "push_relay_wrong_region"]);
 
+/** @type {Overview} */
 let overview = { cloudRegion: "US", cloudAccount: null, instances: [] };
 let nodes = {};
-/** The sign-in on screen: { instanceId (null: cloud), loginId, providers }. */
+/**
+ * The sign-in on screen: { instanceId (null: cloud), loginId, providers }.
+ * @type {{ instanceId: string | null, loginId: string | null, providers: Array<Offer>, kind: string | null } | null}
+ */
 let signin = null;
 
 export function mount(section) {
@@ -67,13 +80,17 @@ async function reload() {
   }
 }
 
+/** @param {Account | null} account */
 function accountText(account) {
   if (!account) return t("instances.notSignedIn");
   if (account.email) return t("instances.signedInAs", { email: account.email });
   return t("instances.signedInApiKey");
 }
 
-/** Who is signed in, and that the server did not answer when it last failed a check. */
+/**
+ * Who is signed in, and that the server did not answer when it last failed a check.
+ * @param {InstanceView} instance
+ */
 function instanceAccountText(instance) {
   const text = accountText(instance.account);
   return instance.connection && !instance.connection.reachable
@@ -81,7 +98,10 @@ function instanceAccountText(instance) {
     : text;
 }
 
-/** The last connection test of an instance: reachable with its version, or the problem. */
+/**
+ * The last connection test of an instance: reachable with its version, or the problem.
+ * @param {ConnectionCheck | null} connection
+ */
 function connectionResult(connection) {
   if (!connection) return [];
   const when = el("span", { class: "muted" }, ` (${t("instances.checkedAt", { date: formatDateTime(connection.checkedAt, language()) })})`);
@@ -167,6 +187,10 @@ async function signOut(instanceId, button) {
   });
 }
 
+/**
+ * @param {InstanceView} instance
+ * @param {HTMLElement} item
+ */
 async function removeInstance(instance, item) {
   if (!window.confirm(t("instances.removeConfirm", { name: instance.name }))) return;
   try {
@@ -361,6 +385,7 @@ function clearSecrets() {
 }
 
 async function startSignIn() {
+  /** @type {Commands["signin_start"]["args"]} */
   const args = { instanceId: signin.instanceId, method: method() };
   if (args.method === "password") {
     args.email = nodes.signinEmail.value;
@@ -380,6 +405,7 @@ async function startSignIn() {
   }
 }
 
+/** @param {SignInStep} step */
 async function handleStep(step) {
   if (step.state === "done") {
     signin = null;
@@ -430,6 +456,7 @@ async function sendEmailCode() {
 }
 
 async function continueSignIn() {
+  /** @type {Commands["signin_continue"]["args"]} */
   const args = {
     loginId: signin.loginId,
     kind: signin.kind === "newDevice" ? "newDevice" : "twoFactor",
@@ -486,6 +513,10 @@ async function openInstallation(instanceId) {
   }
 }
 
+/**
+ * @param {InstanceView} instance
+ * @param {Installation} found
+ */
 function renderInstallation(instance, found) {
   const id = found.installationId;
   const copy = el("button", { id: "installation-copy", type: "button", class: "secondary", disabled: !id }, t("installation.copy"));
@@ -524,6 +555,7 @@ function renderInstallation(instance, found) {
   nodes.installationBody.replaceChildren(...parts);
 }
 
+/** @param {InstanceView} instance */
 async function runFix(instance) {
   try {
     const report = await call("installation_fix", { instanceId: instance.id });

@@ -6,14 +6,27 @@ import { call, listen } from "../ipc.js";
 import { el, fillInstancePicker, problemBox, problemWords, say, sayAll, whileBusy, formatDate, formatDateTime, localizeDates } from "../kit.js";
 import { navigate } from "../router.js";
 
+/** @typedef {import("../../src-tauri/ipc").Change} Change */
+/** @typedef {import("../../src-tauri/ipc").CloudChoices} CloudChoices */
+/** @typedef {import("../../src-tauri/ipc").HistoryEntry} HistoryEntry */
+/** @typedef {import("../../src-tauri/ipc").Instance} Instance */
+/** @typedef {import("../../src-tauri/ipc").Loss} Loss */
+/** @typedef {import("../../src-tauri/ipc").OpenedReport} OpenedReport */
+/** @typedef {import("../../src-tauri/ipc").PlannedUpload} PlannedUpload */
+/** @typedef {import("../../src-tauri/ipc").TargetArg} TargetArg */
+/** @typedef {import("../../src-tauri/ipc").Targets} Targets */
+
 // Elements built once in mount().
 const ui = {};
 // What the view shows now.
+/** @type {OpenedReport | null} */
 let report = null;
+/** @type {Targets | null} */
 let targets = null;
 /** Counts the asks for targets; an answer to an older one is dropped. */
 let targetsAsked = 0;
 let planId = null;
+/** @type {Array<Instance>} */
 let instances = [];
 // The plan in the review: the name it must be confirmed with, if any.
 let confirmName = null;
@@ -140,6 +153,7 @@ export async function show(params = {}) {
 async function loadCloudOrgs(orgId = null) {
   const kept = ui.cloudOrg.value;
   ui.cloudStatus.replaceChildren(el("p", { class: "hint" }, t("license.download.loading")));
+  /** @type {CloudChoices} */
   let cloud;
   try {
     cloud = await call("license_cloud_orgs", { instanceId: orgId ? instanceId() : null, orgId });
@@ -228,7 +242,10 @@ async function download(cloudOrgId) {
   }
 }
 
-/** Shows a freshly opened license and what can be done with it on the instance. */
+/**
+ * Shows a freshly opened license and what can be done with it on the instance.
+ * @param {OpenedReport} opened
+ */
 async function showOpened(opened, withTargets = true) {
   report = opened;
   ui.applyStatus.replaceChildren();
@@ -238,6 +255,7 @@ async function showOpened(opened, withTargets = true) {
   if (withTargets) await refreshTargets();
 }
 
+/** @param {OpenedReport} r */
 function renderReport(r) {
   const i = r.inspection;
   const l = i.license;
@@ -323,6 +341,7 @@ async function refreshTargets() {
   ui.review.disabled = true;
   ui.target.replaceChildren();
   ui.belonging.replaceChildren();
+  /** @type {Targets} */
   let found;
   try {
     found = await call("license_targets", { instanceId: instanceId(), id: report.id });
@@ -383,6 +402,7 @@ function showBelonging() {
   ui.belonging.replaceChildren(el("p", { class: b.verdict === "another" ? "verdict bad" : "hint", dataset: { verdict: b.verdict } }, text));
 }
 
+/** @returns {TargetArg} */
 function targetArg(value) {
   return value === "premium" ? { kind: "premium" } : { kind: "organization", id: value };
 }
@@ -405,13 +425,17 @@ async function review() {
   }
 }
 
-/** A loss in the current language ("Seats 50 → 10", "Loses: Single sign-on"). */
+/**
+ * A loss in the current language ("Seats 50 → 10", "Loses: Single sign-on").
+ * @param {Loss} loss
+ */
 function lossText(loss) {
   const count = (n) => (n === null || n === undefined ? t("license.loss.unlimited") : n);
   if (loss.kind === "feature") return t("license.loss.feature", { label: loss.label });
   return t(`license.loss.${loss.kind}`, { current: count(loss.current), new: count(loss.new) });
 }
 
+/** @param {PlannedUpload} planned */
 function openConfirmation(planned) {
   const plan = planned.plan;
   planId = planned.planId;
@@ -420,7 +444,7 @@ function openConfirmation(planned) {
     ? t("license.confirm.headingPremium", { email: targets?.accountEmail ?? "", instance })
     : t("license.confirm.headingOrg", { name: plan.organizationName ?? plan.target.id, instance });
   document.getElementById("license-confirm-file").textContent = report.file;
-  const row = (c) => el("tr", { class: c.changed ? "changed" : "same" },
+  const row = (/** @type {Change} */ c) => el("tr", { class: c.changed ? "changed" : "same" },
     el("th", { scope: "row" }, c.what),
     el("td", {}, localizeDates(c.current) ?? "—"),
     el("td", {}, c.changed ? (localizeDates(c.new) ?? "—") : t("license.confirm.unchanged")));
@@ -437,17 +461,18 @@ function openConfirmation(planned) {
     ? t("license.confirm.kept", { source: plan.replaced.source })
     : t("license.confirm.notKept");
   ui.confirmNotes.replaceChildren(...plan.notes.map((n) => el("li", { dataset: { code: n.code } }, problemWords(n).message)));
-  const another = plan.belonging?.verdict === "another";
+  const belonging = plan.belonging;
+  const another = belonging?.verdict === "another";
   const org = { name: plan.organizationName ?? "" };
-  ui.confirmRefused.replaceChildren(...(another
-    ? [el("p", { class: "verdict bad" }, t(plan.belonging.onlyTheKeyDiffers ? "license.belonging.anotherKey" : "license.belonging.another", {
+  ui.confirmRefused.replaceChildren(...(belonging?.verdict === "another"
+    ? [el("p", { class: "verdict bad" }, t(belonging.onlyTheKeyDiffers ? "license.belonging.anotherKey" : "license.belonging.another", {
       ...org,
-      current: plan.belonging.currentName || t("license.belonging.cloudOrg", { id: plan.belonging.currentOrganization }),
-      license: plan.belonging.licenseName || t("license.belonging.cloudOrg", { id: plan.belonging.licenseOrganization }),
+      current: belonging.currentName || t("license.belonging.cloudOrg", { id: belonging.currentOrganization }),
+      license: belonging.licenseName || t("license.belonging.cloudOrg", { id: belonging.licenseOrganization }),
     }))]
     : plan.wouldBeRefused
       ? [el("p", {}, t("license.confirm.refused")), el("pre", { class: "server-message" }, plan.inspection.serverMessage || "")]
-      : plan.belonging?.verdict === "unknown" ? [el("p", { class: "hint" }, t("license.confirm.unknown", org))] : []));
+      : belonging?.verdict === "unknown" ? [el("p", { class: "hint" }, t("license.confirm.unknown", org))] : []));
   confirmName = another || plan.wouldBeRefused ? null : plan.confirmByName;
   ui.confirmNameBox.hidden = !confirmName;
   ui.confirmName.value = "";
@@ -519,6 +544,7 @@ async function refreshHistory() {
     ui.history.replaceChildren(el("p", { class: "hint" }, t("license.history.noInstance")));
     return;
   }
+  /** @type {Array<HistoryEntry>} */
   let entries;
   try {
     entries = await call("license_history", { instanceId: instanceId() });
@@ -530,7 +556,7 @@ async function refreshHistory() {
     ui.history.replaceChildren(el("p", { class: "hint", id: "license-history-empty" }, t("license.history.empty")));
     return;
   }
-  const ownerName = (e) => {
+  const ownerName = (/** @type {HistoryEntry} */ e) => {
     if (e.ownerKind === "premium") return e.licensedTo ? `${t("license.history.premium")} · ${e.licensedTo}` : t("license.history.premium");
     const org = targets?.organizations.find((o) => o.id === e.ownerId);
     return org?.name ?? e.licensedTo ?? e.ownerId;

@@ -71,6 +71,7 @@ pub struct InstallationFacts {
 
 /// What a dashboard row is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum RowKind {
     Organization,
@@ -81,6 +82,7 @@ pub enum RowKind {
 
 /// State of an organization's billing sync connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum BillingSync {
     NotSetUp,
@@ -90,6 +92,7 @@ pub enum BillingSync {
 
 /// Where a problem's button leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ActionKind {
     /// Sign in to the server (instances view).
@@ -106,6 +109,7 @@ pub enum ActionKind {
 
 /// A problem's button: its kind names the label, `view` and `params` go to the router.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Action {
     pub kind: ActionKind,
@@ -114,6 +118,7 @@ pub struct Action {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ActionParams {
     pub instance_id: String,
@@ -123,6 +128,7 @@ pub struct ActionParams {
 
 /// One problem of a row, with the button that deals with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RowProblem {
     pub code: String,
@@ -138,6 +144,7 @@ pub struct RowProblem {
 
 /// One line of the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Row {
     pub instance_id: String,
@@ -173,6 +180,7 @@ pub struct Row {
 
 /// The prediction of the server's next license check for one row (see [`crate::audit`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NextCheck {
     pub at: DateTime<Utc>,
@@ -229,6 +237,7 @@ impl LastKnown {
 
 /// The whole dashboard; the tray reads `worst` for its icon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Dashboard {
     pub rows: Vec<Row>,
@@ -280,6 +289,7 @@ pub struct Gathering {
 
 /// One server's rows as they come in, with how far the check is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     pub instance_id: String,

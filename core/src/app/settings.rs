@@ -22,6 +22,7 @@ pub const SETTINGS_FILE: &str = "settings.json";
 
 /// Everything the user configured in the app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Settings {
     /// `"en"` or `"zh-CN"`; `None` follows the system locale.
@@ -47,6 +48,7 @@ impl Default for Settings {
 
 /// One self-hosted Bitwarden server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Instance {
     /// Stable identifier (a UUID) the UI and the tray refer to the instance by.
@@ -68,6 +70,7 @@ pub struct Instance {
 
 /// A license the daily check renews by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "kind", content = "id", rename_all = "camelCase")]
 pub enum RenewalSwitch {
     /// A self-hosted organization, by its ID on the server.
@@ -78,6 +81,7 @@ pub enum RenewalSwitch {
 
 /// Where an instance's installation (`global.override.env`) lives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
 pub enum InstallationPlace {
     /// A local `bwdata` (or Bitwarden Lite) folder.

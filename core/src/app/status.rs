@@ -6,6 +6,7 @@ use serde::Serialize;
 /// worst: an unknown state (not signed in, server unreachable) ranks above "fine" because it
 /// needs the admin's attention, but below a real warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Status {
     Ok,

@@ -10,6 +10,7 @@ use crate::license::SignatureStatus;
 
 /// What the job will do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Every check passes: the organization (or premium) stays enabled.
@@ -90,7 +91,9 @@ pub enum Finding {
 
 /// The one thing to do so the next run keeps the organization enabled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", ts(rename = "AuditAction"))]
 pub enum Action {
     /// Upload the license made for this installation (download it for this ID).
     UploadLicenseForInstallation { installation_id: Option<Uuid> },

@@ -43,6 +43,7 @@ impl LicenseOwner {
 
 /// What an archived copy was, as far as the server's answer tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ArchivedRole {
     /// The license in force when a send that was not accepted began (still in force).

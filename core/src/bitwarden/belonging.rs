@@ -26,6 +26,7 @@ use crate::license::{
 
 /// Where the link to the cloud organization was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum LinkSource {
     /// The license file the server keeps (`bwdata/core/licenses`).
@@ -123,6 +124,7 @@ impl CloudLink {
 
 /// How a license relates to the self-hosted organization it would be applied to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "verdict")]
 pub enum Belonging {
     /// It is the license of the cloud organization this one belongs to.
@@ -181,6 +183,7 @@ pub async fn find_cloud_link(
 
 /// One organization the account owns, and whether an opened license belongs to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Candidate {
     pub id: Uuid,
     pub name: String,
@@ -243,6 +246,7 @@ pub fn place(
 
 /// Something the organization has now that the new license takes away.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Loss {
     /// Fewer seats (`None`: unlimited).

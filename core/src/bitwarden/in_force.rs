@@ -12,6 +12,7 @@ use super::notes::PlanNote;
 
 /// A copy of the license in force.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ReplacedCopy {
     pub source: PathBuf,
     /// Whether it is the server's own file (else the archive's last applied one).

@@ -13,6 +13,8 @@ use crate::messages::Phrase;
 
 /// One note on a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[cfg_attr(feature = "typescript", ts(as = "crate::error::Problem"))]
 pub enum PlanNote {
     /// No installation was given, so the license's installation ID was not compared.
     InstallationUnchecked,

@@ -78,6 +78,7 @@ pub struct OrganizationDraft {
 
 /// The organization the server created.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct CreatedOrganization {
     /// The self-hosted organization's own id (not the cloud organization's).
     pub id: Uuid,

@@ -22,6 +22,7 @@ use crate::secrets::{account, SecretKind, SecretStore};
 
 /// How the person signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum LoginKind {
     ApiKey,

@@ -31,6 +31,7 @@ use crate::license::{
 
 /// Where a license goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
 pub enum UploadTarget {
     Organization(Uuid),
@@ -52,6 +53,7 @@ pub struct UploadRequest {
 
 /// One line of the before/after summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Change {
     pub what: String,
     pub current: Option<String>,
@@ -61,6 +63,7 @@ pub struct Change {
 
 /// Everything known before sending.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct UploadPlan {
     pub target: UploadTarget,
     pub file: String,
@@ -94,6 +97,7 @@ pub struct UploadPlan {
 
 /// What sending did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct UploadOutcome {
     /// The API route that took the license.
     pub route: String,

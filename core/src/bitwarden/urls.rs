@@ -12,6 +12,11 @@ use crate::installation::Region;
 /// Which kind of Bitwarden server a set of endpoints belongs to. Written as
 /// `self_hosted`, `cloud_us` or `cloud_eu`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[cfg_attr(
+    feature = "typescript",
+    ts(type = r#""self_hosted" | "cloud_us" | "cloud_eu""#)
+)]
 pub enum ServerKind {
     SelfHosted,
     Cloud(Region),

@@ -10,6 +10,8 @@ use crate::messages::{say_all, Phrase};
 
 /// Stable identifiers of findings; the UI and scripts branch on these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[cfg_attr(feature = "typescript", ts(type = "string"))]
 pub enum FindingCode {
     /// `enableCloudCommunication` is not `true`: billing sync and sponsorship sync fail.
     CloudCommunicationOff,
@@ -91,6 +93,7 @@ impl Serialize for FindingCode {
 /// One thing to fix, with the fix: `message` and `advice` are the English of `words`, which
 /// a window says in its own language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Finding {
     pub code: FindingCode,
     pub message: String,

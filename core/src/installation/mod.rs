@@ -51,6 +51,7 @@ pub fn read(source: &Source) -> Result<Installation, InstallationError> {
 
 /// Bitwarden cloud data region (contract §4 table; Setup offers only these two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum Region {
     #[serde(rename = "US")]
     Us,
@@ -108,6 +109,7 @@ impl std::fmt::Display for Region {
 
 /// How the server is deployed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Layout {
     /// `bitwarden.sh` with `bwdata/env/global.override.env` and `bwdata/config.yml`.
@@ -128,6 +130,11 @@ impl Layout {
 
 /// Where a value came from: a line of a file, or the server's default.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[cfg_attr(
+    feature = "typescript",
+    ts(type = r#""default" | { file: string, line: number }"#)
+)]
 pub enum Origin {
     Line { file: String, line: usize },
     Default,
@@ -159,6 +166,7 @@ impl std::fmt::Display for Origin {
 
 /// Where each reported value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Origins {
     pub installation_id: Origin,
     pub installation_key: Origin,
@@ -172,6 +180,8 @@ pub struct Origins {
 /// A self-hosted installation's licensing-relevant settings. `Debug` and `Serialize` never
 /// show the installation key (it is a [`SecretString`]; JSON only says whether it is there).
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[cfg_attr(feature = "typescript", ts(as = "InstallationView<'static>"))]
 pub struct Installation {
     /// The installation ID, when it is a real GUID (not missing, not a placeholder).
     pub installation_id: Option<Uuid>,
@@ -210,6 +220,8 @@ impl Installation {
 
 /// The JSON shape of an installation (a public interface: field names are stable).
 #[derive(Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[cfg_attr(feature = "typescript", ts(rename = "Installation"))]
 struct InstallationView<'a> {
     installation_id: Option<String>,
     installation_key_present: bool,

@@ -29,6 +29,7 @@ const DEVELOPMENT_SHA256: &str = "23C73A3145F7553CCFEE2F9348AB6F3278D501439642DB
 
 /// Where a verification key came from, as reported with a signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum CertificateKind {
     /// Bitwarden's production certificate: what every self-hosted server trusts.

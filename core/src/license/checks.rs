@@ -32,6 +32,7 @@ pub const MSG_EMAIL: &str = "The user's email does not match the license email."
 /// the check fails. `phrase` and `advice_phrases` are the same in the app's catalog, for
 /// a window in any language; `message` and `advice` are their English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Check {
     pub code: &'static str,
     pub ok: bool,
@@ -51,6 +52,7 @@ pub struct ExpectedInstallation {
 
 /// Which of the server's two upload paths applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ValidationPath {
     /// A token is present: its claims are the license and only the token is verified.

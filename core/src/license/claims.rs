@@ -30,6 +30,7 @@ pub fn license_claims(license: &License) -> Claims {
 
 /// A property whose JSON value differs from its claim (the claim wins on the server).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ClaimMismatch {
     /// The property (C# name, as the claim is named).
     pub field: String,

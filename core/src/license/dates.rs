@@ -15,6 +15,8 @@ const MAX_TICKS: i64 = 3_155_378_975_999_999_999;
 
 /// A .NET `DateTime` (UTC assumed; the server ignores the kind when signing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[cfg_attr(feature = "typescript", ts(type = "string"))]
 pub struct NetDateTime {
     ticks: i64,
 }

@@ -279,6 +279,7 @@ license_class! {
 
 /// Which of the two license classes a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum LicenseKind {
     Organization,

@@ -16,6 +16,7 @@ use super::value::{FieldProblem, FieldValue};
 
 /// How the kind of a license was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum KindSource {
     /// From the `LicenseType` property.

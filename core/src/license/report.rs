@@ -53,6 +53,7 @@ impl InspectOptions {
 /// `Hash` as stored against the value recomputed today (a diagnostic: the server never
 /// checks it, and licenses made while the rules differed do not match).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct HashReport {
     pub stored: Option<String>,
     /// `None` when the version is not supported.
@@ -62,6 +63,7 @@ pub struct HashReport {
 
 /// The token section: the check result, the claims, and where the JSON disagrees with them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct TokenSection {
     #[serde(flatten)]
     pub report: TokenReport,
@@ -70,6 +72,7 @@ pub struct TokenSection {
 
 /// The dates that matter to an administrator, from the license the server uses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Dates {
     pub issued: DateTime<Utc>,
     pub refresh: Option<DateTime<Utc>>,
@@ -87,6 +90,7 @@ pub struct Dates {
 
 /// The license the server uses (claims applied), in snake_case for the report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct LicenseSummary {
     pub id: Uuid,
     pub name: Option<String>,
@@ -113,6 +117,7 @@ pub struct LicenseSummary {
 
 /// The result of inspecting a license file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Inspection {
     pub kind: LicenseKind,
     pub kind_source: KindSource,

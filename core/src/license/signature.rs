@@ -13,6 +13,7 @@ use crate::messages::Phrase;
 
 /// The outcome of checking `Signature`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum SignatureStatus {
     /// Verifies with a trusted key.
@@ -39,6 +40,7 @@ impl SignatureStatus {
 
 /// What the signature check found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SignatureReport {
     pub status: SignatureStatus,
     /// The certificate whose key verified the signature.

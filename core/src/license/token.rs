@@ -25,6 +25,7 @@ pub type Claims = Map<String, Value>;
 
 /// The outcome of checking `Token`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum TokenStatus {
     Valid,
@@ -86,6 +87,7 @@ impl TokenFailure {
 
 /// What the token check found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct TokenReport {
     pub status: TokenStatus,
     /// The certificate whose key verified the token.

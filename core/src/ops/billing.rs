@@ -35,6 +35,7 @@ pub fn pasted_token(raw: &SecretString) -> Result<SecretString, BitwardenError> 
 
 /// Where an organization's token is kept, and whether the copies agree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenPlaces {
     /// The token, masked: the keychain's copy, else the server's.
@@ -92,6 +93,7 @@ pub async fn store_token(
 
 /// An owned organization's billing sync.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationBilling {
     pub id: Uuid,
@@ -129,6 +131,7 @@ impl OrganizationBilling {
 
 /// The organizations a signed-in account owns on one server, with their billing sync.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BillingOverview {
     pub server: String,
@@ -241,6 +244,7 @@ impl Explain for SetupProblem {
 
 /// Step 1 of the set-up: what stands in the way of billing sync on one server.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SetupCheck {
     /// Where the installation settings were read, when the app knows where they are.
@@ -317,6 +321,7 @@ pub fn setup_check(
 
 /// A cloud organization the cloud account owns.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CloudOrganization {
     pub id: Uuid,
@@ -329,6 +334,7 @@ pub struct CloudOrganization {
 
 /// The cloud account and the organizations it owns.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CloudOrganizations {
     pub email: String,

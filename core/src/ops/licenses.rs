@@ -60,6 +60,7 @@ pub async fn download(
 
 /// A cloud organization the cloud account owns, to download its license.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CloudChoice {
     pub id: Uuid,
@@ -73,6 +74,7 @@ pub struct CloudChoice {
 
 /// What the cloud account can download licenses for.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CloudChoices {
     pub email: String,
@@ -114,6 +116,7 @@ fn may_self_host(plan_type: i64) -> bool {
 
 /// Where an opened license can go on a server.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Targets {
     /// The organizations the signed-in account owns there, each with whether the license
@@ -167,6 +170,7 @@ pub async fn targets(
 
 /// One archived license of a server, as the history shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     /// Names the entry for [`restorable`] (never a path a caller could change).

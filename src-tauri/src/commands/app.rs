@@ -11,6 +11,7 @@ use crate::state::AppState;
 
 /// Versions of the app and of the core library it runs on, and whether this is the demo.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     app_version: &'static str,
@@ -41,6 +42,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 /// its scripts runs (see `window::open`): it paints in the right language at once, without
 /// waiting for a command.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Boot {
     #[serde(flatten)]

@@ -17,20 +17,19 @@ use companion_core::ops::billing::{
 };
 use companion_core::secrets::{ExposeSecret, SecretStore, SecretString};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use uuid::Uuid;
 
 use crate::error::CommandError;
+use crate::events::{self, BillingProgress, TokenStage};
 use crate::state::AppState;
 use crate::words::in_window;
 use companion_desktop::notify;
 use companion_desktop::tray_menu::TrayOrg;
 
-/// Event telling the page which step of getting the token is running.
-const PROGRESS_EVENT: &str = "billing-progress";
-
 /// The owned organizations of one instance and their billing sync.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceBilling {
     instance_id: String,
@@ -159,6 +158,7 @@ pub async fn billing_setup_check(
 
 /// The cloud organizations the cloud account owns, and the region it is in.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CloudOrgs {
     region: Region,
@@ -189,6 +189,7 @@ pub async fn billing_request_code(state: State<'_, AppState>) -> Result<String, 
 
 /// What getting the token from the cloud did.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FetchedToken {
     masked: String,
@@ -214,9 +215,7 @@ pub async fn billing_fetch_token<R: Runtime>(
     password: Option<SecretString>,
     code: Option<SecretString>,
 ) -> Result<FetchedToken, CommandError> {
-    let progress = |stage: &str| {
-        let _ = app.emit(PROGRESS_EVENT, serde_json::json!({ "stage": stage }));
-    };
+    let progress = |stage| events::send(&app, BillingProgress { stage });
     let filled =
         |secret: Option<SecretString>| secret.filter(|s| !s.expose_secret().trim().is_empty());
     let proof = match (filled(code), filled(password)) {
@@ -228,11 +227,11 @@ pub async fn billing_fetch_token<R: Runtime>(
             )))
         }
     };
-    progress("signing-in");
+    progress(TokenStage::SigningIn);
     // The self-hosted session first: a token rotated but not delivered would stop syncs.
     let server = state.instance_session(&instance_id).await?;
     let cloud = state.cloud_session().await?;
-    progress("verifying");
+    progress(TokenStage::Verifying);
     let verification = match proof {
         Proof::Code(code) => Verification::otp(code),
         Proof::Password(password) => Verification::master_password(&cloud, &password).await?,
@@ -247,8 +246,8 @@ pub async fn billing_fetch_token<R: Runtime>(
         Some((&server, org_id)),
         |stage| {
             progress(match stage {
-                FetchStage::Fetching => "fetching",
-                FetchStage::Saving => "saving",
+                FetchStage::Fetching => TokenStage::Fetching,
+                FetchStage::Saving => TokenStage::Saving,
             })
         },
     )
@@ -259,7 +258,7 @@ pub async fn billing_fetch_token<R: Runtime>(
         .connection
         .expect("a server was given, so the connection was saved");
     let organization = billing::organization(&server, keychain, org_id, &saved.connection).await?;
-    progress("done");
+    progress(TokenStage::Done);
     crate::link::changed(&app);
     Ok(FetchedToken {
         masked: fetched.token.masked.clone(),

@@ -19,6 +19,7 @@ use crate::state::{AppState, ConnectionCheck};
 
 /// Who is signed in to a server (nothing secret).
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     email: Option<String>,
@@ -38,6 +39,7 @@ impl From<SessionFacts> for Account {
 
 /// One configured server and its kept session.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceView {
     #[serde(flatten)]
@@ -49,6 +51,7 @@ pub struct InstanceView {
 
 /// Everything the instances screen shows.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Overview {
     cloud_region: Region,
@@ -58,6 +61,7 @@ pub struct Overview {
 
 /// An instance as the form sends it; a missing id adds a new one.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceDraft {
     id: Option<String>,
@@ -195,6 +199,7 @@ pub async fn installation_read(
 /// What the cloud communication fix did: the changed lines and the backup for a local
 /// installation, the commands to run for a remote one.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FixView {
     env_file: String,
@@ -207,6 +212,7 @@ pub struct FixView {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeView {
     key: &'static str,

@@ -20,18 +20,16 @@ use companion_core::license::{inspect, parse, InspectOptions, Inspection};
 use companion_core::messages::Phrase;
 use companion_core::ops::licenses::{self, HistoryEntry, Targets, Wanted};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, State, WebviewWindow};
+use tauri::{AppHandle, State, WebviewWindow};
 use uuid::Uuid;
 
 use crate::camel::Camel;
 use crate::error::CommandError;
+use crate::events::{self, CreateProgress, CreateStep};
 use crate::opened::OpenedLicenses;
 use crate::picker::pick_license_file;
 use crate::state::AppState;
 use companion_desktop::installation::installation_of;
-
-/// Sent while an organization is being created: `{ step }` = `checking`, `sending`.
-pub const CREATE_PROGRESS_EVENT: &str = "license-create-progress";
 
 /// Upload plans the user has seen but not yet confirmed, by id. Sending takes a plan out,
 /// so a confirmed upload is sent once and never again without a new review.
@@ -45,6 +43,7 @@ struct PendingUpload {
 
 /// An opened license and its full inspection against the instance's installation.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OpenedReport {
     id: String,
@@ -55,10 +54,12 @@ pub struct OpenedReport {
     installation: Option<InstallationRef>,
     /// Why the installation could not be read (the checks then skip it).
     installation_problem: Option<Problem>,
+    #[cfg_attr(test, ts(as = "Inspection"))]
     inspection: Camel<Inspection>,
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 struct InstallationRef {
     id: Uuid,
@@ -147,6 +148,7 @@ pub async fn license_download(
 /// What the cloud account can download licenses for, and which cloud organization the
 /// asked-for self-hosted organization belongs to.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CloudChoices {
     #[serde(flatten)]
@@ -207,7 +209,8 @@ pub async fn license_targets(
 }
 
 /// Where the page asks to apply a license.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum TargetArg {
     Organization { id: Uuid },
@@ -216,9 +219,11 @@ pub enum TargetArg {
 
 /// A reviewed upload waiting for the user's confirmation.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedUpload {
     plan_id: String,
+    #[cfg_attr(test, ts(as = "UploadPlan"))]
     plan: Camel<UploadPlan>,
 }
 
@@ -321,11 +326,12 @@ pub fn license_history(
 
 /// An archived license opened again, with the target it was for.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Restored {
     report: OpenedReport,
-    /// `{kind: "organization", id}` or `{kind: "premium"}`.
-    target: serde_json::Value,
+    /// Where it was applied, which the review proposes again.
+    target: TargetArg,
 }
 
 /// Opens an archived license of the instance so it can be uploaded again (after the same
@@ -341,10 +347,8 @@ pub async fn license_restore(
     let restorable = licenses::restorable(&archive(&state), &server, &key)?;
     let id = opened.open_file(&restorable.path)?;
     let target = match restorable.owner {
-        LicenseOwner::Organization(id) => {
-            serde_json::json!({ "kind": "organization", "id": id.hyphenated().to_string() })
-        }
-        LicenseOwner::Premium(_) => serde_json::json!({ "kind": "premium" }),
+        LicenseOwner::Organization(id) => TargetArg::Organization { id },
+        LicenseOwner::Premium(_) => TargetArg::Premium,
     };
     Ok(Restored {
         report: report(&state, &opened, &id, Some(&instance_id)).await?,
@@ -354,7 +358,7 @@ pub async fn license_restore(
 
 /// Creates an organization on the instance from an opened organization license: checks
 /// it, makes the keys here (crypto §3), sends the sign-up once and reports the new
-/// organization. Progress goes to the page as [`CREATE_PROGRESS_EVENT`].
+/// organization. Progress goes to the page as [`CreateProgress`].
 #[tauri::command]
 pub async fn license_create_organization(
     app: AppHandle,
@@ -366,10 +370,8 @@ pub async fn license_create_organization(
 ) -> Result<Camel<CreatedOrganization>, CommandError> {
     let license = opened.get(&id).ok_or_else(unknown_license)?;
     let instance = state.instance(&instance_id)?;
-    let progress = |step: &str| {
-        let _ = app.emit(CREATE_PROGRESS_EVENT, serde_json::json!({ "step": step }));
-    };
-    progress("checking");
+    let progress = |step| events::send(&app, CreateProgress { step });
+    progress(CreateStep::Checking);
     let request = OrganizationRequest {
         path: license.staged.clone(),
         collection,
@@ -379,7 +381,7 @@ pub async fn license_create_organization(
     };
     let session = state.instance_session(&instance_id).await?;
     let draft = prepare_organization(&session, request).await?;
-    progress("sending");
+    progress(CreateStep::Sending);
     let created = create_organization(&session, &archive(&state), &draft).await?;
     crate::link::changed(&app);
     Ok(Camel(created))

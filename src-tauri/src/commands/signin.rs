@@ -39,6 +39,7 @@ impl PendingSignIns {
 
 /// How the person signs in.
 #[derive(Debug, Clone, Copy, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Method {
     ApiKey,
@@ -47,6 +48,7 @@ pub enum Method {
 
 /// A two-step method offered by the server.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Offer {
     /// The server's number for the method, sent back with the code.
@@ -74,6 +76,7 @@ impl From<TwoFactorOffer> for Offer {
 
 /// Where a sign-in stands after a command.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SignInStep {
     /// `done`, `twoFactor` or `newDevice`.
@@ -130,6 +133,7 @@ pub async fn signin_start(
 
 /// What the person answered: a two-step code of `provider`, or the new-device code.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CodeKind {
     TwoFactor,
