@@ -52,7 +52,15 @@ belonging: Belonging | null, };
 
 export type CertificateKind = "production" | "development" | "custom";
 
-export type Change = { what: string, current: string | null, new: string | null, changed: boolean, };
+export type Change = { what: string, 
+/**
+ * `what` as a catalog phrase.
+ */
+label: Phrase, current: string | null, new: string | null, changed: boolean, 
+/**
+ * `current` and `new` are a switch: `on` or `off`.
+ */
+switch: boolean, };
 
 export type ChangeView = { key: string, value: string, line: number | null, };
 
@@ -297,7 +305,11 @@ export type LinkSource = { "kind": "server_file", path: string, } | { "kind": "a
 
 export type LoginKind = "api_key" | "password";
 
-export type Loss = { "kind": "seats", current: bigint | null, new: bigint | null, } | { "kind": "collections", current: bigint | null, new: bigint | null, } | { "kind": "plan", current: string, new: string, } | { "kind": "feature", key: string, label: string, };
+export type Loss = { "kind": "seats", current: bigint | null, new: bigint | null, } | { "kind": "collections", current: bigint | null, new: bigint | null, } | { "kind": "plan", current: string, new: string, } | { "kind": "feature", key: string, label: string, 
+/**
+ * `label` as a catalog phrase.
+ */
+phrase: Phrase, };
 
 export type Method = "apiKey" | "password";
 

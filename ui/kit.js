@@ -26,6 +26,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** A labelled row of a form: the label (a catalog key) above its control and any buttons. */
+export function field(id, key, ...controls) {
+  return el("div", { class: "field" }, el("label", { for: id, "data-i18n": key }), ...controls);
+}
+
 /**
  * Fills a view's instance picker with the configured instances (`name (url)`) and selects
  * `wanted` when it is one of them, else the first; `none` names a first option that stands

@@ -41,6 +41,16 @@ pub fn text(language: &str, key: &str, values: &[(&str, &str)]) -> String {
     fill(template, values)
 }
 
+/// The catalog's keys that start with `prefix` (every key has both languages).
+pub fn keys(prefix: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let [english, _] = tables();
+    english
+        .1
+        .keys()
+        .map(String::as_str)
+        .filter(move |key| key.starts_with(prefix))
+}
+
 /// A sentence for a person as a catalog key and the values it names, so that each shell
 /// words it in its own language. Value names are single lowercase words: they reach the
 /// page unchanged.

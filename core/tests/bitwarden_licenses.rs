@@ -11,8 +11,8 @@ use client_support::*;
 use companion_core::bitwarden::{
     billing_sync_connection, delete_billing_sync_connection, download_organization_license,
     download_premium_license, plan_upload, save_billing_sync_token, send_upload, subscription,
-    trigger_sync, Archive, Belonging, BitwardenError, LinkSource, Loss, Session, UploadRequest,
-    UploadTarget,
+    trigger_sync, Archive, Belonging, BitwardenError, LinkSource, Loss, Session, UploadPlan,
+    UploadRequest, UploadTarget,
 };
 use companion_core::error::Explain;
 use companion_core::license::{ExpectedInstallation, License, TrustSet};
@@ -173,6 +173,7 @@ async fn an_upload_is_summarised_archived_and_applied_and_survives_an_expired_to
         ),
         (Some("50"), Some("60"), true)
     );
+    rows_read_in_both_languages(&plan);
     assert_eq!(
         plan.replaced
             .as_ref()
@@ -346,10 +347,28 @@ async fn a_first_premium_upload_uses_the_vnext_route_where_it_exists() {
     let plan = plan_upload(&session, &archive, premium_request(&server, file))
         .await
         .unwrap();
+    let premium = plan.changes.iter().find(|c| c.what == "Premium").unwrap();
+    assert!(premium.switch, "{premium:?}");
+    rows_read_in_both_languages(&plan);
     let outcome = send_upload(&session, &archive, &plan, false, None)
         .await
         .unwrap();
     assert_eq!(outcome.route, "/account/billing/vnext/self-host/license");
+}
+
+/// Each row of the review is labelled by a catalog phrase: the English the CLI prints, and
+/// Chinese for the window; a switch's values are `on` or `off`.
+fn rows_read_in_both_languages(plan: &UploadPlan) {
+    assert!(!plan.changes.is_empty());
+    for change in &plan.changes {
+        assert_eq!(change.label.say("en"), change.what);
+        assert_ne!(change.label.say("zh-CN"), change.what, "{change:?}");
+        if change.switch {
+            for value in [&change.current, &change.new].into_iter().flatten() {
+                assert!(["on", "off"].contains(&value.as_str()), "{change:?}");
+            }
+        }
+    }
 }
 
 async fn acme_session(server: &Running) -> (Session, Uuid) {

@@ -583,7 +583,7 @@ async fn a_downgrade_is_spelled_out_and_sent_only_once_the_organizations_name_is
     let changes = app.text("#license-changes").await;
     assert!(!changes.contains("—"), "{changes}");
     assert!(
-        !changes.contains("SSO"),
+        !changes.contains("Single sign-on"),
         "unchanged rows are folded away: {changes}"
     );
     let send = app.find("#license-confirm-send").await;
@@ -809,6 +809,12 @@ const SCREENS: [(&str, &str, &str, [&str; 2]); 5] = [
 async fn every_screen_is_captured_in_english_and_in_simplified_chinese() {
     let scene = Scene::open("e2e-screens").await;
     let app = &scene.app;
+    // More seats in the cloud, so the review below has a changed row to show.
+    scene.server.state.edit(|w| {
+        let acme = Uuid::parse_str(ACME_CLOUD).unwrap();
+        let cloud = w.cloud_orgs.iter_mut().find(|o| o.id == acme).unwrap();
+        cloud.seats = Some(75);
+    });
     download(app, ACME_CLOUD).await;
     app.wait_for_text("#license-verdict", "accept").await;
     let shot = |language: &str, view: &str| {
@@ -859,6 +865,24 @@ async fn every_screen_is_captured_in_english_and_in_simplified_chinese() {
             assert!(file.is_file(), "{} was saved", file.display());
         }
     }
+    // The review of an upload, in Chinese: its rows are labelled in Chinese too.
+    app.click("#nav button[data-view='license']").await;
+    app.wait_for_text("#license-target", "Acme Corp").await;
+    app.click("#license-review").await;
+    let changes = app.wait_for_text("#license-changes", "席位").await;
+    assert!(
+        changes.contains("50") && changes.contains("75"),
+        "{changes}"
+    );
+    assert!(!changes.contains("Seats"), "{changes}");
+    app.screenshot("screen-zh-CN-license-review").await;
+    english.extend(
+        english_sentences(&app.text("#license-confirm").await, NAMES)
+            .into_iter()
+            .map(|sentence| format!("review: {sentence}")),
+    );
+    app.click("#license-confirm-cancel").await;
+
     let snake = app.snake_case_fields_in_answers().await;
     assert!(
         snake.is_empty(),

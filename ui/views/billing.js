@@ -3,7 +3,7 @@
 // the token from the cloud account or paste it, run the first sync).
 import { t, language } from "../i18n.js";
 import { call, listen } from "../ipc.js";
-import { el, fillInstancePicker, problemBox, problemWords, whileBusy, formatDate, formatDateTime } from "../kit.js";
+import { el, field, fillInstancePicker, problemBox, problemWords, whileBusy, formatDate, formatDateTime } from "../kit.js";
 import { navigate } from "../router.js";
 
 /** @typedef {import("../../src-tauri/ipc").InstanceBilling} InstanceBilling */
@@ -16,10 +16,6 @@ let overview = null;
 /** Date and time in the current language. */
 function formatWhen(iso) {
   return iso ? formatDateTime(iso, language()) : t("billing.never");
-}
-
-function labelled(id, key, control) {
-  return el("p", { class: "field" }, el("label", { for: id, "data-i18n": key }), " ", control);
 }
 
 export function mount(section) {
@@ -74,7 +70,7 @@ function mountSetup() {
   ui.code = el("input", { type: "text", id: "setup-code", autocomplete: "one-time-code", inputmode: "numeric" });
   ui.codeRow = el("div", { id: "setup-code-row", hidden: true },
     el("p", { id: "setup-code-sent", role: "status" }),
-    labelled("setup-code", "setup.code", ui.code));
+    field("setup-code", "setup.code", ui.code));
   ui.getToken = el("button", { id: "setup-get-token", type: "button", "data-i18n": "setup.getToken" });
   ui.getToken.addEventListener("click", () => whileBusy(ui.getToken, fetchToken));
   ui.progress = el("progress", { id: "setup-progress", hidden: true });
@@ -82,10 +78,10 @@ function mountSetup() {
   ui.tokenResult = el("div", { id: "setup-token-result", role: "status", "aria-live": "polite" });
   ui.cloudPanel = el("div", { id: "setup-cloud" },
     ui.cloudLoad, ui.cloudAccount,
-    labelled("setup-cloud-org", "setup.cloudOrg", ui.cloudOrg),
+    field("setup-cloud-org", "setup.cloudOrg", ui.cloudOrg),
     el("p", { class: "choices" }, el("span", {}, ui.rotate, " ", el("label", { for: "setup-rotate", "data-i18n": "setup.rotate" }))),
     ui.rotateWarning,
-    labelled("setup-password", "setup.password", ui.password),
+    field("setup-password", "setup.password", ui.password),
     el("p", {}, ui.sendCode),
     ui.codeRow,
     el("p", {}, ui.getToken, " ", ui.progress, " ", ui.stage),
@@ -96,7 +92,7 @@ function mountSetup() {
   ui.pasteSave.addEventListener("click", () => whileBusy(ui.pasteSave, pasteToken));
   ui.pasteResult = el("div", { id: "setup-paste-result", role: "status", "aria-live": "polite" });
   ui.pastePanel = el("div", { id: "setup-paste", hidden: true },
-    labelled("setup-paste-token", "setup.pasteToken", ui.pasteToken), ui.pasteSave, ui.pasteResult);
+    field("setup-paste-token", "setup.pasteToken", ui.pasteToken), ui.pasteSave, ui.pasteResult);
 
   ui.firstSync = el("button", { id: "setup-first-sync", type: "button", "data-i18n": "setup.firstSync" });
   ui.firstSync.addEventListener("click", () => whileBusy(ui.firstSync, firstSync));
@@ -105,7 +101,7 @@ function mountSetup() {
   ui.setup = el("div", { class: "card", id: "billing-setup" },
     el("h2", { id: "setup-heading", "data-i18n": "setup.heading" }),
     el("p", { "data-i18n": "setup.intro" }),
-    labelled("setup-org", "setup.org", ui.setupOrg),
+    field("setup-org", "setup.org", ui.setupOrg),
     el("section", { class: "setup-step", id: "setup-step1", "aria-labelledby": "setup-step1-h" },
       el("h3", { id: "setup-step1-h", "data-i18n": "setup.step1" }), ui.check, ui.checkResult, ui.blocked),
     el("section", { class: "setup-step", id: "setup-step2", "aria-labelledby": "setup-step2-h" },

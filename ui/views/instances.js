@@ -4,7 +4,7 @@
 // Secrets typed here go to Rust once and the fields are cleared; nothing secret comes back.
 import { t, language } from "../i18n.js";
 import { call } from "../ipc.js";
-import { el, problemBox, whileBusy, formatDateTime } from "../kit.js";
+import { el, field, problemBox, whileBusy, formatDateTime } from "../kit.js";
 
 /** @typedef {import("../../src-tauri/ipc").Account} Account */
 /** @typedef {import("../../src-tauri/ipc").Commands} Commands */
@@ -211,22 +211,23 @@ function closePanels() {
 
 // ---- add / edit form ----
 
-function field(id, key, attrs = {}) {
+/** A text input and its labelled row. */
+function textField(id, key, attrs = {}) {
   const input = el("input", { id, type: "text", autocomplete: "off", ...attrs });
-  return [input, el("div", { class: "field" }, el("label", { for: id, "data-i18n": key }), input)];
+  return [input, field(id, key, input)];
 }
 
 function buildForm() {
   let row;
-  [nodes.formName, row] = field("instance-name", "instances.form.name", { required: true });
+  [nodes.formName, row] = textField("instance-name", "instances.form.name", { required: true });
   const nameRow = row;
-  [nodes.formUrl, row] = field("instance-url", "instances.form.url", { type: "url", required: true, placeholder: "https://vault.example.org" });
+  [nodes.formUrl, row] = textField("instance-url", "instances.form.url", { type: "url", required: true, placeholder: "https://vault.example.org" });
   const urlRow = row;
-  [nodes.formCa, row] = field("instance-ca", "instances.form.ca");
+  [nodes.formCa, row] = textField("instance-ca", "instances.form.ca");
   const caRow = row;
   nodes.formPlaceKind = el("select", { id: "instance-place-kind" },
     ["none", "folder", "envFile", "ssh"].map((k) => el("option", { value: k, "data-i18n": `instances.form.place.${k}` })));
-  [nodes.formPlace, row] = field("instance-place", "instances.form.placeValue");
+  [nodes.formPlace, row] = textField("instance-place", "instances.form.placeValue");
   const placeRow = row;
   nodes.formPlaceKind.addEventListener("change", () => { placeRow.hidden = nodes.formPlaceKind.value === "none"; });
   nodes.formHeading = el("h3", { id: "instance-form-heading" });
@@ -235,7 +236,7 @@ function buildForm() {
   const cancel = el("button", { id: "instance-cancel", type: "button", class: "secondary", "data-i18n": "instances.form.cancel" });
   cancel.addEventListener("click", () => { nodes.form.hidden = true; });
   const form = el("form", { id: "instance-form-fields" }, nameRow, urlRow, caRow,
-    el("div", { class: "field" }, el("label", { for: "instance-place-kind", "data-i18n": "instances.form.placeKind" }), nodes.formPlaceKind),
+    field("instance-place-kind", "instances.form.placeKind", nodes.formPlaceKind),
     placeRow, el("div", { class: "actions" }, save, cancel), nodes.formStatus);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -301,13 +302,13 @@ function buildSignIn() {
   nodes.signinMethod = el("fieldset", { id: "signin-method", class: "choices" },
     el("legend", { "data-i18n": "signin.method" }),
     radio("password", "signin-method-password"), radio("apiKey", "signin-method-api-key"));
-  [nodes.signinEmail, row] = field("signin-email", "signin.email", { type: "email", autocomplete: "username" });
+  [nodes.signinEmail, row] = textField("signin-email", "signin.email", { type: "email", autocomplete: "username" });
   const emailRow = row;
-  [nodes.signinPassword, row] = field("signin-password", "signin.password", { type: "password", autocomplete: "current-password" });
+  [nodes.signinPassword, row] = textField("signin-password", "signin.password", { type: "password", autocomplete: "current-password" });
   const passwordRow = row;
-  [nodes.signinClientId, row] = field("signin-client-id", "signin.clientId", { placeholder: "user.…" });
+  [nodes.signinClientId, row] = textField("signin-client-id", "signin.clientId", { placeholder: "user.…" });
   const idRow = row;
-  [nodes.signinClientSecret, row] = field("signin-client-secret", "signin.clientSecret", { type: "password" });
+  [nodes.signinClientSecret, row] = textField("signin-client-secret", "signin.clientSecret", { type: "password" });
   const secretRow = row;
   const apiHelp = el("p", { class: "muted", "data-i18n": "signin.apiKeyHelp" });
   const credentials = el("div", { id: "signin-credentials" });
@@ -333,11 +334,11 @@ function buildSignIn() {
 
   nodes.codePrompt = el("p", { id: "signin-code-prompt" });
   nodes.signinProvider = el("select", { id: "signin-provider" });
-  nodes.providerRow = el("div", { class: "field" }, el("label", { for: "signin-provider", "data-i18n": "signin.provider" }), nodes.signinProvider);
+  nodes.providerRow = field("signin-provider", "signin.provider", nodes.signinProvider);
   nodes.sendCode = el("button", { id: "signin-send-code", type: "button", class: "secondary", "data-i18n": "signin.sendCode" });
   nodes.sendCode.addEventListener("click", () => whileBusy(nodes.sendCode, sendEmailCode));
   nodes.signinProvider.addEventListener("change", updateSendCode);
-  [nodes.signinCode, row] = field("signin-code", "signin.code", { inputmode: "numeric", autocomplete: "one-time-code" });
+  [nodes.signinCode, row] = textField("signin-code", "signin.code", { inputmode: "numeric", autocomplete: "one-time-code" });
   const codeRow = row;
   nodes.codeSubmit = el("button", { id: "signin-code-submit", type: "submit", "data-i18n": "signin.verify" });
   nodes.codeForm = el("form", { id: "signin-code-step", hidden: true },

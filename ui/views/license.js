@@ -431,7 +431,7 @@ async function review() {
  */
 function lossText(loss) {
   const count = (n) => (n === null || n === undefined ? t("license.loss.unlimited") : n);
-  if (loss.kind === "feature") return t("license.loss.feature", { label: loss.label });
+  if (loss.kind === "feature") return t("license.loss.feature", { label: say(loss.phrase) });
   return t(`license.loss.${loss.kind}`, { current: count(loss.current), new: count(loss.new) });
 }
 
@@ -444,10 +444,14 @@ function openConfirmation(planned) {
     ? t("license.confirm.headingPremium", { email: targets?.accountEmail ?? "", instance })
     : t("license.confirm.headingOrg", { name: plan.organizationName ?? plan.target.id, instance });
   document.getElementById("license-confirm-file").textContent = report.file;
+  const value = (/** @type {Change} */ c, /** @type {string | null} */ v) => {
+    if (v == null) return "—";
+    return c.switch ? t(`upload.switch.${v}`) : localizeDates(v);
+  };
   const row = (/** @type {Change} */ c) => el("tr", { class: c.changed ? "changed" : "same" },
-    el("th", { scope: "row" }, c.what),
-    el("td", {}, localizeDates(c.current) ?? "—"),
-    el("td", {}, c.changed ? (localizeDates(c.new) ?? "—") : t("license.confirm.unchanged")));
+    el("th", { scope: "row" }, say(c.label)),
+    el("td", {}, value(c, c.current)),
+    el("td", {}, c.changed ? value(c, c.new) : t("license.confirm.unchanged")));
   const same = plan.changes.filter((c) => !c.changed);
   ui.changes.replaceChildren(...plan.changes.filter((c) => c.changed).map(row));
   ui.unchanged.hidden = same.length === 0;

@@ -23,6 +23,7 @@ use crate::license::{
     parse, License, LicenseSummary, OrganizationLicense, ParsedLicense, PlanType,
     LICENSE_TYPE_ORGANIZATION,
 };
+use crate::messages::{self, Phrase};
 
 /// Where the link to the cloud organization was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -262,7 +263,12 @@ pub enum Loss {
     /// A lower product tier (Enterprise > Teams > Teams Starter > Families > Free).
     Plan { current: String, new: String },
     /// A feature switched on now and off in the new license.
-    Feature { key: String, label: String },
+    Feature {
+        key: String,
+        label: String,
+        /// `label` as a catalog phrase.
+        phrase: Phrase,
+    },
 }
 
 impl Loss {
@@ -346,53 +352,59 @@ pub fn losses(now: &Subscription, license: &LicenseSummary) -> Vec<Loss> {
             found.push(Loss::Feature {
                 key: comparable(name),
                 label: feature_label(name),
+                phrase: feature_phrase(name),
             });
         }
     }
     found
 }
 
-/// A feature switch in plain words (`useSso`, `use_sso` -> "Single sign-on").
-pub fn feature_label(name: &str) -> String {
-    let key = comparable(name);
-    let known = match key.as_str() {
-        "use2fa" => "Two-step login policy",
-        "useapi" => "Public API",
-        "usecustompermissions" => "Custom roles",
-        "usedirectory" => "Directory Connector",
-        "useevents" => "Event logs",
-        "usegroups" => "Groups",
-        "usekeyconnector" => "Key Connector",
-        "usepasswordmanager" => "Password Manager",
-        "usepolicies" => "Policies",
-        "useresetpassword" => "Account recovery",
-        "usescim" => "SCIM provisioning",
-        "usesecretsmanager" => "Secrets Manager",
-        "usesso" => "Single sign-on",
-        "usetotp" => "Authenticator keys (TOTP)",
-        "usersgetpremium" => "Premium for every member",
-        "useriskinsights" => "Risk insights",
-        "usepam" => "Privileged access management",
-        "useorganizationdomains" => "Domain verification",
-        "useadminsponsoredfamilies" => "Admin-sponsored Families",
-        "usephishingblocker" => "Phishing blocker",
-        "usemyitems" => "My items",
-        "useinvitelinks" => "Invite links",
-        "usedisablesmadsforusers" => "No Secrets Manager ads for members",
-        "useautomaticuserconfirmation" => "Automatic user confirmation",
-        _ => "",
-    };
-    if !known.is_empty() {
-        return known.to_owned();
+/// A feature switch as the catalog names it (`license.feature.useSso`: "Single sign-on"),
+/// whichever way the property is spelled (`useSso`, `UseSso`, `use_sso`); a switch the
+/// catalog does not know yet is the property spelled out (`useNewThing`: "New thing").
+pub fn feature_phrase(name: &str) -> Phrase {
+    let wanted = comparable(name);
+    let known =
+        messages::keys(FEATURE_KEYS).find(|key| comparable(&key[FEATURE_KEYS.len()..]) == wanted);
+    if let Some(key) = known {
+        return Phrase::new(key);
     }
-    let words = name
-        .trim_start_matches("use_")
-        .trim_start_matches("use")
-        .replace('_', " ");
+    Phrase::new("license.feature_other").with("name", spelled_out(name))
+}
+
+const FEATURE_KEYS: &str = "license.feature.";
+
+/// A property in words, as the page spells one it has no name for (`useNewThing`,
+/// `use_new_thing` -> "New thing").
+fn spelled_out(name: &str) -> String {
+    let bare = name
+        .strip_prefix("use")
+        .or_else(|| name.strip_prefix("Use"))
+        .unwrap_or(name);
+    let mut words = String::new();
+    let mut previous = ' ';
+    for c in bare.chars() {
+        if c == '_' {
+            words.push(' ');
+        } else {
+            if c.is_ascii_uppercase()
+                && (previous.is_ascii_lowercase() || previous.is_ascii_digit())
+            {
+                words.push(' ');
+            }
+            words.push(c.to_ascii_lowercase());
+        }
+        previous = c;
+    }
     let mut chars = words.trim().chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
+}
+
+/// A feature switch in plain English (`useSso` -> "Single sign-on").
+pub fn feature_label(name: &str) -> String {
+    feature_phrase(name).say("en")
 }
 
 /// `useSso`, `UseSso` and `use_sso` compare equal.
@@ -545,6 +557,23 @@ mod tests {
                 "Loses: Single sign-on"
             ]
         );
+    }
+
+    #[test]
+    fn a_feature_reads_from_the_catalog_however_the_property_is_spelled() {
+        for name in ["useSso", "UseSso", "use_sso"] {
+            let phrase = feature_phrase(name);
+            assert_eq!(phrase.key, "license.feature.useSso");
+            assert_eq!(phrase.say("en"), "Single sign-on");
+            assert_eq!(phrase.say("zh-CN"), "单点登录（SSO）");
+        }
+        assert_eq!(
+            feature_label("limit_collection_creation_deletion"),
+            "Limit collection creation and deletion"
+        );
+        for name in ["useNewThing", "UseNewThing", "use_new_thing"] {
+            assert_eq!(feature_phrase(name).say("zh-CN"), "New thing", "{name}");
+        }
     }
 
     #[test]

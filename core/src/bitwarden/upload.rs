@@ -14,7 +14,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::archive::{Archive, ArchivedRole, LicenseOwner};
-use super::belonging::{cloud_link, comparable, feature_label, losses, Belonging, Loss};
+use super::belonging::{cloud_link, comparable, feature_phrase, losses, Belonging, Loss};
 use super::errors::{BitwardenError, FileAction};
 use super::http::Body;
 use super::in_force::{license_in_force, ReplacedCopy};
@@ -28,6 +28,7 @@ use crate::license::{
     inspect_parsed, parse, summary, ExpectedInstallation, InspectOptions, Inspection, License,
     LicenseKind, LicenseSummary, TrustSet, MAX_LICENSE_BYTES,
 };
+use crate::messages::Phrase;
 
 /// Where a license goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,9 +57,13 @@ pub struct UploadRequest {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Change {
     pub what: String,
+    /// `what` as a catalog phrase.
+    pub label: Phrase,
     pub current: Option<String>,
     pub new: Option<String>,
     pub changed: bool,
+    /// `current` and `new` are a switch: `on` or `off`.
+    pub switch: bool,
 }
 
 /// Everything known before sending.
@@ -391,24 +396,24 @@ fn changes(
     let mut rows = Vec::new();
     match current {
         Current::Organization { sub, .. } => {
-            rows.push(change("Plan", sub.plan.clone(), l.plan.clone()));
+            rows.push(change("plan", sub.plan.clone(), l.plan.clone()));
             rows.push(change(
-                "Seats",
+                "seats",
                 sub.seats.map(|n| n.to_string()),
                 l.seats.map(|n| n.to_string()),
             ));
             rows.push(change(
-                "Collections",
+                "collections",
                 sub.max_collections.map(|n| n.to_string()),
                 l.max_collections.map(|n| n.to_string()),
             ));
             rows.push(change(
-                "Expires",
+                "expires",
                 sub.expiration.map(day),
                 d.expires.map(day),
             ));
             rows.push(change(
-                "Subscription ends",
+                "subscription_ends",
                 sub.expiration_without_grace.map(day),
                 d.expiration_without_grace.map(day),
             ));
@@ -420,37 +425,50 @@ fn changes(
                     .map(|(_, v)| *v)
                     .or_else(|| in_force.and_then(|f| f.features.get(name).copied()));
                 if now != Some(*on) {
-                    rows.push(change(
-                        &feature_label(name),
-                        now.map(switch),
-                        Some(switch(*on)),
-                    ));
+                    rows.push(switched(feature_phrase(name), now, Some(*on)));
                 }
             }
         }
         Current::Premium(profile) => {
-            rows.push(change(
-                "Premium",
-                Some(switch(profile.premium)),
-                l.premium.map(switch),
+            rows.push(switched(
+                Phrase::new("upload.change.premium"),
+                Some(profile.premium),
+                l.premium,
             ));
             rows.push(change(
-                "Email",
+                "email",
                 Some(profile.email.clone()),
                 l.email.clone(),
             ));
-            rows.push(change("Expires", None, d.expires.map(day)));
+            rows.push(change("expires", None, d.expires.map(day)));
         }
     }
     rows
 }
 
-fn change(what: &str, current: Option<String>, new: Option<String>) -> Change {
+/// A row labelled `upload.change.<label>`.
+fn change(label: &str, current: Option<String>, new: Option<String>) -> Change {
+    row(
+        Phrase::new(format!("upload.change.{label}")),
+        current,
+        new,
+        false,
+    )
+}
+
+/// The row of a switch, its values `on` or `off`.
+fn switched(label: Phrase, current: Option<bool>, new: Option<bool>) -> Change {
+    row(label, current.map(switch), new.map(switch), true)
+}
+
+fn row(label: Phrase, current: Option<String>, new: Option<String>, switch: bool) -> Change {
     Change {
-        what: what.to_owned(),
+        what: label.say("en"),
+        label,
         changed: current != new,
         current,
         new,
+        switch,
     }
 }
 
