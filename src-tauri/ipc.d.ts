@@ -156,6 +156,8 @@ export type FetchedToken = { masked: string, revisionDate: string | null,
  */
 created: boolean, organization: OrganizationBilling, };
 
+export type Filler = string | Phrase;
+
 export type Finding = { code: FindingCode, message: string, advice: string, words: Words, };
 
 export type FindingCode = string;
@@ -386,7 +388,7 @@ export type Outcome = "stays_enabled" | "disabled" | "job_fails" | "skipped" | "
 
 export type Overview = { cloudRegion: Region, cloudAccount: Account | null, instances: Array<InstanceView>, };
 
-export type Phrase = { key: string, values?: { [key in string]: string }, };
+export type Phrase = { key: string, values?: { [key in string]: Filler }, };
 
 export type PlanNote = { code: string, message: string, advice: string, 
 /**

@@ -54,7 +54,9 @@ export function fillInstancePicker(select, instances, wanted, options = {}) {
  * @param {Phrase} phrase
  */
 export function say(phrase) {
-  return localizeDates(t(phrase.key, phrase.values || {}));
+  const values = Object.fromEntries(Object.entries(phrase.values || {})
+    .map(([name, value]) => [name, typeof value === "string" ? value : say(value)]));
+  return localizeDates(t(phrase.key, values));
 }
 
 /**

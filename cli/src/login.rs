@@ -11,6 +11,7 @@ use companion_core::bitwarden::{
     profile, BitwardenError, Credentials, Endpoints, Login, LoginAnswer, LoginStep, Session,
     TwoFactorOffer, TwoFactorProvider,
 };
+use companion_core::messages::Phrase;
 use companion_core::secrets::{OsKeychain, SecretStore, SecretString};
 use serde_json::json;
 
@@ -75,7 +76,7 @@ async fn sign_in(args: &LoginArgs) -> Result<(Session, String), BitwardenError> 
         (None, None) => {
             return Err(BitwardenError::InvalidUrl {
                 input: String::new(),
-                reason: "give --server URL or --cloud us|eu".into(),
+                reason: Phrase::new("cli.login.no_server"),
             })
         }
     };

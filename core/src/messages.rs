@@ -59,7 +59,17 @@ pub fn keys(prefix: &str) -> impl Iterator<Item = &'static str> + '_ {
 pub struct Phrase {
     pub key: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub values: BTreeMap<String, String>,
+    pub values: BTreeMap<String, Filler>,
+}
+
+/// What fills a phrase's `{name}`: data as it is (a path, a number, a server's own text),
+/// or words of the app's own, worded in the same language as the phrase around them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(untagged)]
+pub enum Filler {
+    Data(String),
+    Words(Phrase),
 }
 
 impl Phrase {
@@ -72,16 +82,33 @@ impl Phrase {
 
     /// The phrase with `{name}` standing for `value`.
     pub fn with(mut self, name: &str, value: impl ToString) -> Self {
-        self.values.insert(name.to_owned(), value.to_string());
+        let value = Filler::Data(value.to_string());
+        self.values.insert(name.to_owned(), value);
+        self
+    }
+
+    /// The phrase with `{name}` standing for `words`, said in the phrase's language.
+    pub fn with_words(mut self, name: &str, words: Phrase) -> Self {
+        self.values.insert(name.to_owned(), Filler::Words(words));
         self
     }
 
     /// The phrase worded in `language`.
     pub fn say(&self, language: &str) -> String {
-        let values: Vec<(&str, &str)> = self
+        let said: Vec<(&str, String)> = self
             .values
             .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .map(|(name, value)| {
+                let value = match value {
+                    Filler::Data(data) => data.clone(),
+                    Filler::Words(words) => words.say(language),
+                };
+                (name.as_str(), value)
+            })
+            .collect();
+        let values: Vec<(&str, &str)> = said
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
             .collect();
         text(language, &self.key, &values)
     }

@@ -114,7 +114,7 @@ fn own_errors() -> Vec<BitwardenError> {
         },
         InvalidUrl {
             input: "vault example".into(),
-            reason: "relative URL without a base".into(),
+            reason: Phrase::new("url_fault.domain_character"),
         },
         CaCertificate {
             path: "/etc/ssl/private-ca.pem".into(),
@@ -177,13 +177,15 @@ fn own_errors() -> Vec<BitwardenError> {
             advice: vec![Phrase::new("bitwarden_error.server_refused.sign_in.advice")],
         },
         NotFound {
-            what: format!("organization {ORG}"),
+            what: Phrase::new("asked.organization").with("id", ORG),
             message: "Resource not found.".into(),
             advice: vec![Phrase::new("bitwarden_error.not_found.advice")
-                .with("what", format!("organization {ORG}"))],
+                .with_words("what", Phrase::new("asked.organization").with("id", ORG))],
         },
         NotFound {
-            what: format!("organization {ORG} in Bitwarden cloud (EU)"),
+            what: Phrase::new("asked.organization_on")
+                .with("id", ORG)
+                .with("server", "Bitwarden cloud (EU)"),
             message: "Resource not found.".into(),
             advice: vec![Phrase::new("bitwarden_error.not_found.not_an_owner.advice")
                 .with("name", "Acme Corp")],
@@ -322,6 +324,24 @@ fn in_english_the_words_are_exactly_what_the_cli_prints() {
         assert_eq!(problem.message, error.to_string());
         assert_eq!(problem.advice, error.advice());
     }
+}
+
+#[test]
+fn what_was_not_found_is_named_in_the_window_language() {
+    let error = BitwardenError::NotFound {
+        what: Phrase::new("asked.account"),
+        message: "Resource not found.".into(),
+        advice: vec![Phrase::new("bitwarden_error.not_found.advice")
+            .with_words("what", Phrase::new("asked.account"))],
+    };
+    let words = error.words().unwrap();
+    assert_eq!(
+        say_all(&words.message, "en"),
+        "the account was not found: Resource not found."
+    );
+    let chinese = say_all(&words.message, "zh-CN") + &say_all(&words.advice, "zh-CN");
+    assert!(chinese.contains("账户"), "{chinese}");
+    assert!(!chinese.contains("account"), "{chinese}");
 }
 
 #[test]

@@ -349,6 +349,29 @@ async fn dates_and_times_are_written_one_way_per_language_without_seconds_or_iso
 
 #[tokio::test]
 #[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
+async fn a_refused_server_address_is_explained_in_the_window_language() {
+    let app = Launch::default()
+        .settings(json!({ "language": "zh-CN" }))
+        .open("e2e-instances-bad-url")
+        .await;
+    app.click("#nav button[data-view='instances']").await;
+    app.click("#instance-add").await;
+    app.fill("#instance-name", "Office vault").await;
+    // A URL the browser takes, which the app refuses: it holds a password.
+    app.fill("#instance-url", "https://admin:pw@vault.example.com")
+        .await;
+    app.click("#instance-save").await;
+    let said = app
+        .wait_for_text("#instance-form-status", "不是可用的服务器网址")
+        .await;
+    assert!(said.contains("其中含有用户名或密码"), "{said}");
+    assert!(!said.contains("user name"), "{said}");
+    app.screenshot("e2e-instances-bad-url-zh").await;
+    app.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a session bus and tauri-driver: run `make test`"]
 async fn the_sign_in_form_opens_with_its_heading_in_view() {
     let instances: Vec<_> = (1..=8)
         .map(|n| json!({ "id": format!("vault{n}"), "name": format!("Vault {n}"), "url": format!("https://vault{n}.example.org") }))

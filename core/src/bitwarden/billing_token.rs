@@ -6,6 +6,7 @@
 //! keychain and, when asked, onto the self-hosted server's billing sync connection; it is
 //! never printed, logged or written to a file.
 
+use super::replies::{asked_account, asked_organization};
 use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
@@ -105,7 +106,7 @@ pub async fn request_otp(session: &Session) -> Result<(), BitwardenError> {
             Method::POST,
             "/accounts/request-otp",
             Body::Empty,
-            "the account",
+            &asked_account(),
         )
         .await?;
     Ok(())
@@ -245,15 +246,14 @@ async fn refusal(
             otp: sent.is_some_and(|(v, _)| v.is_otp()),
         };
     }
-    let generic = api_error(
-        reply,
-        &format!("organization {}", organization.hyphenated()),
-        None,
-    );
+    let generic = api_error(reply, &asked_organization(organization), None);
     if reply.status != StatusCode::NOT_FOUND {
         return generic;
     }
-    let Ok(profile) = session.get_json("/accounts/profile", "the account").await else {
+    let Ok(profile) = session
+        .get_json("/accounts/profile", &asked_account())
+        .await
+    else {
         return generic;
     };
     let membership = field(&profile, "organizations")
@@ -271,11 +271,9 @@ async fn refusal(
     } else {
         text
     };
-    let what = format!(
-        "organization {} in {}",
-        organization.hyphenated(),
-        session.endpoints().label()
-    );
+    let what = Phrase::new("asked.organization_on")
+        .with("id", organization.hyphenated())
+        .with("server", session.endpoints().label());
     let not_found = |advice: Phrase| BitwardenError::NotFound {
         what: what.clone(),
         message: message.clone(),

@@ -4,6 +4,8 @@
 //! ignoring case), deleted; and the manual license sync. The token is also kept in the
 //! keychain so the app can show it masked; it is never printed or logged.
 
+use super::replies::asked_organization;
+use crate::messages::Phrase;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
@@ -93,7 +95,7 @@ pub async fn cloud_communication_enabled(session: &Session) -> Result<bool, Bitw
     let value = session
         .get_json(
             "/organizations/connections/enabled",
-            "the connections route",
+            &Phrase::new("asked.connections_route"),
         )
         .await?;
     Ok(value.as_bool().unwrap_or(false))
@@ -110,7 +112,7 @@ pub async fn billing_sync_connection(
                 "/organizations/connections/{}/{CLOUD_BILLING_SYNC}",
                 org.hyphenated()
             ),
-            &format!("organization {}", org.hyphenated()),
+            &asked_organization(org),
         )
         .await?;
     Ok(read_connection(&value))
@@ -166,7 +168,7 @@ pub async fn save_billing_sync_token(
         "enabled": true,
         "config": { "billingSyncKey": token.expose_secret() },
     });
-    let what = format!("organization {}", org.hyphenated());
+    let what = asked_organization(org);
     let reply = match existing.id {
         Some(id) => {
             session
@@ -213,7 +215,7 @@ pub async fn delete_billing_sync_connection(
             Method::DELETE,
             &format!("/organizations/connections/{}", id.hyphenated()),
             Body::Empty,
-            &format!("organization {}", org.hyphenated()),
+            &asked_organization(org),
         )
         .await?;
     Ok(true)
@@ -231,7 +233,7 @@ pub async fn trigger_sync(session: &Session, org: Uuid) -> Result<(), BitwardenE
                 org.hyphenated()
             ),
             Body::Empty,
-            &format!("organization {}", org.hyphenated()),
+            &asked_organization(org),
         )
         .await?;
     Ok(())

@@ -77,8 +77,8 @@ pub enum BitwardenError {
     TlsUntrusted { host: String, detail: String },
     #[error("{url} uses plain http://, which would send passwords and tokens unencrypted")]
     InsecureHttp { url: String },
-    #[error("\"{input}\" is not a usable server URL: {reason}")]
-    InvalidUrl { input: String, reason: String },
+    #[error("\"{input}\" is not a usable server URL: {}", reason.say("en"))]
+    InvalidUrl { input: String, reason: Phrase },
     #[error("The CA certificate file {path} cannot be used: {detail}")]
     CaCertificate { path: String, detail: String },
     #[error("This system's CA certificates could not be loaded: {detail}")]
@@ -112,9 +112,10 @@ pub enum BitwardenError {
         /// What to do, sentence by sentence (chosen from the server's text).
         advice: Vec<Phrase>,
     },
-    #[error("{what} was not found: {message}")]
+    #[error("{} was not found: {message}", what.say("en"))]
     NotFound {
-        what: String,
+        /// What was asked for.
+        what: Phrase,
         message: String,
         /// What to do, sentence by sentence (chosen from the server's text).
         advice: Vec<Phrase>,
@@ -316,7 +317,9 @@ impl Explain for BitwardenError {
             }
             InsecureHttp { url } => (said().with("url", url), advised()),
             InvalidUrl { input, reason } => (
-                said().with("input", input).with("reason", reason),
+                said()
+                    .with("input", input)
+                    .with_words("reason", reason.clone()),
                 advised(),
             ),
             CaCertificate { path, detail } => {
@@ -353,7 +356,9 @@ impl Explain for BitwardenError {
                 message,
                 advice,
             } => (
-                said().with("what", what).with("message", message),
+                said()
+                    .with_words("what", what.clone())
+                    .with("message", message),
                 advice.clone(),
             ),
             ServerError {

@@ -2,6 +2,7 @@
 //! endpoint with its grants and its error answers (contract §4.4). Answers are read
 //! ignoring case: Duende's keys are snake_case, Bitwarden's own PascalCase.
 
+use super::replies::asked_account;
 use reqwest::{Method, StatusCode};
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -49,7 +50,7 @@ pub(crate) async fn prelogin(
         });
     };
     if !reply.status.is_success() {
-        return Err(super::replies::api_error(&reply, "the account", None));
+        return Err(super::replies::api_error(&reply, &asked_account(), None));
     }
     let value = reply.json()?;
     let kdf = Kdf::from_json(&value)?;

@@ -2,6 +2,7 @@
 //! losing a file: the answer's bytes are saved untouched, and an existing file of the same
 //! name is first renamed `FILE.bak-<timestamp>`.
 
+use crate::messages::Phrase;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -42,11 +43,9 @@ pub async fn download_organization_license(
     download(
         session,
         url,
-        &format!(
-            "organization {} in {}",
-            org.hyphenated(),
-            session.endpoints().label()
-        ),
+        &Phrase::new("asked.organization_on")
+            .with("id", org.hyphenated())
+            .with("server", session.endpoints().label()),
     )
     .await
 }
@@ -56,13 +55,13 @@ pub async fn download_premium_license(session: &Session) -> Result<Downloaded, B
     let url = session
         .endpoints()
         .api_url("/account/billing/vnext/license")?;
-    download(session, url, "the premium license").await
+    download(session, url, &Phrase::new("asked.premium_license")).await
 }
 
 async fn download(
     session: &Session,
     url: reqwest::Url,
-    what: &str,
+    what: &Phrase,
 ) -> Result<Downloaded, BitwardenError> {
     let reply = session.call(Method::GET, url, Body::Empty).await?;
     if !reply.status.is_success() {

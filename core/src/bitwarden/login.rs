@@ -6,6 +6,7 @@
 //! `client_id=user.<id>`, scope `api`), or e-mail and master password (prelogin, then the
 //! master key and server hash derived locally; the password never leaves this machine).
 
+use crate::messages::Phrase;
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
@@ -123,7 +124,11 @@ impl Login {
         if reply.status.is_success() {
             Ok(())
         } else {
-            Err(api_error(&reply, "e-mail two-step login", None))
+            Err(api_error(
+                &reply,
+                &Phrase::new("asked.email_two_step"),
+                None,
+            ))
         }
     }
 

@@ -10,6 +10,7 @@
 //! [`prepare_organization`] does everything that sends nothing, so a caller can show the
 //! result before [`create_organization`] sends it.
 
+use super::replies::{asked_account, asked_organization};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -195,7 +196,7 @@ fn refuse_unsuitable(
 /// The signed-in user's RSA public key (`GET /accounts/keys`). Only the public key is
 /// used, so accounts on the newer V2 format need no decryption and are not refused.
 async fn user_public_key(session: &Session) -> Result<String, BitwardenError> {
-    let value = session.get_json("/accounts/keys", "the account").await?;
+    let value = session.get_json("/accounts/keys", &asked_account()).await?;
     let account = EncryptedAccount::from_json(&value)?;
     account
         .public_key
@@ -238,12 +239,16 @@ pub async fn create_organization(
         Err(e) => return Err(e),
     };
     if reply.status.is_server_error() {
-        return Err(outcome_unknown(api_error(&reply, "the sign-up", None)));
+        return Err(outcome_unknown(api_error(
+            &reply,
+            &Phrase::new("asked.sign_up"),
+            None,
+        )));
     }
     if !reply.status.is_success() {
         return Err(api_error(
             &reply,
-            "the organization sign-up route",
+            &Phrase::new("asked.sign_up_route"),
             Some(&draft.file),
         ));
     }
@@ -320,7 +325,7 @@ async fn save_key_pair(
             Method::POST,
             &format!("/organizations/{}/keys", id.hyphenated()),
             Body::Json(body),
-            &format!("organization {}", id.hyphenated()),
+            &asked_organization(id),
         )
         .await?;
     Ok(())

@@ -4,6 +4,7 @@
 //! grace period, `expirationWithoutGracePeriod`, contract §6) and its billing sync
 //! connection, plus whether the server may talk to the cloud at all.
 
+use super::replies::{asked_account, asked_organization};
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -49,7 +50,9 @@ impl Membership {
 
 /// `GET /accounts/profile`.
 pub async fn profile(session: &Session) -> Result<Profile, BitwardenError> {
-    let value = session.get_json("/accounts/profile", "the account").await?;
+    let value = session
+        .get_json("/accounts/profile", &asked_account())
+        .await?;
     let url = || session.endpoints().api.to_string();
     let id = uuid_field(&value, "id").ok_or_else(|| unreadable(url(), "the profile has no id"))?;
     let email =
@@ -107,7 +110,7 @@ pub async fn subscription(session: &Session, org: Uuid) -> Result<Subscription, 
     let value = session
         .get_json(
             &format!("/organizations/{}/subscription", org.hyphenated()),
-            &format!("organization {}", org.hyphenated()),
+            &asked_organization(org),
         )
         .await?;
     let plan = field(&value, "plan");

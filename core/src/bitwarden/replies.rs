@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::errors::BitwardenError;
 use super::http::Reply;
@@ -68,16 +69,27 @@ pub(crate) fn field<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
     })
 }
 
+/// An organization, as a request names it in a not-found error.
+pub(crate) fn asked_organization(id: Uuid) -> Phrase {
+    Phrase::new("asked.organization").with("id", id.hyphenated())
+}
+
+/// The signed-in account, as a request names it in a not-found error.
+pub(crate) fn asked_account() -> Phrase {
+    Phrase::new("asked.account")
+}
+
 /// The error for an unsuccessful API answer. `what` names the thing asked for, for 404s
 /// (e.g. `organization 6f…`); `file` is the license being sent, when there is one.
-pub(crate) fn api_error(reply: &Reply, what: &str, file: Option<&str>) -> BitwardenError {
+pub(crate) fn api_error(reply: &Reply, what: &Phrase, file: Option<&str>) -> BitwardenError {
     let status = reply.status.as_u16();
     let message = error_text(&reply.body);
     match status {
         404 => BitwardenError::NotFound {
-            what: what.to_owned(),
+            what: what.clone(),
             advice: known_advice(&message, file).unwrap_or_else(|| {
-                vec![Phrase::new("bitwarden_error.not_found.advice").with("what", what)]
+                vec![Phrase::new("bitwarden_error.not_found.advice")
+                    .with_words("what", what.clone())]
             }),
             message: if message.is_empty() {
                 "Resource not found.".into()

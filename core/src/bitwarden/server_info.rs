@@ -10,6 +10,7 @@
 //! Vaultwarden has no license files and unlocks every feature itself, so this is the one
 //! place that decides license work does not apply ([`ServerInfo::licensing`]).
 
+use crate::messages::Phrase;
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -84,7 +85,7 @@ pub async fn server_info(http: &Http, endpoints: &Endpoints) -> Result<ServerInf
     let request = Request::new(Method::GET, endpoints.api_url("/config")?);
     let reply = http.send(&request).await?;
     if !reply.status.is_success() {
-        return Err(api_error(&reply, "the server's configuration", None));
+        return Err(api_error(&reply, &Phrase::new("asked.configuration"), None));
     }
     let value = reply.json()?;
     Ok(ServerInfo {

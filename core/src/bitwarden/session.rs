@@ -18,6 +18,7 @@ use super::http::{Body, Http, Reply, Request};
 use super::identity::{self, TokenAnswer};
 use super::replies::{api_error, error_text};
 use super::urls::{Endpoints, ServerKind};
+use crate::messages::Phrase;
 use crate::secrets::{account, SecretKind, SecretStore};
 
 /// How the person signed in.
@@ -274,7 +275,7 @@ impl Session {
         method: Method,
         path: &str,
         body: Body,
-        what: &str,
+        what: &Phrase,
     ) -> Result<Reply, BitwardenError> {
         let reply = self
             .call(method, self.endpoints.api_url(path)?, body)
@@ -287,7 +288,11 @@ impl Session {
     }
 
     /// `GET` an API path and read the JSON answer.
-    pub(crate) async fn get_json(&self, path: &str, what: &str) -> Result<Value, BitwardenError> {
+    pub(crate) async fn get_json(
+        &self,
+        path: &str,
+        what: &Phrase,
+    ) -> Result<Value, BitwardenError> {
         self.expect_success(Method::GET, path, Body::Empty, what)
             .await?
             .json()

@@ -21,7 +21,7 @@ use super::in_force::{license_in_force, ReplacedCopy};
 use super::multipart::{license_form, FilePart};
 use super::notes::PlanNote;
 use super::organizations::{self, Profile, Subscription};
-use super::replies::api_error;
+use super::replies::{api_error, asked_organization};
 use super::server_info::ensure_licensing;
 use super::session::Session;
 use crate::license::{
@@ -309,7 +309,7 @@ pub async fn send_upload(
     let (route, answer) = match plan.target {
         UploadTarget::Organization(org) => {
             let route = format!("/organizations/licenses/self-hosted/{}", org.hyphenated());
-            let what = format!("organization {}", org.hyphenated());
+            let what = asked_organization(org);
             let answer = post_license(session, &route, contents, plan, &what).await?;
             (route, answer)
         }
@@ -342,14 +342,14 @@ async fn send_premium(
 ) -> Result<(String, Answer), BitwardenError> {
     const FIRST_TIME: &str = "/account/billing/vnext/self-host/license";
     const UPDATE: &str = "/accounts/license";
-    const WHAT: &str = "the premium license route";
+    let what = Phrase::new("asked.premium_license_route");
     if !plan.already_premium {
-        match post_license(session, FIRST_TIME, contents.clone(), plan, WHAT).await? {
+        match post_license(session, FIRST_TIME, contents.clone(), plan, &what).await? {
             Err(BitwardenError::NotFound { .. }) => {}
             answer => return Ok((FIRST_TIME.to_owned(), answer)),
         }
     }
-    let answer = post_license(session, UPDATE, contents, plan, WHAT).await?;
+    let answer = post_license(session, UPDATE, contents, plan, &what).await?;
     Ok((UPDATE.to_owned(), answer))
 }
 
@@ -358,7 +358,7 @@ async fn post_license(
     route: &str,
     contents: FilePart,
     plan: &UploadPlan,
-    what: &str,
+    what: &Phrase,
 ) -> Result<Answer, BitwardenError> {
     let reply = session
         .call(

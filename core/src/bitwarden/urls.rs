@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::BitwardenError;
 use crate::installation::Region;
+use crate::messages::Phrase;
 
 /// Which kind of Bitwarden server a set of endpoints belongs to. Written as
 /// `self_hosted`, `cloud_us` or `cloud_eu`.
@@ -141,7 +142,7 @@ pub fn check_transport(url: &Url, allow_insecure_http: bool) -> Result<(), Bitwa
         }),
         other => Err(BitwardenError::InvalidUrl {
             input: url.to_string(),
-            reason: format!("the scheme {other}:// is not http or https"),
+            reason: Phrase::new("url_fault.scheme").with("scheme", other),
         }),
     }
 }
@@ -150,25 +151,22 @@ pub fn check_transport(url: &Url, allow_insecure_http: bool) -> Result<(), Bitwa
 fn base_url(input: &str) -> Result<String, BitwardenError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return Err(invalid(input, "it is empty"));
+        return Err(invalid(input, Phrase::new("url_fault.empty")));
     }
     let with_scheme = if trimmed.contains("://") {
         trimmed.to_owned()
     } else {
         format!("https://{trimmed}")
     };
-    let mut url = Url::parse(&with_scheme).map_err(|e| invalid(input, &e.to_string()))?;
+    let mut url = Url::parse(&with_scheme).map_err(|e| invalid(input, unparsable(e)))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(input, "only http:// and https:// are supported"));
+        return Err(invalid(input, Phrase::new("url_fault.not_http")));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid(input, "it has no host name"));
+        return Err(invalid(input, Phrase::new("url_fault.no_host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(
-            input,
-            "it contains a user name or password; leave them out and sign in instead",
-        ));
+        return Err(invalid(input, Phrase::new("url_fault.credentials")));
     }
     url.set_query(None);
     url.set_fragment(None);
@@ -187,14 +185,30 @@ fn join(base: &str, path: &str, input: &str) -> Result<Url, BitwardenError> {
 }
 
 fn parse(text: &str, input: &str) -> Result<Url, BitwardenError> {
-    Url::parse(text).map_err(|e| invalid(input, &e.to_string()))
+    Url::parse(text).map_err(|e| invalid(input, unparsable(e)))
 }
 
-fn invalid(input: &str, reason: &str) -> BitwardenError {
+fn invalid(input: &str, reason: Phrase) -> BitwardenError {
     BitwardenError::InvalidUrl {
         input: input.to_owned(),
-        reason: reason.to_owned(),
+        reason,
     }
+}
+
+/// Why an address could not be read as a URL, in the catalog's words; the English is the
+/// URL parser's own.
+fn unparsable(error: url::ParseError) -> Phrase {
+    use url::ParseError::*;
+    let key = match error {
+        EmptyHost => "url_fault.empty_host",
+        IdnaError => "url_fault.international_name",
+        InvalidPort => "url_fault.port",
+        InvalidIpv4Address => "url_fault.ipv4",
+        InvalidIpv6Address => "url_fault.ipv6",
+        InvalidDomainCharacter => "url_fault.domain_character",
+        _ => return Phrase::new("url_fault.other").with("detail", error),
+    };
+    Phrase::new(key)
 }
 
 #[cfg(test)]
@@ -292,6 +306,41 @@ mod tests {
                 ),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn why_an_address_is_refused_is_said_in_both_languages() {
+        let reason = |input: &str| match Endpoints::self_hosted(input) {
+            Err(BitwardenError::InvalidUrl { reason, .. }) => reason,
+            other => panic!("{input}: {other:?}"),
+        };
+        let typo = reason("vault example.com");
+        assert_eq!(typo.say("en"), "invalid international domain name");
+        assert_eq!(typo.say("zh-CN"), "国际化域名无效");
+        assert_eq!(
+            reason("vault.example.com:99999").say("en"),
+            "invalid port number"
+        );
+        assert_eq!(
+            reason("ftp://vault").say("zh-CN"),
+            "只支持 http:// 和 https://"
+        );
+    }
+
+    #[test]
+    fn the_url_parsers_faults_keep_its_english() {
+        use url::ParseError::*;
+        for fault in [
+            EmptyHost,
+            IdnaError,
+            InvalidPort,
+            InvalidIpv4Address,
+            InvalidIpv6Address,
+            InvalidDomainCharacter,
+            RelativeUrlWithoutBase,
+        ] {
+            assert_eq!(unparsable(fault).say("en"), fault.to_string());
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use companion_core::error::Problem;
-use companion_core::messages::{Phrase, CATALOGS};
+use companion_core::messages::{Filler, Phrase, CATALOGS};
 
 /// Each catalog as a table, by language.
 pub fn catalogs() -> Vec<(&'static str, HashMap<String, String>)> {
@@ -15,9 +15,17 @@ pub fn catalogs() -> Vec<(&'static str, HashMap<String, String>)> {
         .collect()
 }
 
-/// What is wrong with `phrase` in the catalogs: a missing key or a value left unfilled.
+/// What is wrong with `phrase` in the catalogs, or with the words it holds: a missing key
+/// or a value left unfilled.
 pub fn faults(phrase: &Phrase, catalogs: &[(&str, HashMap<String, String>)]) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = phrase
+        .values
+        .values()
+        .flat_map(|value| match value {
+            Filler::Words(words) => faults(words, catalogs),
+            Filler::Data(_) => Vec::new(),
+        })
+        .collect();
     for (language, table) in catalogs {
         if !table.contains_key(&phrase.key) {
             out.push(format!("{} has no {language} text", phrase.key));
