@@ -12,6 +12,7 @@ use companion_core::app::{InstallationPlace, RenewalSwitch, Settings};
 use companion_core::bitwarden::{Archive, BitwardenError, UploadTarget};
 use companion_core::installation::{self, Region, Source};
 use companion_core::license::ExpectedInstallation;
+use companion_core::messages::Phrase;
 use companion_core::renewal::{Reason, Renewal, RenewalResult, Renewer, Stop};
 use serde_json::json;
 use uuid::Uuid;
@@ -199,7 +200,7 @@ async fn installation_of(
     .await
     .map_err(|e| BitwardenError::UnexpectedAnswer {
         url: String::new(),
-        detail: e.to_string(),
+        detail: Phrase::new("answer_fault.other").with("detail", e),
     })??;
     Ok(found.installation_id.map(|id| ExpectedInstallation {
         id,

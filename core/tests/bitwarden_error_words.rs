@@ -193,7 +193,8 @@ fn own_errors() -> Vec<BitwardenError> {
         failing(),
         UnexpectedAnswer {
             url: URL.into(),
-            detail: "the answer is not JSON (expected value at line 1 column 1)".into(),
+            detail: Phrase::new("answer_fault.not_json")
+                .with("detail", "expected value at line 1 column 1"),
         },
         LicenseUnreadable {
             path: "/tmp/license.json".into(),

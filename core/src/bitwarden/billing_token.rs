@@ -219,7 +219,7 @@ async fn api_key(
         .map(|t| SecretString::from(t.to_owned()))
         .ok_or_else(|| BitwardenError::UnexpectedAnswer {
             url: reply.url.to_string(),
-            detail: "the answer has no apiKey".into(),
+            detail: Phrase::new("answer_fault.field").with("field", "apiKey"),
         })?;
     Ok(CloudToken {
         organization,

@@ -126,8 +126,8 @@ pub enum BitwardenError {
         status: u16,
         message: String,
     },
-    #[error("{url} answered something this app cannot read: {detail}")]
-    UnexpectedAnswer { url: String, detail: String },
+    #[error("{url} answered something this app cannot read: {}", detail.say("en"))]
+    UnexpectedAnswer { url: String, detail: Phrase },
     #[error("Cannot {action} {path}: {detail}")]
     File {
         action: FileAction,
@@ -373,7 +373,8 @@ impl Explain for BitwardenError {
                 advised(),
             ),
             UnexpectedAnswer { url, detail } => {
-                (said().with("url", url).with("detail", detail), advised())
+                let said = said().with("url", url);
+                (said.with_words("detail", detail.clone()), advised())
             }
             File {
                 action,

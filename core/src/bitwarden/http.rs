@@ -3,6 +3,7 @@
 //! timeouts, the headers the server requires, and a bounded retry of idempotent GETs.
 //! POST, PUT and DELETE are sent exactly once: a repeat could apply a change twice.
 
+use crate::messages::Phrase;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -93,7 +94,7 @@ impl Reply {
     pub fn json(&self) -> Result<Value, BitwardenError> {
         serde_json::from_slice(&self.body).map_err(|e| BitwardenError::UnexpectedAnswer {
             url: self.url.to_string(),
-            detail: format!("the answer is not JSON ({e})"),
+            detail: Phrase::new("answer_fault.not_json").with("detail", e),
         })
     }
 }
@@ -203,7 +204,7 @@ impl Http {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
                 .map_err(|_| BitwardenError::UnexpectedAnswer {
                     url: request.url.to_string(),
-                    detail: "the access token contains characters not allowed in a header".into(),
+                    detail: Phrase::new("answer_fault.token_not_a_header"),
                 })?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
@@ -236,15 +237,14 @@ impl Http {
             let target = response
                 .headers()
                 .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("another address")
-                .to_owned();
+                .and_then(|v| v.to_str().ok());
+            let detail = match target {
+                Some(target) => Phrase::new("answer_fault.redirect").with("target", target),
+                None => Phrase::new("answer_fault.redirect_elsewhere"),
+            };
             return Err(BitwardenError::UnexpectedAnswer {
                 url: request.url.to_string(),
-                detail: format!(
-                    "it redirects (HTTP {}) to {target}; use the server's final address",
-                    status.as_u16()
-                ),
+                detail: detail.with("status", status.as_u16()),
             });
         }
         if response
@@ -253,7 +253,7 @@ impl Http {
         {
             return Err(BitwardenError::UnexpectedAnswer {
                 url: request.url.to_string(),
-                detail: "the answer is too large".into(),
+                detail: Phrase::new("answer_fault.too_large"),
             });
         }
         let body = response
@@ -413,6 +413,13 @@ mod tests {
         assert!(err
             .to_string()
             .contains("redirects (HTTP 301) to https://vault.example.com/identity/connect/token"));
+        use crate::error::Explain;
+        let chinese = crate::messages::say_all(&err.words().unwrap().message, "zh-CN");
+        assert!(
+            chinese
+                .contains("重定向（HTTP 301）到 https://vault.example.com/identity/connect/token"),
+            "{chinese}"
+        );
     }
 
     #[test]

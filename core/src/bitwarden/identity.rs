@@ -46,7 +46,7 @@ pub(crate) async fn prelogin(
     let Some(reply) = reply else {
         return Err(BitwardenError::UnexpectedAnswer {
             url: endpoints.identity.to_string(),
-            detail: "there is no prelogin route: is this a Bitwarden identity server?".into(),
+            detail: Phrase::new("answer_fault.no_prelogin"),
         });
     };
     if !reply.status.is_success() {
@@ -180,7 +180,7 @@ fn granted(value: &Value, url: &str) -> Result<Tokens, BitwardenError> {
         .filter(|t| !t.is_empty())
         .ok_or_else(|| BitwardenError::UnexpectedAnswer {
             url: url.to_owned(),
-            detail: "the sign-in answer has no access_token".into(),
+            detail: Phrase::new("answer_fault.sign_in_field").with("field", "access_token"),
         })?;
     Ok(Tokens {
         access_token: SecretString::from(access_token),

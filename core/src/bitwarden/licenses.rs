@@ -69,7 +69,7 @@ async fn download(
     }
     let license = parse(&reply.body).map_err(|e| BitwardenError::UnexpectedAnswer {
         url: reply.url.to_string(),
-        detail: format!("the answer is not a license: {e}"),
+        detail: Phrase::new("answer_fault.not_license").with_words("detail", e.phrase()),
     })?;
     Ok(Downloaded {
         bytes: reply.body,

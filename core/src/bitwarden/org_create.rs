@@ -258,7 +258,7 @@ pub async fn create_organization(
         .and_then(|s| Uuid::parse_str(s).ok())
         .ok_or_else(|| BitwardenError::UnexpectedAnswer {
             url: reply.url.to_string(),
-            detail: "the new organization has no id".into(),
+            detail: Phrase::new("answer_fault.new_organization_id"),
         })?;
     let name = field(&value, "name")
         .and_then(Value::as_str)

@@ -5,6 +5,7 @@
 //! connection, plus whether the server may talk to the cloud at all.
 
 use super::replies::{asked_account, asked_organization};
+use crate::messages::Phrase;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -54,9 +55,8 @@ pub async fn profile(session: &Session) -> Result<Profile, BitwardenError> {
         .get_json("/accounts/profile", &asked_account())
         .await?;
     let url = || session.endpoints().api.to_string();
-    let id = uuid_field(&value, "id").ok_or_else(|| unreadable(url(), "the profile has no id"))?;
-    let email =
-        text(&value, "email").ok_or_else(|| unreadable(url(), "the profile has no email"))?;
+    let id = uuid_field(&value, "id").ok_or_else(|| unreadable(url(), "id"))?;
+    let email = text(&value, "email").ok_or_else(|| unreadable(url(), "email"))?;
     let organizations = field(&value, "organizations")
         .and_then(Value::as_array)
         .map(|items| {
@@ -245,9 +245,10 @@ fn uuid_field(value: &Value, name: &str) -> Option<Uuid> {
         .and_then(|s| Uuid::parse_str(s).ok())
 }
 
-fn unreadable(url: String, detail: &str) -> BitwardenError {
+/// The profile at `url` lacks `field`.
+fn unreadable(url: String, field: &str) -> BitwardenError {
     BitwardenError::UnexpectedAnswer {
         url,
-        detail: detail.to_owned(),
+        detail: Phrase::new("answer_fault.profile_field").with("field", field),
     }
 }

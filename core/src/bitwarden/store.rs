@@ -2,6 +2,7 @@
 //! (service `license-companion`, account named by kind, server and user), the facts that
 //! are not secret in `sessions.json` in the config folder. One session per server.
 
+use crate::messages::Phrase;
 use std::fs;
 use std::sync::Arc;
 
@@ -37,7 +38,7 @@ impl SessionStore {
         let Some(renewal) = session.renewal() else {
             return Err(BitwardenError::UnexpectedAnswer {
                 url: session.endpoints().identity.to_string(),
-                detail: "the sign-in gave no refresh token, so it cannot be kept".into(),
+                detail: Phrase::new("answer_fault.no_refresh_token"),
             });
         };
         let facts = session.facts().clone();

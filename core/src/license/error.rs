@@ -93,8 +93,31 @@ impl Explain for LicenseError {
     /// UTF-16 (which only needs saving again), the way to a clean copy.
     fn words(&self) -> Option<Words> {
         let code = self.code();
-        let phrase = Phrase::new(format!("license_error.{code}"));
-        let phrase = match self {
+        let advice = match self {
+            LicenseError::FieldNull { .. }
+            | LicenseError::FieldWrongType { .. }
+            | LicenseError::FieldNotInteger { .. }
+            | LicenseError::FieldOutOfRange { .. }
+            | LicenseError::FieldBadGuid { .. }
+            | LicenseError::FieldBadDate { .. } => "license_error.field.advice".to_owned(),
+            _ => format!("license_error.{code}.advice"),
+        };
+        let mut advice = vec![Phrase::new(advice)];
+        if !matches!(self, LicenseError::Utf16) {
+            advice.push(Phrase::new("license_error.redownload"));
+        }
+        Some(Words {
+            message: vec![self.phrase()],
+            advice,
+        })
+    }
+}
+
+impl LicenseError {
+    /// What is wrong, as one catalog phrase (the English is this error's `Display`).
+    pub fn phrase(&self) -> Phrase {
+        let phrase = Phrase::new(format!("license_error.{}", self.code()));
+        match self {
             LicenseError::Empty | LicenseError::Utf16 | LicenseError::UnknownKind => phrase,
             LicenseError::TooLarge { size } => {
                 phrase.with("size", size).with("max", MAX_LICENSE_BYTES)
@@ -148,23 +171,6 @@ impl Explain for LicenseError {
                 .with("field", field)
                 .with("value", value)
                 .with("reason", reason),
-        };
-        let advice = match self {
-            LicenseError::FieldNull { .. }
-            | LicenseError::FieldWrongType { .. }
-            | LicenseError::FieldNotInteger { .. }
-            | LicenseError::FieldOutOfRange { .. }
-            | LicenseError::FieldBadGuid { .. }
-            | LicenseError::FieldBadDate { .. } => "license_error.field.advice".to_owned(),
-            _ => format!("license_error.{code}.advice"),
-        };
-        let mut advice = vec![Phrase::new(advice)];
-        if !matches!(self, LicenseError::Utf16) {
-            advice.push(Phrase::new("license_error.redownload"));
         }
-        Some(Words {
-            message: vec![phrase],
-            advice,
-        })
     }
 }
