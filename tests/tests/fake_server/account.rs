@@ -7,11 +7,8 @@ async fn profile_subscription_config_and_public_key_describe_the_self_hosted_ser
     let fake = Fake::start(quick_seed()).await;
     let sh = fake.sign_in(Side::SelfHosted, OWNER, OWNER_PASSWORD).await;
     let profile: Value = fake
-        .get(Side::SelfHosted, "/accounts/profile", &sh)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(Side::SelfHosted, "/accounts/profile", &sh)
+        .await;
     assert_eq!(profile["object"], "profile");
     let org = &profile["organizations"][0];
     assert_eq!(org["object"], "profileOrganization");
@@ -34,15 +31,12 @@ async fn profile_subscription_config_and_public_key_describe_the_self_hosted_ser
     assert!(org["key"].as_str().unwrap().starts_with("4."));
 
     let sub: Value = fake
-        .get(
+        .get_json(
             Side::SelfHosted,
             &format!("/organizations/{SEEDED_ORG}/subscription"),
             &sh,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(sub["object"], "organizationSubscription");
     assert_eq!(sub["plan"]["name"], "Enterprise (Annually)");
     let expiration =
@@ -53,15 +47,12 @@ async fn profile_subscription_config_and_public_key_describe_the_self_hosted_ser
     assert_eq!((expiration - without).num_days(), 60);
 
     let org_response: Value = fake
-        .get(
+        .get_json(
             Side::SelfHosted,
             &format!("/organizations/{SEEDED_ORG}"),
             &sh,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         (
             org_response["object"].clone(),
@@ -85,15 +76,12 @@ async fn profile_subscription_config_and_public_key_describe_the_self_hosted_ser
         .state
         .read(|w| w.user(Realm::SelfHosted, MEMBER).unwrap().id);
     let key: Value = fake
-        .get(
+        .get_json(
             Side::SelfHosted,
             &format!("/users/{member_id}/public-key"),
             &sh,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(key["object"], "userKey");
     assert!(key["publicKey"]
         .as_str()

@@ -69,15 +69,12 @@ async fn billing_sync_key_routes_check_the_secret_the_plan_and_the_owner() {
     assert!(rotated.chars().all(|c| c.is_ascii_alphanumeric()));
 
     let info: Value = fake
-        .get(
+        .get_json(
             Side::Cloud,
             &format!("/organizations/{ACME_CORP}/api-key-information/1"),
             &owner,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(info["object"], "list");
     assert_eq!(info["data"][0]["keyType"], 1);
     assert_eq!(info["data"][0]["object"], "keyInformation");

@@ -32,57 +32,52 @@ async fn cloud_organization_license_is_signed_for_the_installation_and_owner_onl
         inspection.dates.expires.unwrap() - inspection.dates.expiration_without_grace.unwrap();
     assert_eq!(grace.num_days(), 60, "annual plans get 60 days of grace");
 
+    // Who asks, on which side, for which organization and installation, and the refusal.
     let member = fake.sign_in(Side::Cloud, MEMBER, MEMBER_PASSWORD).await;
-    let response = fake
-        .get(
-            Side::Cloud,
-            &format!("/organizations/{ACME_CORP}/license?installationId={INSTALLATION}"),
-            &member,
-        )
-        .await;
-    expect_error(response, StatusCode::NOT_FOUND, "Resource not found.").await;
-
-    for installation in [DISABLED_INSTALLATION, EU_INSTALLATION, "not-a-guid"] {
-        let response = fake
-            .get(
-                Side::Cloud,
-                &format!("/organizations/{ACME_CORP}/license?installationId={installation}"),
-                &owner,
-            )
-            .await;
-        expect_error(response, StatusCode::BAD_REQUEST, "Invalid installation id").await;
-    }
-    let response = fake
-        .get(
-            Side::Cloud,
-            &format!("/organizations/{LAPSED_CORP}/license?installationId={INSTALLATION}"),
-            &owner,
-        )
-        .await;
-    expect_error(response, StatusCode::BAD_REQUEST, PAYMENT_ISSUE).await;
-    let response = fake
-        .get(
-            Side::Cloud,
-            &format!("/organizations/{UNPAID_INC}/license?installationId={INSTALLATION}"),
-            &owner,
-        )
-        .await;
-    expect_error(response, StatusCode::BAD_REQUEST, NO_SUBSCRIPTION).await;
-
     let sh = fake.sign_in(Side::SelfHosted, OWNER, OWNER_PASSWORD).await;
-    let response = fake
-        .get(
+    let not_found = (StatusCode::NOT_FOUND, "Resource not found.");
+    let bad_id = (StatusCode::BAD_REQUEST, "Invalid installation id");
+    let refused = [
+        (Side::Cloud, &member, ACME_CORP, INSTALLATION, not_found),
+        (
+            Side::Cloud,
+            &owner,
+            ACME_CORP,
+            DISABLED_INSTALLATION,
+            bad_id,
+        ),
+        (Side::Cloud, &owner, ACME_CORP, EU_INSTALLATION, bad_id),
+        (Side::Cloud, &owner, ACME_CORP, "not-a-guid", bad_id),
+        (
+            Side::Cloud,
+            &owner,
+            LAPSED_CORP,
+            INSTALLATION,
+            (StatusCode::BAD_REQUEST, PAYMENT_ISSUE),
+        ),
+        (
+            Side::Cloud,
+            &owner,
+            UNPAID_INC,
+            INSTALLATION,
+            (StatusCode::BAD_REQUEST, NO_SUBSCRIPTION),
+        ),
+        (
             Side::SelfHosted,
-            &format!("/organizations/{SEEDED_ORG}/license?installationId={INSTALLATION}"),
             &sh,
-        )
-        .await;
-    expect_error(
-        response,
-        StatusCode::BAD_REQUEST,
-        "Only allowed when not self hosted.",
-    )
-    .await;
+            SEEDED_ORG,
+            INSTALLATION,
+            (
+                StatusCode::BAD_REQUEST,
+                "Only allowed when not self hosted.",
+            ),
+        ),
+    ];
+    for (side, session, org, installation, (status, message)) in refused {
+        let path = format!("/organizations/{org}/license?installationId={installation}");
+        let response = fake.get(side, &path, session).await;
+        expect_error(response, status, message).await;
+    }
 }
 
 #[tokio::test]

@@ -7,11 +7,8 @@ async fn connections_are_read_created_updated_and_deleted_with_the_server_texts(
     let fake = Fake::start(quick_seed()).await;
     let sh = fake.sign_in(Side::SelfHosted, OWNER, OWNER_PASSWORD).await;
     let enabled: Value = fake
-        .get(Side::SelfHosted, "/organizations/connections/enabled", &sh)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(Side::SelfHosted, "/organizations/connections/enabled", &sh)
+        .await;
     assert_eq!(enabled, json!(true));
 
     let read = fake
@@ -52,15 +49,12 @@ async fn connections_are_read_created_updated_and_deleted_with_the_server_texts(
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let none: Value = fake
-        .get(
+        .get_json(
             Side::SelfHosted,
             &format!("/organizations/connections/{SEEDED_ORG}/1"),
             &sh,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         (
             none["id"].clone(),
@@ -118,11 +112,8 @@ async fn connections_are_read_created_updated_and_deleted_with_the_server_texts(
         .state
         .edit(|w| w.self_hosted.as_mut().unwrap().enable_cloud_communication = false);
     let enabled: Value = fake
-        .get(Side::SelfHosted, "/organizations/connections/enabled", &sh)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(Side::SelfHosted, "/organizations/connections/enabled", &sh)
+        .await;
     assert_eq!(enabled, json!(false));
 }
 

@@ -55,11 +55,8 @@ async fn password_sign_in_returns_keys_that_unlock_with_the_master_password() {
             .unlock(&master)
             .unwrap();
         let keys: Value = fake
-            .get(Side::SelfHosted, "/accounts/keys", &session)
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(Side::SelfHosted, "/accounts/keys", &session)
+            .await;
         assert_eq!(keys["object"], "keys");
         assert_eq!(
             unlocked.public_key().to_spki_b64().unwrap(),
@@ -331,11 +328,8 @@ async fn personal_api_key_signs_in_with_scope_api_and_without_a_refresh_token() 
     assert!(session.refresh_token.is_none());
     assert_eq!(session.body["scope"], "api");
     let profile: Value = fake
-        .get(Side::Cloud, "/accounts/profile", &session)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(Side::Cloud, "/accounts/profile", &session)
+        .await;
     assert_eq!(profile["email"], OWNER);
 
     let body: Value = fake

@@ -19,7 +19,7 @@ mod premium_licenses;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use companion_core::crypto::{EncryptedAccount, Kdf, MasterKey, OrganizationKeys};
+use companion_core::crypto::{EncString, EncryptedAccount, Kdf, MasterKey, OrganizationKeys};
 use companion_core::license::{inspect, ExpectedInstallation, InspectOptions, TrustSet};
 use companion_tests::fake::{
     totp, FakeBitwarden, FaultRule, MailPurpose, Realm, Region, Role, Seed, ALREADY_IN_USE,

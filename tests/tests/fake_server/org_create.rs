@@ -5,12 +5,7 @@ use super::*;
 /// The owner's self-hosted session and public key, and a fresh Acme Teams license.
 pub(super) async fn creation_setup(fake: &Fake) -> (Session, String, Vec<u8>) {
     let sh = fake.sign_in(Side::SelfHosted, OWNER, OWNER_PASSWORD).await;
-    let keys: Value = fake
-        .get(Side::SelfHosted, "/accounts/keys", &sh)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let keys: Value = fake.get_json(Side::SelfHosted, "/accounts/keys", &sh).await;
     let cloud = fake.sign_in(Side::Cloud, OWNER, OWNER_PASSWORD).await;
     let license = fake
         .download_org_license(&cloud, ACME_TEAMS, INSTALLATION)
@@ -124,11 +119,8 @@ async fn organization_creation_with_real_crypto_writes_the_license_and_needs_a_r
     .await;
 
     let profile: Value = fake
-        .get(Side::SelfHosted, "/accounts/profile", &refreshed)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(Side::SelfHosted, "/accounts/profile", &refreshed)
+        .await;
     let listed = profile["organizations"]
         .as_array()
         .unwrap()
@@ -159,11 +151,8 @@ async fn organization_creation_refuses_malformed_or_foreign_crypto_with_the_vali
         .sign_in(Side::SelfHosted, MEMBER, MEMBER_PASSWORD)
         .await;
     let member_keys: Value = fake
-        .get(Side::SelfHosted, "/accounts/keys", &member_session)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(Side::SelfHosted, "/accounts/keys", &member_session)
+        .await;
     let good = OrganizationKeys::generate(&public_key, Some("Default collection")).unwrap();
     let other = OrganizationKeys::generate(&public_key, Some("Other")).unwrap();
     let foreign =
@@ -173,68 +162,57 @@ async fn organization_creation_refuses_malformed_or_foreign_crypto_with_the_vali
     let response = fake.upload_license(path, &sh, license.clone()).await;
     expect_validation(response, "Key", "The Key field is required.").await;
 
-    let form = license_form(license.clone()).text("key", foreign.key.to_string());
-    let response = fake.post_form(Side::SelfHosted, path, &sh, form).await;
-    expect_validation(
-        response,
-        "Key",
-        "does not open with your account's private key",
-    )
-    .await;
-
-    let form = license_form(license.clone()).text("key", "4.bm90IGFuIFJTQSBjaXBoZXJ0ZXh0");
-    let response = fake.post_form(Side::SelfHosted, path, &sh, form).await;
-    expect_validation(response, "Key", "does not open").await;
-
-    let form = license_form(license.clone())
-        .text("key", good.key.to_string())
-        .text("collectionName", "2.not|base64|!");
-    let response = fake.post_form(Side::SelfHosted, path, &sh, form).await;
-    expect_validation(
-        response,
-        "CollectionName",
-        "CollectionName is not a valid encrypted string.",
-    )
-    .await;
-
-    let form = license_form(license.clone())
-        .text("key", good.key.to_string())
-        .text(
-            "collectionName",
-            other.collection_name.as_ref().unwrap().to_string(),
-        );
-    let response = fake.post_form(Side::SelfHosted, path, &sh, form).await;
-    expect_validation(
-        response,
-        "CollectionName",
-        "does not decrypt with the organization key",
-    )
-    .await;
-
-    let form = license_form(license.clone())
-        .text("key", good.key.to_string())
-        .text("keys.publicKey", other.public_key.clone())
-        .text(
-            "keys.encryptedPrivateKey",
-            good.encrypted_private_key.to_string(),
-        );
-    let response = fake.post_form(Side::SelfHosted, path, &sh, form).await;
-    expect_validation(response, "Keys.EncryptedPrivateKey", "not valid").await;
-
-    let form = license_form(license.clone())
-        .text("key", good.key.to_string())
-        .text("keys.publicKey", good.public_key.clone());
-    let response = fake.post_form(Side::SelfHosted, path, &sh, form).await;
-    expect_validation(
-        response,
-        "Keys.EncryptedPrivateKey",
-        "The EncryptedPrivateKey field is required.",
-    )
-    .await;
-
-    let form = Form::new().text("key", good.key.to_string());
-    let response = fake.post_form(Side::SelfHosted, path, &sh, form).await;
-    expect_validation(response, "License", "The License field is required.").await;
+    // Each form, the field the server names and what it says of it.
+    let with_key = |key: &EncString| license_form(license.clone()).text("key", key.to_string());
+    let refused = [
+        (
+            with_key(&foreign.key),
+            "Key",
+            "does not open with your account's private key",
+        ),
+        (
+            license_form(license.clone()).text("key", "4.bm90IGFuIFJTQSBjaXBoZXJ0ZXh0"),
+            "Key",
+            "does not open",
+        ),
+        (
+            with_key(&good.key).text("collectionName", "2.not|base64|!"),
+            "CollectionName",
+            "CollectionName is not a valid encrypted string.",
+        ),
+        (
+            with_key(&good.key).text(
+                "collectionName",
+                other.collection_name.as_ref().unwrap().to_string(),
+            ),
+            "CollectionName",
+            "does not decrypt with the organization key",
+        ),
+        (
+            with_key(&good.key)
+                .text("keys.publicKey", other.public_key.clone())
+                .text(
+                    "keys.encryptedPrivateKey",
+                    good.encrypted_private_key.to_string(),
+                ),
+            "Keys.EncryptedPrivateKey",
+            "not valid",
+        ),
+        (
+            with_key(&good.key).text("keys.publicKey", good.public_key.clone()),
+            "Keys.EncryptedPrivateKey",
+            "The EncryptedPrivateKey field is required.",
+        ),
+        (
+            Form::new().text("key", good.key.to_string()),
+            "License",
+            "The License field is required.",
+        ),
+    ];
+    for (form, field, says) in refused {
+        let response = fake.post_form(Side::SelfHosted, path, &sh, form).await;
+        expect_validation(response, field, says).await;
+    }
 
     assert_eq!(
         fake.run.state.read(|w| w.self_hosted_orgs.len()),
@@ -322,23 +300,23 @@ async fn organization_creation_runs_the_license_checks_in_server_order() {
     assert_eq!(message, "Invalid license. The license verification failed.");
 
     let cloud = fake.sign_in(Side::Cloud, OWNER, OWNER_PASSWORD).await;
-    let elsewhere = fake
-        .download_org_license(&cloud, ACME_TEAMS, "78900000-0000-0000-0000-000000000456")
-        .await;
-    let message = bad_request_message(create(elsewhere).await).await;
-    assert_eq!(
-        message,
-        "Invalid license. The installation ID does not match the current installation."
-    );
-
-    let starter = fake
-        .download_org_license(&cloud, ACME_STARTER, INSTALLATION)
-        .await;
-    let message = bad_request_message(create(starter).await).await;
-    assert_eq!(
-        message,
-        "Invalid license. The license does not allow for on-premise hosting of organizations."
-    );
+    // Genuine licenses this server still refuses: for another installation, or a plan
+    // that may not self-host.
+    for (org, installation, says) in [
+        (
+            ACME_TEAMS,
+            "78900000-0000-0000-0000-000000000456",
+            "Invalid license. The installation ID does not match the current installation.",
+        ),
+        (
+            ACME_STARTER,
+            INSTALLATION,
+            "Invalid license. The license does not allow for on-premise hosting of organizations.",
+        ),
+    ] {
+        let license = fake.download_org_license(&cloud, org, installation).await;
+        assert_eq!(bad_request_message(create(license).await).await, says);
+    }
 
     let in_use = fake
         .download_org_license(&cloud, ACME_CORP, INSTALLATION)
@@ -361,11 +339,8 @@ async fn organization_creation_runs_the_license_checks_in_server_order() {
         .sign_in(Side::SelfHosted, "single@example.com", "single password")
         .await;
     let single_keys: Value = fake
-        .get(Side::SelfHosted, "/accounts/keys", &single)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(Side::SelfHosted, "/accounts/keys", &single)
+        .await;
     let single_org =
         OrganizationKeys::generate(single_keys["publicKey"].as_str().unwrap(), None).unwrap();
     let response = fake

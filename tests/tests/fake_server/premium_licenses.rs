@@ -57,11 +57,8 @@ async fn premium_license_downloads_from_the_cloud_and_uploads_on_both_routes() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let profile: Value = fake
-        .get(Side::SelfHosted, "/accounts/profile", &argon)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(Side::SelfHosted, "/accounts/profile", &argon)
+        .await;
     assert_eq!(profile["premium"], true);
     let response = fake
         .upload_license(

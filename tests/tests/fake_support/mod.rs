@@ -154,6 +154,15 @@ impl Fake {
             .expect("GET")
     }
 
+    /// `GET` an API path and read its JSON answer.
+    pub async fn get_json(&self, side: Side, path: &str, session: &Session) -> Value {
+        self.get(side, path, session)
+            .await
+            .json()
+            .await
+            .expect("a JSON answer")
+    }
+
     pub async fn post_json(
         &self,
         side: Side,
