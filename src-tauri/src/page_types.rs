@@ -372,7 +372,10 @@ fn the_page_types_are_generated_from_the_commands() {
     if std::env::var_os("LICENSE_COMPANION_WRITE_TYPES").is_some() {
         std::fs::write(&path, &generated).unwrap();
     }
-    let written = std::fs::read_to_string(&path).unwrap_or_default();
+    // A Windows checkout may have turned the file's line ends into CRLF.
+    let written = std::fs::read_to_string(&path)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
     assert!(
         written == generated,
         "src-tauri/ipc.d.ts is not what the commands take and answer; run this test with \
