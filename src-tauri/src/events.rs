@@ -11,8 +11,8 @@ pub trait PageEvent: Serialize + Clone {
     const NAME: &'static str;
 }
 
-/// Sends `event` to the page. A page that is not listening loses nothing the user needs
-/// (the command's own answer follows), so a failure is only logged.
+/// Sends `event` to the page. Progress only keeps the person company until the command
+/// answers, and a drop the page did not hear can be made again, so a failure is logged.
 pub fn send<R: Runtime, E: PageEvent>(app: &AppHandle<R>, event: E) {
     if let Err(error) = app.emit(E::NAME, event) {
         tracing::warn!(%error, event = E::NAME, "could not tell the page");
