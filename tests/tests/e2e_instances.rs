@@ -366,6 +366,10 @@ async fn a_refused_server_address_is_explained_in_the_window_language() {
         .await;
     assert!(said.contains("其中含有用户名或密码"), "{said}");
     assert!(!said.contains("user name"), "{said}");
+    assert!(
+        !said.contains(":pw@"),
+        "the password is not repeated: {said}"
+    );
     app.screenshot("e2e-instances-bad-url-zh").await;
     app.close().await;
 }

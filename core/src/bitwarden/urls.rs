@@ -166,7 +166,11 @@ fn base_url(input: &str) -> Result<String, BitwardenError> {
         return Err(invalid(input, Phrase::new("url_fault.no_host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(input, Phrase::new("url_fault.credentials")));
+        // The refusal quotes the address, so the password in it is masked.
+        if url.password().is_some() {
+            let _ = url.set_password(Some("***"));
+        }
+        return Err(invalid(url.as_str(), Phrase::new("url_fault.credentials")));
     }
     url.set_query(None);
     url.set_fragment(None);
@@ -307,6 +311,17 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_refused_address_never_repeats_the_password_in_it() {
+        let refused = Endpoints::self_hosted("https://admin:s3cret@vault.example.com").unwrap_err();
+        let BitwardenError::InvalidUrl { input, .. } = &refused else {
+            panic!("{refused:?}");
+        };
+        assert_eq!(input, "https://admin:***@vault.example.com/");
+        assert!(!refused.to_string().contains("s3cret"), "{refused}");
+        assert!(!format!("{refused:?}").contains("s3cret"));
     }
 
     #[test]
